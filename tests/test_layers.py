@@ -1,0 +1,13 @@
+"""The extractor and the archive are libraries: neither may pull in Scrapy."""
+
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.parametrize("module", ["scraper.extract", "archive", "archive.cli"])
+def test_module_does_not_import_scrapy(module):
+    code = f"import sys, {module}; print('scrapy' in sys.modules or 'twisted' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
