@@ -1,0 +1,217 @@
+"""Read queries over the archive: SQL is built by *_sql() functions apart from running it."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .content import CONTENT_FIELDS, JSON_FIELDS
+from .errors import InvalidQuery, NotFound
+
+if TYPE_CHECKING:
+    from .store import PageRow
+
+# FTS5 column weights for bm25(): a word in the title counts more than one in the body.
+RANK_WEIGHTS = (10.0, 4.0, 1.0)  # title, lead, body_text
+SNIPPET_TOKENS = 12
+
+# Signs that the user wrote FTS5 syntax on purpose: boolean operators, NEAR(), prefix
+# queries (word*), initial-token (^), grouping, column filters (title:word).
+_EXPLICIT_SYNTAX = re.compile(
+    r"\b(AND|OR|NOT)\b|\bNEAR\s*\(|\w\*|(^|\s)\^|[()]|\b(title|lead|body_text)\s*:"
+)
+_TOKENS = re.compile(r'"[^"]*"|[^\s"]+')
+
+
+def fts_query(query: str) -> tuple[str, bool]:
+    """The MATCH string for a user query, and whether it is the user's own FTS5 syntax.
+
+    Plain queries are made safe: every word or "quoted phrase" becomes an FTS5 string, so
+    hyphens, colons, quotes and other syntax characters are searched as text, never parsed.
+    """
+    if _EXPLICIT_SYNTAX.search(query):
+        return query, True
+    text = query if query.count('"') % 2 == 0 else query + '"'
+    terms = []
+    for token in _TOKENS.findall(text):
+        inner = token[1:-1] if len(token) >= 2 and token[0] == token[-1] == '"' else token
+        inner = inner.replace('"', "")
+        if inner.strip():
+            terms.append('"' + inner + '"')
+    return " ".join(terms), False
+
+
+def search_sql(*, current_only: bool = False, site: str | None = None, limit: int = 20) -> str:
+    """SQL for a ranked full-text search; parameters :query (and :site)."""
+    where = ["versions_fts MATCH :query"]
+    if current_only:
+        where.append("p.status = 'live' AND v.version = p.current_version")
+    if site is not None:
+        where.append("p.site = :site")
+    weights = ", ".join(str(w) for w in RANK_WEIGHTS)
+    return (
+        "SELECT v.url, v.version, v.id AS version_id, v.title, v.lead, v.published_at,"
+        " v.archived_at, v.lang, p.site, p.status,"
+        " v.version = p.current_version AS is_current,"
+        f" snippet(versions_fts, -1, '[', ']', '…', {SNIPPET_TOKENS}) AS snippet,"
+        f" bm25(versions_fts, {weights}) AS rank"
+        " FROM versions_fts"
+        " JOIN versions v ON v.id = versions_fts.rowid"
+        " JOIN pages p ON p.url = v.url"
+        f" WHERE {' AND '.join(where)}"
+        f" ORDER BY rank LIMIT {int(limit)}"
+    )
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    url: str
+    version: int
+    version_id: int
+    title: str | None
+    lead: str | None
+    published_at: str | None
+    archived_at: str
+    lang: str | None
+    site: str
+    status: str
+    is_current: bool
+    snippet: str
+    rank: float
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    current_only: bool = False,
+    site: str | None = None,
+    limit: int = 20,
+) -> list[SearchHit]:
+    """Ranked hits over every archived version (or only current versions of live pages)."""
+    match, explicit = fts_query(query)
+    if not match:
+        return []
+    sql = search_sql(current_only=current_only, site=site, limit=limit)
+    try:
+        rows = conn.execute(sql, {"query": match, "site": site}).fetchall()
+    except sqlite3.OperationalError as exc:
+        if not explicit:
+            raise
+        raise InvalidQuery(
+            f"invalid full-text query {query!r} ({exc}): write plain words, "
+            'or put "quotes" around text with special characters'
+        ) from exc
+    return [SearchHit(**{**dict(row), "is_current": bool(row["is_current"])}) for row in rows]
+
+
+def _decode(row: sqlite3.Row, json_columns: frozenset[str] | set[str]) -> dict[str, Any]:
+    out = dict(row)
+    for name in json_columns:
+        if name in out and isinstance(out[name], str):
+            out[name] = json.loads(out[name])
+    return out
+
+
+CAPTURE_JSON = frozenset({"request_headers", "headers", "extra"})
+VERSION_JSON = JSON_FIELDS | {"changed_fields"}
+
+
+@dataclass(frozen=True)
+class History:
+    page: dict[str, Any]
+    captures: list[dict[str, Any]] = field(default_factory=list)
+    versions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def history(conn: sqlite3.Connection, page: PageRow) -> History:
+    """Every capture and version of one page, oldest first."""
+    captures = [
+        _decode(row, CAPTURE_JSON)
+        for row in conn.execute(
+            "SELECT c.id, c.run_id, c.fetched_at, c.method, c.http_status, c.reason,"
+            " c.outcome, c.body_sha256, c.redirect_to, c.error, c.elapsed_ms,"
+            " v.version FROM captures c LEFT JOIN versions v ON v.capture_id = c.id"
+            " WHERE c.url = ? ORDER BY c.id",
+            (page.url,),
+        )
+    ]
+    versions = [
+        _decode(row, {"changed_fields"})
+        for row in conn.execute(
+            "SELECT version, capture_id, archived_at, content_sha256, title,"
+            " extractor_version, changed_fields FROM versions WHERE url = ? ORDER BY version",
+            (page.url,),
+        )
+    ]
+    return History(page=page.__dict__.copy(), captures=captures, versions=versions)
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One version with its content fields decoded and the capture it came from."""
+
+    url: str
+    version: int
+    capture_id: int
+    archived_at: str
+    fetched_at: str
+    content_sha256: str
+    extractor_version: str | None
+    changed_fields: list[str]
+    content: dict[str, Any]
+    body_sha256: str | None
+    response_headers: list[list[str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "version": self.version,
+            "capture_id": self.capture_id,
+            "archived_at": self.archived_at,
+            "fetched_at": self.fetched_at,
+            "content_sha256": self.content_sha256,
+            "extractor_version": self.extractor_version,
+            "changed_fields": self.changed_fields,
+            **self.content,
+        }
+
+
+def version(conn: sqlite3.Connection, page: PageRow, number: int | None = None) -> VersionRow:
+    """Version `number` of a page (its current version when None); NotFound if it has none."""
+    if number is None:
+        number = page.current_version
+        if number is None:
+            raise NotFound(
+                f"{page.url} has no archived content version (it is a {page.kind} page "
+                f"with status {page.status}); see `uninews history {page.url}`"
+            )
+    row = conn.execute(
+        "SELECT v.*, c.fetched_at, c.body_sha256, c.headers AS response_headers"
+        " FROM versions v JOIN captures c ON c.id = v.capture_id"
+        " WHERE v.url = ? AND v.version = ?",
+        (page.url, number),
+    ).fetchone()
+    if row is None:
+        last = conn.execute(
+            "SELECT max(version) FROM versions WHERE url = ?", (page.url,)
+        ).fetchone()[0]
+        have = f"versions 1 to {last}" if last else "no versions"
+        raise NotFound(f"{page.url} has no version {number} (it has {have})")
+    data = _decode(row, VERSION_JSON | {"response_headers"})
+    return VersionRow(
+        url=data["url"],
+        version=data["version"],
+        capture_id=data["capture_id"],
+        archived_at=data["archived_at"],
+        fetched_at=data["fetched_at"],
+        content_sha256=data["content_sha256"],
+        extractor_version=data["extractor_version"],
+        changed_fields=data["changed_fields"],
+        content={name: data[name] for name in CONTENT_FIELDS},
+        body_sha256=data["body_sha256"],
+        response_headers=data["response_headers"],
+    )

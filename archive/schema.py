@@ -1,0 +1,176 @@
+"""The archive schema and its forward-only migrations.
+
+Each migration is a function registered in MIGRATIONS; migration N brings an archive from
+`PRAGMA user_version` N-1 to N. They run on open, inside one write transaction, so an archive
+made today opens with any later uninews. An archive whose user_version is higher than
+len(MIGRATIONS) was written by a newer uninews and is refused (see Archive.open).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+# PRAGMA application_id of every uninews archive ("unws"): tells our files from other databases.
+APPLICATION_ID = 0x756E7773
+
+FTS_TABLE = "versions_fts"
+FTS_COLUMNS = ("title", "lead", "body_text")
+
+_V1 = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    spider TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    stats TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(stats))
+);
+
+CREATE TABLE pages (
+    url TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    lang TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT,
+    last_changed TEXT,
+    status TEXT NOT NULL,
+    current_version INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    content_sha256 TEXT,
+    body_sha256 TEXT,
+    redirect_to TEXT,
+    last_capture_id INTEGER
+);
+CREATE INDEX pages_site ON pages (site, status);
+
+CREATE TABLE blobs (
+    sha256 TEXT PRIMARY KEY,
+    content BLOB NOT NULL,
+    compression TEXT NOT NULL DEFAULT 'zstd',
+    size INTEGER NOT NULL,
+    stored_size INTEGER NOT NULL
+);
+
+CREATE TABLE captures (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES runs (id),
+    url TEXT NOT NULL REFERENCES pages (url),
+    requested_url TEXT NOT NULL,
+    site TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    method TEXT NOT NULL DEFAULT 'GET',
+    request_headers TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(request_headers)),
+    protocol TEXT,
+    http_status INTEGER,
+    reason TEXT,
+    headers TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(headers)),
+    body_sha256 TEXT REFERENCES blobs (sha256),
+    redirect_to TEXT,
+    outcome TEXT NOT NULL,
+    error TEXT,
+    elapsed_ms INTEGER,
+    ip_address TEXT,
+    extractor_version TEXT,
+    extra TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(extra)),
+    archived_at TEXT NOT NULL
+);
+CREATE INDEX captures_url ON captures (url, id);
+CREATE INDEX captures_run ON captures (run_id);
+
+CREATE TABLE versions (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL REFERENCES pages (url),
+    version INTEGER NOT NULL,
+    capture_id INTEGER NOT NULL REFERENCES captures (id),
+    content_sha256 TEXT NOT NULL,
+    archived_at TEXT NOT NULL,
+    title TEXT,
+    lead TEXT,
+    body_text TEXT,
+    body_markdown TEXT,
+    published_at TEXT,
+    updated_at TEXT,
+    authors TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(authors)),
+    category TEXT,
+    tags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags)),
+    lang TEXT,
+    images TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(images)),
+    contacts TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(contacts)),
+    links TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(links)),
+    extractor_version TEXT,
+    changed_fields TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(changed_fields)),
+    UNIQUE (url, version)
+);
+CREATE INDEX versions_capture ON versions (capture_id);
+
+-- The same statements sqlite-utils' enable_fts(create_triggers=True) writes, so that
+-- `sqlite-utils search archive.db versions WORD` and Datasette's ?_search= find it.
+CREATE VIRTUAL TABLE [versions_fts] USING FTS5 (
+    [title], [lead], [body_text],
+    content=[versions]
+);
+CREATE TRIGGER [versions_ai] AFTER INSERT ON [versions] BEGIN
+  INSERT INTO [versions_fts] (rowid, [title], [lead], [body_text])
+  VALUES (new.rowid, new.[title], new.[lead], new.[body_text]);
+END;
+CREATE TRIGGER [versions_ad] AFTER DELETE ON [versions] BEGIN
+  INSERT INTO [versions_fts] ([versions_fts], rowid, [title], [lead], [body_text])
+  VALUES ('delete', old.rowid, old.[title], old.[lead], old.[body_text]);
+END;
+CREATE TRIGGER [versions_au] AFTER UPDATE ON [versions] BEGIN
+  INSERT INTO [versions_fts] ([versions_fts], rowid, [title], [lead], [body_text])
+  VALUES ('delete', old.rowid, old.[title], old.[lead], old.[body_text]);
+  INSERT INTO [versions_fts] (rowid, [title], [lead], [body_text])
+  VALUES (new.rowid, new.[title], new.[lead], new.[body_text]);
+END;
+
+-- The current version of each live page, with its page row.
+CREATE VIEW articles AS
+SELECT
+    p.url, p.site, p.kind, p.status, p.first_seen, p.last_seen, p.last_changed,
+    v.version, v.id AS version_id, v.capture_id, v.archived_at,
+    v.title, v.lead, v.body_text, v.body_markdown, v.published_at, v.updated_at,
+    v.authors, v.category, v.tags, coalesce(v.lang, p.lang) AS lang,
+    v.images, v.contacts, v.links, v.extractor_version, v.changed_fields
+FROM pages p
+JOIN versions v ON v.url = p.url AND v.version = p.current_version
+WHERE p.status = 'live';
+"""
+
+
+def _v1_initial(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V1):
+        conn.execute(statement)
+
+
+def _split(script: str) -> list[str]:
+    """Split DDL on statement ends (sqlite3.complete_statement knows about trigger bodies)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return [s for s in statements if s]
+
+
+# Append only; never edit a released migration.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_initial,)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, from_version: int) -> int:
+    """Apply the migrations after `from_version`; the caller holds the write transaction."""
+    for number, migration in enumerate(MIGRATIONS[from_version:], start=from_version + 1):
+        migration(conn)
+        conn.execute(f"PRAGMA user_version = {number}")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    return SCHEMA_VERSION

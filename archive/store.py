@@ -1,0 +1,418 @@
+"""The Archive: one SQLite file of pages, captures, raw bodies and content versions.
+
+Writes are crash-safe by construction: WAL journal, and one `BEGIN IMMEDIATE` transaction per
+record() call, so a capture, its blob, its version, its FTS rows and the page row are committed
+together or not at all. BEGIN IMMEDIATE takes SQLite's own write lock at the start of the
+transaction, which is the writer lock: two processes recording into one archive queue behind
+each other (waiting up to BUSY_TIMEOUT_MS) and never interleave a capture.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from . import queries
+from .blobs import BlobCodec, body_sha256
+from .capture import Capture
+from .content import changed_fields, content_sha256, from_row, normalize_content, to_columns
+from .errors import ArchiveMissing, ArchiveTooNew, NotAnArchive, NotFound
+from .rules import header, page_status_after, response_class
+from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate
+from .urls import normalize_url
+
+BUSY_TIMEOUT_MS = 30_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What record() did: the outcome, the capture row, the page URL and the new version."""
+
+    outcome: str
+    capture_id: int
+    url: str
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional GET sends back (If-None-Match / If-Modified-Since)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class PageRow:
+    url: str
+    site: str
+    kind: str
+    lang: str | None
+    first_seen: str
+    last_seen: str | None
+    last_changed: str | None
+    status: str
+    current_version: int | None
+    etag: str | None
+    last_modified: str | None
+    redirect_to: str | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> PageRow:
+        return cls(**{f.name: row[f.name] for f in fields(cls)})
+
+
+class Archive:
+    """A uninews archive file. Open with Archive.open(path); usable as a context manager."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+        self.db = sqlite_utils.Database(conn)
+        self._codec = BlobCodec()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True) -> Archive:
+        """Open (and migrate) an archive; create it unless `create` is False.
+
+        Raises ArchiveMissing, NotAnArchive, or ArchiveTooNew for a file from a newer uninews.
+        """
+        path = str(path)
+        file = Path(path)
+        if file.is_dir():
+            raise NotAnArchive(path, "it is a folder")
+        if file.exists():
+            with file.open("rb") as handle:
+                head = handle.read(len(SQLITE_HEADER))
+            if head and head != SQLITE_HEADER:
+                raise NotAnArchive(path, "not an SQLite file")
+        elif not create:
+            raise ArchiveMissing(path)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.row_factory = sqlite3.Row
+        try:
+            cls._prepare(conn, path, create)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise NotAnArchive(path, str(exc)) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path)
+
+    @staticmethod
+    def _prepare(conn: sqlite3.Connection, path: str, create: bool) -> None:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if has_tables or version:
+                raise NotAnArchive(path, "a database of another program")
+            if not create:
+                raise NotAnArchive(path, "an empty database")
+        if version > SCHEMA_VERSION:
+            raise ArchiveTooNew(path, version, SCHEMA_VERSION)
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        # NORMAL in WAL mode: a killed process never loses a committed transaction; only a
+        # power cut may lose the last few, and the file stays consistent either way.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                current = conn.execute("PRAGMA user_version").fetchone()[0]
+                if current > SCHEMA_VERSION:
+                    raise ArchiveTooNew(path, current, SCHEMA_VERSION)
+                migrate(conn, current)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One IMMEDIATE transaction: SQLite's write lock is taken before anything is read."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- runs ------------------------------------------------------------------------------
+
+    def start_run(self, site: str, spider: str) -> int:
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO runs (site, spider, started_at, status) VALUES (?, ?, ?, 'running')",
+                (site, spider, utc_now()),
+            )
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
+                (utc_now(), status, _json(dict(stats)), run_id),
+            )
+            if cur.rowcount == 0:
+                raise NotFound(f"no run with id {run_id}")
+
+    # -- recording -------------------------------------------------------------------------
+
+    def record(
+        self,
+        capture: Capture,
+        content: Mapping[str, Any] | None,
+        *,
+        run_id: int | None,
+        site: str,
+        kind: str = "article",
+        extractor_version: str = "",
+        lang: str | None = None,
+    ) -> Recorded:
+        """Archive one fetch; write a new version only when the extracted content changed.
+
+        `content` holds the versioned fields (archive.content.CONTENT_FIELDS); None for pages
+        without content (listings, login walls, empty or non-HTML responses), whose change is
+        judged by the raw body instead and which never get a version.
+        """
+        url = normalize_url(capture.url)
+        response = response_class(capture)
+        now = utc_now()
+        normalized = normalize_content(content) if content is not None else None
+        new_hash = content_sha256(normalized) if normalized is not None else None
+        keep_body = capture.body is not None and response not in ("restricted", "not_modified")
+        sha = body_sha256(capture.body) if keep_body else None
+
+        with self._write() as conn:
+            page = conn.execute("SELECT * FROM pages WHERE url = ?", (url,)).fetchone()
+            if sha is not None:
+                self._store_blob(conn, sha, capture.body)
+
+            version_number: int | None = None
+            changed: list[str] = []
+            if response == "ok":
+                if normalized is not None:
+                    current = page["current_version"] if page else None
+                    if current is None:
+                        outcome, version_number = "new", 1
+                        changed = changed_fields(None, normalized)
+                    elif page["content_sha256"] == new_hash:
+                        outcome = "unchanged"
+                    else:
+                        outcome, version_number = "changed", current + 1
+                        changed = changed_fields(self._content_of(conn, url, current), normalized)
+                else:
+                    previous = page["body_sha256"] if page else None
+                    outcome = (
+                        "new" if previous is None else "unchanged" if previous == sha else "changed"
+                    )
+            else:
+                outcome = response
+
+            if page is None:
+                conn.execute(
+                    "INSERT INTO pages (url, site, kind, first_seen, status)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (url, site, kind, capture.fetched_at, page_status_after(response, None)),
+                )
+            capture_id = self._insert_capture(
+                conn, capture, url, site, kind, outcome, sha, extractor_version, run_id, now
+            )
+            if version_number is not None:
+                conn.execute(
+                    "INSERT INTO versions (url, version, capture_id, content_sha256, archived_at, "
+                    + ", ".join(to_columns(normalized))
+                    + ", extractor_version, changed_fields) VALUES ("
+                    + ", ".join("?" * (len(normalized) + 7))
+                    + ")",
+                    (url, version_number, capture_id, new_hash, now)
+                    + tuple(to_columns(normalized).values())
+                    + (extractor_version, _json(changed)),
+                )
+            self._update_page(
+                conn, page, url, capture, response, outcome, kind, site, capture_id,
+                version_number, new_hash, sha, lang or (normalized or {}).get("lang"),
+            )  # fmt: skip
+        return Recorded(outcome, capture_id, url, version_number)
+
+    def _store_blob(self, conn: sqlite3.Connection, sha: str, body: bytes) -> None:
+        if conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)).fetchone():
+            return
+        packed = self._codec.pack(body, sha)
+        conn.execute(
+            "INSERT INTO blobs (sha256, content, compression, size, stored_size) "
+            "VALUES (?, ?, 'zstd', ?, ?)",
+            (sha, packed.content, packed.size, packed.stored_size),
+        )
+
+    @staticmethod
+    def _content_of(conn: sqlite3.Connection, url: str, version: int) -> dict[str, Any]:
+        row = conn.execute(
+            "SELECT * FROM versions WHERE url = ? AND version = ?", (url, version)
+        ).fetchone()
+        return from_row(row)
+
+    @staticmethod
+    def _insert_capture(
+        conn: sqlite3.Connection,
+        capture: Capture,
+        url: str,
+        site: str,
+        kind: str,
+        outcome: str,
+        sha: str | None,
+        extractor_version: str,
+        run_id: int | None,
+        now: str,
+    ) -> int:
+        row = {
+            "run_id": run_id,
+            "url": url,
+            "requested_url": capture.url,
+            "site": site,
+            "kind": kind,
+            "fetched_at": capture.fetched_at,
+            "method": capture.method,
+            "request_headers": _json([list(pair) for pair in capture.request_headers]),
+            "protocol": capture.protocol,
+            "http_status": capture.http_status,
+            "reason": capture.reason,
+            "headers": _json([list(pair) for pair in capture.response_headers]),
+            "body_sha256": sha,
+            "redirect_to": capture.redirect_to,
+            "outcome": outcome,
+            "error": capture.error,
+            "elapsed_ms": capture.elapsed_ms,
+            "ip_address": capture.ip_address,
+            "extractor_version": extractor_version or None,
+            "extra": _json(dict(capture.extra)),
+            "archived_at": now,
+        }
+        cur = conn.execute(
+            f"INSERT INTO captures ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            tuple(row.values()),
+        )
+        return int(cur.lastrowid)
+
+    @staticmethod
+    def _update_page(
+        conn: sqlite3.Connection,
+        page: sqlite3.Row | None,
+        url: str,
+        capture: Capture,
+        response: str,
+        outcome: str,
+        kind: str,
+        site: str,
+        capture_id: int,
+        version_number: int | None,
+        new_hash: str | None,
+        sha: str | None,
+        lang: str | None,
+    ) -> None:
+        old = dict(page) if page is not None else {}
+        status = page_status_after(response, old.get("status"))
+        update: dict[str, Any] = {
+            "site": site,
+            "kind": kind,
+            "status": status,
+            "last_capture_id": capture_id,
+        }
+        if lang:
+            update["lang"] = lang
+        if capture.http_status is not None:
+            last_seen = old.get("last_seen")
+            update["last_seen"] = max(filter(None, [last_seen, capture.fetched_at]))
+        if outcome in ("new", "changed"):
+            update["last_changed"] = capture.fetched_at
+        if version_number is not None:
+            update["current_version"] = version_number
+            update["content_sha256"] = new_hash
+        if response == "ok":
+            update["body_sha256"] = sha
+            update["etag"] = header(capture.response_headers, "etag")
+            update["last_modified"] = header(capture.response_headers, "last-modified")
+            update["redirect_to"] = None
+        elif response in ("gone", "redirected", "restricted"):
+            # Validators of a page that is no longer served must not make the next fetch
+            # conditional: a revived page is fetched in full.
+            update["etag"] = update["last_modified"] = None
+        if response == "redirected":
+            update["redirect_to"] = capture.redirect_to
+        sets = ", ".join(f"{name} = ?" for name in update)
+        conn.execute(f"UPDATE pages SET {sets} WHERE url = ?", (*update.values(), url))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def validators(self, url: str) -> Validators:
+        row = self.conn.execute(
+            "SELECT etag, last_modified FROM pages WHERE url = ?", (normalize_url(url),)
+        ).fetchone()
+        return Validators(row["etag"], row["last_modified"]) if row else Validators()
+
+    def pages(self, site: str | None = None) -> Iterator[PageRow]:
+        sql, params = "SELECT * FROM pages", ()
+        if site is not None:
+            sql, params = sql + " WHERE site = ?", (site,)
+        for row in self.conn.execute(sql + " ORDER BY url", params):
+            yield PageRow.from_row(row)
+
+    def page(self, url: str) -> PageRow:
+        """The page row of `url` (normalized first); NotFound if it was never archived."""
+        row = self.conn.execute(
+            "SELECT * FROM pages WHERE url = ?", (normalize_url(url),)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"URL is not archived: {url} (find archived URLs with `uninews search`)")
+        return PageRow.from_row(row)
+
+    def body(self, sha256: str) -> bytes:
+        """A raw body exactly as served, from its blob."""
+        row = self.conn.execute(
+            "SELECT content, compression FROM blobs WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no stored body with sha256 {sha256}")
+        return self._codec.unpack(row["content"], row["compression"])
+
+    def search(self, query: str, **options: Any) -> list[queries.SearchHit]:
+        return queries.search(self.conn, query, **options)
+
+    def history(self, url: str) -> queries.History:
+        return queries.history(self.conn, self.page(url))
+
+    def version(self, url: str, number: int | None = None) -> queries.VersionRow:
+        return queries.version(self.conn, self.page(url), number)
