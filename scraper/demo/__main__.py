@@ -1,0 +1,42 @@
+"""`python -m scraper.demo --port 8765 [--state 2]`: serve the demo site until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .server import DemoServer
+from .site import DemoSite
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scraper.demo", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument("--state", type=int, choices=(1, 2), default=1)
+    parser.add_argument("--pairs", type=int, default=30, help="article pairs (Swedish + English)")
+    args = parser.parse_args(argv)
+    if args.pairs < 10:
+        parser.error("--pairs must be at least 10")
+    server = DemoServer(
+        DemoSite(article_pairs=args.pairs), state=args.state, host=args.host, port=args.port
+    )
+    try:
+        server.start()
+    except OSError as err:
+        print(
+            f"Error: cannot listen on {args.host}:{args.port} ({err.strerror}); "
+            "pick another --port",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"Demo site (state {args.state}) at {server.base_url}/  (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
