@@ -1,0 +1,68 @@
+"""Opening archives: creation, migrations, refusing files that are not (or not yet) ours."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from archive import Archive, ArchiveMissing, ArchiveTooNew, NotAnArchive
+from archive.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+
+def test_new_archive_has_public_schema_wal_and_version(archive_path):
+    with Archive.open(archive_path) as arc:
+        tables = set(arc.db.table_names()) | set(arc.db.view_names())
+        assert {"runs", "pages", "captures", "blobs", "versions", "articles"} <= tables
+        assert arc.db["versions"].detect_fts() == "versions_fts"
+        assert arc.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert arc.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert arc.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 30_000
+    with Archive.open(archive_path, create=False) as arc:  # reopening is a no-op
+        assert arc.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def test_migrations_are_registered_functions_counting_user_version():
+    assert SCHEMA_VERSION == len(MIGRATIONS) >= 1
+    assert all(callable(m) for m in MIGRATIONS)
+
+
+def test_archive_from_newer_uninews_is_refused(archive_path):
+    Archive.open(archive_path).close()
+    conn = sqlite3.connect(archive_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(ArchiveTooNew, match="upgrade uninews"):
+        Archive.open(archive_path)
+
+
+def test_missing_file_is_not_created_for_reading(tmp_path):
+    path = tmp_path / "nothing.db"
+    with pytest.raises(ArchiveMissing):
+        Archive.open(path, create=False)
+    assert not path.exists()
+
+
+def test_text_file_is_not_an_archive(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("hello, not a database\n" * 10)
+    with pytest.raises(NotAnArchive, match="not a uninews archive"):
+        Archive.open(path)
+    assert path.read_text().startswith("hello")
+
+
+def test_other_programs_database_is_not_an_archive(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    with pytest.raises(NotAnArchive):
+        Archive.open(path)
+
+
+def test_two_writers_on_one_archive_both_land(archive_path, make_capture, article_content):
+    with Archive.open(archive_path) as one, Archive.open(archive_path) as two:
+        for n in range(10):
+            arc = one if n % 2 else two
+            arc.record(make_capture(f"https://x.se/{n}"), article_content(), run_id=None, site="x")
+        assert one.conn.execute("SELECT count(*) FROM versions").fetchone()[0] == 10
