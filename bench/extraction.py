@@ -1,0 +1,129 @@
+"""Score and time the extractor on the extraction-dev set, beside trafilatura.
+
+Usage: python bench/extraction.py [--dev PATH] [--only ours|trafilatura] [--json OUT]
+
+The dev set (../shared/bench/extraction-dev relative to the repository root) holds real
+pages with `with` snippets (main content) and `without` snippets (boilerplate). A snippet
+counts when it is a whitespace-normalized substring of the extracted text. For uninews the
+scored text is title + lead + body_text joined by blank lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DEV = ROOT.parent / "shared" / "bench" / "extraction-dev"
+
+_WS = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def load_dev(dev: Path) -> list[tuple[str, bytes, list[str], list[str]]]:
+    """(url, raw html, with, without) for every annotated page."""
+    annotations = json.loads((dev / "annotations.json").read_text(encoding="utf-8"))
+    pages = []
+    for url, item in sorted(annotations.items()):
+        raw = gzip.decompress((dev / "html" / item["file"]).read_bytes())
+        pages.append((url, raw, item.get("with", []), item.get("without", [])))
+    return pages
+
+
+def ours(html: bytes, url: str) -> str:
+    from scraper.extract import extract
+
+    art = extract(html, url)
+    return "\n\n".join(p for p in (art.title, art.lead, art.body_text) if p)
+
+
+def trafilatura_text(html: bytes, url: str) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html, url=url) or ""
+
+
+EXTRACTORS: dict[str, Callable[[bytes, str], str]] = {
+    "uninews": ours,
+    "trafilatura 2.3.1": trafilatura_text,
+}
+
+
+def score(pages, func: Callable[[bytes, str], str]) -> dict:
+    """Precision, recall, F1 over snippets, and per-page times in ms."""
+    tp = fn = fp = 0
+    times: list[float] = []
+    misses: dict[str, dict[str, list[str]]] = {}
+    for url, raw, with_, without in pages:
+        start = time.perf_counter()
+        text = func(raw, url)
+        times.append((time.perf_counter() - start) * 1000)
+        text = normalize(text)
+        missing = [s for s in with_ if normalize(s) not in text]
+        leaked = [s for s in without if normalize(s) in text]
+        tp += len(with_) - len(missing)
+        fn += len(missing)
+        fp += len(leaked)
+        if missing or leaked:
+            misses[url] = {"missing": missing, "leaked": leaked}
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    times.sort()
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "median_ms": statistics.median(times),
+        "p95_ms": times[int(0.95 * (len(times) - 1))],
+        "misses": misses,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev", type=Path, default=DEFAULT_DEV)
+    parser.add_argument("--only", choices=["ours", "trafilatura"])
+    parser.add_argument("--json", type=Path, help="write scores and per-page misses here")
+    args = parser.parse_args(argv)
+    if not (args.dev / "annotations.json").exists():
+        print(f"no dev set at {args.dev}: pass --dev PATH", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(ROOT))
+    pages = load_dev(args.dev)
+    names = list(EXTRACTORS)
+    if args.only == "ours":
+        names = names[:1]
+    elif args.only == "trafilatura":
+        names = names[1:]
+    results = {}
+    # Warm-up: imports and compiled expressions should not count against the first page.
+    for name in names:
+        EXTRACTORS[name](pages[0][1], pages[0][0])
+    print(f"{len(pages)} pages from {args.dev.name}\n")
+    print("| extractor | precision | recall | F1 | median ms | p95 ms |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name in names:
+        res = score(pages, EXTRACTORS[name])
+        results[name] = res
+        print(
+            f"| {name} | {res['precision']:.3f} | {res['recall']:.3f} | {res['f1']:.3f} "
+            f"| {res['median_ms']:.1f} | {res['p95_ms']:.1f} |"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

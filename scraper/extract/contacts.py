@@ -1,0 +1,132 @@
+"""Contact boxes ("Vill du veta mer?", "Contact"): name, unit, e-mail, phone per person."""
+
+from __future__ import annotations
+
+import re
+
+from . import xpaths
+from .metadata import norm
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
+# Swedish numbers ("090-786 68 83", "+46 90 786 68 83", "070-123 45 67") and other
+# international ones written with a leading +.
+PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+46|0046)[\s-]?(?:\(0\)\s?)?\d{1,3}|0\d{1,3})[\s-]?[-–]?\s?\d{2,4}"
+    r"(?:[\s-]\d{2,4}){0,3}(?!\d)"
+    r"|\+\d{1,3}(?:[\s-]?\(?\d{1,4}\)?){2,6}(?!\d)"
+)
+_UNIT_AFTER = re.compile(
+    r"^\s*(?:,|\(|på|vid|inom|at|from|of|in)\s+(?:the\s+)?([^.\n,()]{3,120})", re.I
+)
+_BEFORE_NAME = re.compile(
+    r"([A-ZÅÄÖÉÜ][\w'’-]+(?:\s+[A-ZÅÄÖÉÜ][\w'’-]+){1,3})[\s,:]*(?:\S+\s*){0,12}$"
+)
+_CONTACT_LINE = re.compile(r"kontaktperson(?:er)?\s*:\s*([^,\n]+),\s*([^\n.]+)", re.I)
+_MAX_BOX = 800  # characters: a contact box is short; more than this is the article itself
+
+
+def find_boxes(roots, headings=xpaths.CONTACT_HEADINGS) -> list[list]:
+    """Groups of elements that make up each contact box (heading first)."""
+    wanted = {h.lower().strip(" :?") for h in headings}
+    boxes: list[list] = []
+    for root in roots:
+        for el in root.iter("h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "dt", "div"):
+            text = norm(el.text_content()).lower().strip(" :?")
+            if text not in wanted or len(el) > 3:
+                continue
+            head = el
+            while head.tag in ("strong", "b") and head.getparent() is not None:
+                parent = head.getparent()
+                if norm(parent.text_content()).lower().strip(" :?") != text:
+                    break
+                head = parent
+            parent = head.getparent()
+            if parent is None:
+                continue
+            if parent not in roots and len(norm(parent.text_content())) <= _MAX_BOX:
+                group = [parent]
+            else:
+                group = [head]
+                for sib in head.itersiblings():
+                    if sib.tag in ("h1", "h2", "h3") and sib.tag <= head.tag:
+                        break
+                    group.append(sib)
+                    if sum(len(g.text_content()) for g in group) > _MAX_BOX:
+                        break
+            text_all = " ".join(g.text_content() for g in group)
+            if EMAIL.search(text_all) or PHONE.search(text_all) or _mailto(group):
+                boxes.append(group)
+    return boxes
+
+
+def _mailto(group) -> list[str]:
+    out = []
+    for g in group:
+        for a in g.iter("a"):
+            href = a.get("href") or ""
+            if href.lower().startswith("mailto:"):
+                out.append(href[7:].split("?")[0].strip())
+    return out
+
+
+def _box_text(group) -> str:
+    parts = []
+    for g in group:
+        for piece in g.itertext():
+            parts.append(piece)
+        parts.append("\n")
+    return re.sub(r"[ \t\u00a0]+", " ", "".join(parts))
+
+
+def parse_box(group) -> list[dict]:
+    text = _box_text(group)
+    emails = list(dict.fromkeys(EMAIL.findall(text) + _mailto(group)))
+    phones = [(m.start(), norm(m.group())) for m in PHONE.finditer(text)]
+    contacts: list[dict] = []
+    for email in emails:
+        pos = text.find(email)
+        name, unit, name_end = _name_for(email, text, pos)
+        after = [p for p in phones if p[0] > pos]
+        before = [p for p in phones if p[0] < pos]
+        phone = after[0][1] if after else (before[-1][1] if before else None)
+        if phone and len(emails) > 1:
+            nxt = [text.find(e) for e in emails if text.find(e) > pos]
+            if after and nxt and after[0][0] > min(nxt):
+                phone = None
+        contacts.append(
+            {"name": name, "unit": unit, "email": email, "phone": phone, "role": None}
+        )
+    if not contacts:
+        match = _CONTACT_LINE.search(text)
+        if match:
+            contacts.append(
+                {"name": match[1].strip(), "unit": match[2].strip(), "email": None,
+                 "phone": phones[0][1] if phones else None, "role": None}
+            )  # fmt: skip
+    return contacts
+
+
+def _name_for(email: str, text: str, pos: int) -> tuple[str | None, str | None, int]:
+    """The person an address belongs to: the words matching its local part, else the
+    capitalised words just before it; the unit follows the name ("på X", ", X")."""
+    tokens = [t for t in re.split(r"[._-]+", email.split("@")[0]) if t.isalpha() and len(t) > 1]
+    match = None
+    if tokens:
+        pattern = r"\b" + r"\W+(?:[A-ZÅÄÖ]\w*\.?\s+)?".join(map(re.escape, tokens)) + r"\b"
+        match = re.search(pattern, text, re.I)
+        if match is None and len(tokens) == 1:
+            match = None
+    if match is None:
+        window = text[max(0, pos - 160) : pos]
+        found = _BEFORE_NAME.search(window)
+        if found:
+            start = max(0, pos - 160) + found.start(1)
+            match = re.compile(re.escape(found[1])).search(text, start)
+    if match is None:
+        return None, None, pos
+    name = norm(match.group())
+    unit_match = _UNIT_AFTER.match(text[match.end() :])
+    unit = norm(unit_match[1]) if unit_match else None
+    if unit and (EMAIL.search(unit) or PHONE.search(unit)):
+        unit = None
+    return name, unit, match.end()

@@ -1,0 +1,231 @@
+"""extract(): HTML in, a clean Article out. Pure: no network, no Scrapy, no SQLite."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from . import content, contacts, images, labels, metadata, xpaths
+from .article import Article
+from .decode import looks_binary, to_text
+
+MAX_CHARS = 12_000_000  # past this the tail of a page is never article text
+_TEASER_MIN = 30  # characters: a link this long reads as a teaser headline
+
+
+def extract(html: bytes | str | None, url: str, profile: Any = None) -> Article:
+    """Extract one page. Never raises: a page that is not an article says so in kind/reason."""
+    try:
+        return _extract(html, url, _settings(profile))
+    except Exception as exc:  # the contract: a result for any input, never an exception
+        return Article(url=url, kind="empty", reason=f"could not extract: {type(exc).__name__}")
+
+
+def _settings(profile: Any) -> dict[str, Any]:
+    if profile is None:
+        return {}
+    data = getattr(profile, "extract", profile)
+    return data if isinstance(data, dict) else {}
+
+
+def _list(cfg: dict, key: str) -> tuple[str, ...]:
+    value = cfg.get(key, ())
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _extract(html: bytes | str | None, url: str, cfg: dict[str, Any]) -> Article:
+    if html is None or (isinstance(html, (bytes, str)) and not html.strip()):
+        return Article(url=url, kind="empty", reason="the response body is empty")
+    if not isinstance(html, (bytes, str)):
+        return Article(url=url, kind="not_html", reason="the body is not text or bytes")
+    reason = looks_binary(html)
+    if reason:
+        return Article(url=url, kind="not_html", reason=reason)
+    text, _encoding = to_text(html[:MAX_CHARS])
+    text = text.replace("\x00", "")
+    try:
+        tree = lxml_html.document_fromstring(text, parser=_parser())
+    except (etree.ParserError, ValueError):
+        return Article(url=url, kind="empty", reason="the markup holds no document")
+    return build(tree, url, cfg)
+
+
+def _parser() -> lxml_html.HTMLParser:
+    return lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+
+
+def build(tree: lxml_html.HtmlElement, url: str, cfg: dict[str, Any]) -> Article:
+    ld = metadata.json_ld(tree)
+    has_password = bool(tree.xpath("//input[@type='password']"))
+    art = Article(url=url)
+    art.lang = metadata.lang(tree)
+    art.canonical_url = metadata.canonical(tree, url)
+    art.translations = metadata.translations(tree, url)
+    art.tags = metadata.tags(tree, ld)
+    description = metadata.description(tree)
+    published = metadata.published(tree, ld)
+    updated = metadata.updated(tree, ld)
+    meta_category = metadata.category(tree, ld)
+    page_title = metadata.first(tree, ("//head/title",))
+
+    content.clean(tree, _list(cfg, "drop"))
+    roots = content.find_container(tree, _list(cfg, "content"))
+    region = _region(roots)
+    skip: set = set()
+
+    h1_el = _title_element(region, tree)
+    h1 = metadata.norm(h1_el.text_content()) if h1_el is not None else None
+    art.title = metadata.title(tree, ld, h1, _list(cfg, "title"))
+    if art.title is None and page_title:
+        art.title = page_title
+    if h1_el is not None and art.title and metadata.norm(h1) == art.title:
+        skip.add(h1_el)
+
+    category_labels = (*_list(cfg, "category_labels"), *xpaths.CATEGORY_LABELS)
+    found = labels.scan(region, skip, category_labels)
+    skip |= found.consumed
+
+    lead_el = _lead_element(region, roots, (*_list(cfg, "lead"), *xpaths.LEAD_XPATHS), skip)
+    if lead_el is not None:
+        art.lead = _text_without(lead_el, skip) or None
+        skip.add(lead_el)
+
+    boxes = contacts.find_boxes(roots, (*_list(cfg, "contact_headings"), *xpaths.CONTACT_HEADINGS))
+    for box in boxes:
+        art.contacts.extend(contacts.parse_box(box))
+        skip.update(box)
+    art.contacts = _unique(art.contacts, "email")
+
+    art.images = images.images(roots, url, skip)
+    for credit in found.credits:
+        for image in art.images:
+            if not image["credit"]:
+                image["credit"] = credit
+                break
+
+    phrases = xpaths.DROP_PHRASES | {p.lower() for p in _list(cfg, "phrases")}
+    all_blocks = content.blocks(roots, url, skip)
+    kept = [b for b in all_blocks if content.keep(b, phrases)]
+    if art.title:
+        kept = [b for b in kept if not (b.kind in content.HEADINGS and b.text == art.title)]
+    if art.lead is None and kept and description and kept[0].kind == "p":
+        first_para = metadata.norm(kept[0].text)
+        if len(first_para) > 40 and first_para.startswith(description[:80].rstrip(". …")):
+            art.lead = first_para
+            kept = kept[1:]
+    art.body_text, art.body_markdown = content.render(kept)
+    art.body_text = art.body_text or None
+    art.body_markdown = art.body_markdown or None
+    art.links = _unique([link for b in kept for link in b.links], "url")
+
+    art.published_at = published or found.published
+    art.updated_at = updated or found.updated
+    art.authors = metadata.authors(tree, ld) if ld.get("author") else []
+    if not art.authors:
+        art.authors = found.authors or metadata.authors(tree, {})
+    art.category = found.category or meta_category
+    if art.lang is None:
+        art.lang = _guess_lang(" ".join(filter(None, (art.title, art.lead, art.body_text))))
+    _classify(art, tree, kept, has_password, url)
+    return art
+
+
+def _region(roots):
+    """Where labels and the lead live: the container, widened until it holds the h1."""
+    node = roots[0]
+    for _ in range(4):
+        if node.find(".//h1") is not None or node.tag in ("body", "html"):
+            return node
+        parent = node.getparent()
+        if parent is None:
+            return node
+        node = parent
+    return roots[0]
+
+
+def _title_element(region, tree):
+    found = region.find(".//h1")
+    if found is None:
+        found = tree.find(".//h1")
+    return found
+
+
+def _lead_element(region, roots, expressions, skip):
+    for expr in expressions:
+        try:
+            found = region.xpath(expr)
+        except Exception:
+            continue
+        for el in found:
+            if el in skip or not isinstance(el.tag, str):
+                continue
+            if len(metadata.norm(el.text_content())) >= 40:
+                return el
+    return None
+
+
+def _text_without(el, skip: set) -> str:
+    """Text of el leaving out consumed descendants (a category label inside the lead)."""
+    parts: list[str] = []
+
+    def walk(node):
+        if node in skip and node is not el:
+            parts.append(node.tail or "")
+            return
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+        if node is not el:
+            parts.append(node.tail or "")
+
+    walk(el)
+    return metadata.norm("".join(parts))
+
+
+def _unique(items: list[dict], key: str) -> list[dict]:
+    seen, out = set(), []
+    for item in items:
+        value = item.get(key)
+        if value and value in seen:
+            continue
+        seen.add(value)
+        out.append(item)
+    return out
+
+
+def _guess_lang(text: str) -> str | None:
+    if len(text) < 20:
+        return None
+    try:
+        import py3langid
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    code, _score = py3langid.classify(text[:3000])
+    return code
+
+
+_LOGIN_URL = re.compile(r"log-?in|signin|sign-in|auth|returnurl=", re.I)
+
+
+def _classify(art: Article, tree, kept, has_password: bool, url: str) -> None:
+    words = len((art.body_text or "").split())
+    if has_password and (words < 150 or _LOGIN_URL.search(url)):
+        art.kind, art.reason = "login", "the page asks for a password"
+        return
+    if not art.body_text and not art.title:
+        art.kind, art.reason = "empty", "the page has no text"
+        return
+    prose = sum(len(b.text) for b in kept if b.kind == "p" and b.link_density < 0.2)
+    teasers = sum(
+        1 for a in tree.iter("a") if len(metadata.norm(a.text_content())) >= _TEASER_MIN
+    )
+    if not art.published_at and teasers >= 8 and prose < 40 * teasers and prose < 1500:
+        art.kind, art.reason = "listing", f"{teasers} teaser links and little running text"
+        return
+    if not art.body_text:
+        art.kind, art.reason = "empty", "the page has a title but no text"
+        return
+    art.kind = "article" if (art.published_at or art.authors) else "page"

@@ -1,0 +1,119 @@
+"""Fields a reader finds in visible text: "Publicerad: 2020-11-23", "Text: Name", "NYHET".
+
+The scan walks the short text nodes near the article, climbs at most a few inline levels
+to see a whole label line, and hands back what it read plus the elements it used, so that
+those lines stay out of the body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import xpaths
+from .dates import parse_date, parse_date_slow
+from .metadata import norm, split_names
+
+_NAME_WORD = re.compile(r"^[A-ZÅÄÖÉÜØÆ][\w'’.-]*$")
+_DATE_CLASS = re.compile(r"date|time|publi|meta|posted", re.I)
+MAX_LINE = 200  # characters; a label line longer than this is prose
+
+
+@dataclass
+class Labels:
+    published: str | None = None
+    updated: str | None = None
+    authors: list[str] = field(default_factory=list)
+    category: str | None = None
+    credits: list[str] = field(default_factory=list)
+    consumed: set = field(default_factory=set)
+
+
+def _looks_like_names(text: str) -> bool:
+    names = split_names(text)
+    if not names or len(names) > 6:
+        return False
+    for name in names:
+        words = name.split()
+        if not 1 <= len(words) <= 5 or not all(_NAME_WORD.match(w) for w in words):
+            return False
+    return True
+
+
+def scan(region, skip: set, category_labels=xpaths.CATEGORY_LABELS) -> Labels:
+    found = Labels()
+    labels = {label.lower() for label in category_labels}
+    seen: set = set()
+    for node in region.xpath(".//text()"):
+        stripped = node.strip()
+        if not stripped or len(stripped) > MAX_LINE:
+            continue
+        el = node.getparent()
+        if el is None:
+            continue
+        if node.is_tail:
+            el = el.getparent()
+        for _level in range(3):
+            if el is None or el in seen or el in skip:
+                break
+            line = norm(el.text_content())
+            if len(line) > MAX_LINE:
+                break
+            if _read(el, line, found, labels):
+                seen.add(el)
+                found.consumed.add(el)
+                break
+            if el.tag not in ("span", "strong", "b", "em", "i", "small", "time", "a", "label"):
+                # one block level is as far as a label line reaches
+                if _level >= 1:
+                    break
+            el = el.getparent()
+    return found
+
+
+def _read(el, line: str, found: Labels, labels: set[str]) -> bool:
+    """Record what a label line says; True when the line was one."""
+    lowered = line.lower().strip(" :")
+    if lowered in labels:
+        if found.category is None:
+            found.category = line.strip(" :")
+            return True
+        return False
+    match = xpaths.PUBLISHED_LABEL.match(line)
+    if match:
+        value = parse_date(match[1]) or parse_date_slow(match[1])
+        if value:
+            found.published = found.published or value
+            return True
+    match = xpaths.UPDATED_LABEL.match(line)
+    if match:
+        value = parse_date(match[1]) or parse_date_slow(match[1])
+        if value:
+            found.updated = found.updated or value
+            return True
+    match = xpaths.BYLINE_LABEL.match(line)
+    if match and len(line) < 120:
+        names = match[1].strip()
+        credit = xpaths.CREDIT_LABEL.search(names)
+        if credit:  # "Text: A. Name Foto: B. Name"
+            found.credits.append(credit[1].strip())
+            names = names[: credit.start()].strip(" ,.|")
+        explicit = line[: match.start(1)].rstrip().endswith(":")
+        if names and (explicit or _looks_like_names(names)):
+            if not found.authors:
+                found.authors = split_names(names)
+            return True
+    match = xpaths.CREDIT_LABEL_PLAIN.match(line)
+    if match and len(line) < 100 and el.tag != "a":
+        found.credits.append(match[1].strip())
+        return True
+    if (
+        found.published is None
+        and len(line) < 40
+        and (el.tag == "time" or _DATE_CLASS.search(el.get("class") or ""))
+    ):
+        value = parse_date(el.get("datetime") or line)
+        if value:
+            found.published = value
+            return True
+    return False

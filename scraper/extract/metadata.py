@@ -1,0 +1,222 @@
+"""Fields from the page's own structure: JSON-LD, meta tags, <time>, lang, link rels.
+
+One small function per field, each with its fallback chain; visible-text fallbacks live in
+labels.py. All take the parsed tree and return plain values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import html as lxml_html
+
+from . import xpaths
+from .dates import parse_date
+
+_WS = re.compile(r"\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
+ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "blogposting",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "scholarlyarticle",
+    "report",
+    "techarticle",
+    "pressrelease",
+    "liveblogposting",
+    "opinionnewsarticle",
+    "posting",
+    "socialmediaposting",
+}
+
+
+def norm(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def first(tree: lxml_html.HtmlElement, expressions) -> str | None:
+    """First non-empty string any expression yields."""
+    for expr in expressions:
+        try:
+            found = tree.xpath(expr)
+        except Exception:  # a bad profile expression must not stop extraction
+            continue
+        for value in found:
+            text = norm(value if isinstance(value, str) else value.text_content())
+            if text:
+                return text
+    return None
+
+
+def json_ld(tree: lxml_html.HtmlElement) -> dict[str, Any]:
+    """The first article-like JSON-LD object, else the first object with a headline."""
+    found: list[dict[str, Any]] = []
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "", strict=False)
+        except (ValueError, RecursionError):
+            continue
+        _collect(data, found, 0)
+    for obj in found:
+        kinds = obj.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds):
+            return obj
+    for obj in found:
+        if obj.get("headline"):
+            return obj
+    return {}
+
+
+def _collect(data: Any, found: list, depth: int) -> None:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for item in data:
+            _collect(item, found, depth + 1)
+    elif isinstance(data, dict):
+        found.append(data)
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if key in data:
+                _collect(data[key], found, depth + 1)
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [n for item in value for n in _names(item)]
+    return []
+
+
+def title(tree, ld: dict, h1: str | None, extra=()) -> str | None:
+    """A site's own title selector, else h1 when the meta titles agree, else og:title..."""
+    own = first(tree, extra) if extra else None
+    if own:
+        return own
+    meta = first(tree, xpaths.TITLE_XPATHS)
+    headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
+    page_title = first(tree, ("//head/title",))
+    if h1 and any(h1.lower() in norm(t).lower() for t in (meta, headline, page_title) if t):
+        return h1
+    for candidate in (headline, meta, h1):
+        if candidate:
+            return _strip_site(norm(candidate))
+    if page_title:
+        return _strip_site(page_title)
+    return None
+
+
+def _strip_site(text: str) -> str:
+    """Drop a " | Site name" suffix: keep the longest part."""
+    parts = _TITLE_SEPARATORS.split(text)
+    return max(parts, key=len) if len(parts) > 1 else text
+
+
+def published(tree, ld: dict) -> str | None:
+    return parse_date(_str(ld.get("datePublished"))) or parse_date(
+        first(tree, xpaths.PUBLISHED_XPATHS)
+    )
+
+
+def updated(tree, ld: dict) -> str | None:
+    return parse_date(_str(ld.get("dateModified"))) or parse_date(
+        first(tree, xpaths.UPDATED_XPATHS)
+    )
+
+
+def authors(tree, ld: dict) -> list[str]:
+    names = [norm(n) for n in _names(ld.get("author"))]
+    if not names:
+        value = first(tree, xpaths.AUTHOR_XPATHS)
+        names = split_names(value) if value else []
+    return [n for n in dict.fromkeys(names) if n and not n.startswith("http") and len(n) < 80]
+
+
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\s&\s|\soch\s|\sand\s|\sund\s)\s*")
+
+
+def split_names(text: str) -> list[str]:
+    return [n.strip(" .") for n in _NAME_SPLIT.split(text) if n.strip(" .")]
+
+
+def category(tree, ld: dict) -> str | None:
+    section = ld.get("articleSection")
+    if isinstance(section, list):
+        section = section[0] if section else None
+    return (
+        norm(section)
+        if isinstance(section, str) and section.strip()
+        else first(tree, xpaths.CATEGORY_XPATHS)
+    )
+
+
+def tags(tree, ld: dict) -> list[str]:
+    keywords = ld.get("keywords")
+    if isinstance(keywords, str):
+        values = keywords.split(",")
+    elif isinstance(keywords, list):
+        values = [k for k in keywords if isinstance(k, str)]
+    else:
+        values = tree.xpath("//meta[@property='article:tag']/@content")
+    return list(dict.fromkeys(norm(v) for v in values if norm(v)))[:50]
+
+
+def description(tree) -> str | None:
+    return first(tree, xpaths.DESCRIPTION_XPATHS)
+
+
+def lang(tree) -> str | None:
+    """The document's declared language as a bare code ("sv", "en")."""
+    for expr in (
+        "/html/@lang",
+        "/html/@xml:lang",
+        "//meta[@http-equiv='content-language' or @http-equiv='Content-Language']/@content",
+        "//meta[@property='og:locale']/@content",
+    ):
+        value = first(tree, (expr,))
+        if value:
+            code = re.split(r"[-_,\s]", value.strip().lower())[0]
+            if 2 <= len(code) <= 3 and code.isalpha():
+                return code
+    return None
+
+
+def canonical(tree, url: str) -> str | None:
+    value = first(tree, ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"))
+    return absolute(url, value) if value else None
+
+
+def translations(tree, url: str) -> dict[str, str]:
+    """hreflang alternates as {lang: absolute url}; x-default left out."""
+    out: dict[str, str] = {}
+    for link in tree.xpath("//link[@rel='alternate'][@hreflang][@href]"):
+        code = link.get("hreflang", "").strip().lower()
+        if code and code != "x-default" and code not in out:
+            target = absolute(url, link.get("href"))
+            if target:
+                out[code] = target
+    return out
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    href = (href or "").strip()
+    if not href or href.startswith(("javascript:", "data:", "#")):
+        return None
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
+
+
+def _str(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, str) else None

@@ -1,0 +1,271 @@
+"""Selectors and phrases as data, kept apart from the logic that uses them.
+
+Every list is ordered: the first expression that yields something wins. Site profiles
+(`[extract]` in scraper/sites/*.toml) put their own expressions in front of these.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Elements that never carry article text.
+DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "label",
+    "nav",
+    "aside",
+    "dialog",
+    "menu",
+)
+
+# Page-level furniture: dropped unless it sits inside the article itself.
+PAGE_FURNITURE_TAGS = ("header", "footer", "form")
+
+DROP_XPATHS = (
+    "//*[@hidden or @aria-hidden='true']",
+    "//*[contains(translate(@style,' ',''),'display:none')]",
+    "//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='complementary'"
+    " or @role='search' or @role='dialog' or @role='alertdialog' or @role='menu']",
+)
+
+# class/id values of furniture. Matched against "class id" as a whole; `-` and `_` count
+# as word boundaries so that "share-bar" and "post_tags" match but "shareholder" does not.
+# Calibrated on the extraction-dev pages (removing each term and re-scoring F1).
+BOILERPLATE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:"
+    r"share|sharing|social|socials|sociallinks|sharebar|addthis|addtoany|sharethis|shariff|"
+    r"comments?|comment-list|commentlist|respond|disqus|"
+    r"related|relatedposts|recommended|recommendations|more-stories|read-more|readmore|"
+    r"newsletter|subscribe|subscription|signup|"
+    r"cookies?|cookiebanner|consent|gdpr|"
+    r"breadcrumbs?|breadcrumb-list|"
+    r"menu|mainmenu|megamenu|navbar|navigation|nav|subnav|topnav|skip|skiplink|skip-link|"
+    r"sidebar|widget|widgets|footer|site-footer|pagefooter|masthead|site-header|topbar|"
+    r"printicon|print|toolbar|"
+    r"popup|modal|overlay|"
+    r"advert|advertisement|ads|ad|adsense|sponsor|sponsored|promo|"
+    r"pagination|pager|prevnext|post-navigation|"
+    r"tags|tag-list|taglist|tagcloud|keywords|"
+    r"author-bio|authorbox|about-author|"
+    r"visually-hidden|visuallyhidden|sr-only|screen-reader-text|screenreader|element-invisible|"
+    r"hidden|hide|d-none|off-canvas|offcanvas|"
+    r"teaser-list|teasers|puff|puffar|"
+    r"rating|votes|"
+    r"search|searchform|search-form|login"
+    r")(?=$|[\s_-])",
+    re.IGNORECASE,
+)
+
+# Where the article text usually lives, most specific first.
+CONTENT_XPATHS = (
+    "//*[@itemprop='articleBody']",
+    "//*[contains(concat(' ',normalize-space(@class),' '),' entry-content ')"
+    " or contains(concat(' ',normalize-space(@class),' '),' post-content ')"
+    " or contains(concat(' ',normalize-space(@class),' '),' article-body ')"
+    " or contains(concat(' ',normalize-space(@class),' '),' article__body ')"
+    " or contains(concat(' ',normalize-space(@class),' '),' field--name-body ')"
+    " or contains(concat(' ',normalize-space(@class),' '),' story-body ')]",
+    "//article",
+    "//main",
+    "//*[@role='main']",
+)
+
+TITLE_XPATHS = (
+    "//meta[@property='og:title']/@content",
+    "//meta[@name='twitter:title']/@content",
+    "//meta[@name='dc.title' or @name='DC.title']/@content",
+)
+
+LEAD_XPATHS = (
+    ".//*[contains(concat(' ',normalize-space(@class),' '),' ingress ')]",
+    ".//*[contains(concat(' ',normalize-space(@class),' '),' preamble ')]",
+    ".//*[contains(concat(' ',normalize-space(@class),' '),' lead ')]",
+    ".//*[contains(concat(' ',normalize-space(@class),' '),' article-lead ')]",
+    ".//*[contains(concat(' ',normalize-space(@class),' '),' standfirst ')]",
+    ".//*[contains(concat(' ',normalize-space(@class),' '),' intro ')]",
+    ".//*[contains(concat(' ',normalize-space(@class),' '),' field--name-field-lead ')]",
+    ".//*[contains(concat(' ',normalize-space(@class),' '),' field--name-field-ingress ')]",
+    ".//*[contains(concat(' ',normalize-space(@class),' '),' entry-summary ')]",
+)
+
+DESCRIPTION_XPATHS = (
+    "//meta[@property='og:description']/@content",
+    "//meta[@name='description']/@content",
+    "//meta[@name='twitter:description']/@content",
+)
+
+PUBLISHED_XPATHS = (
+    "//meta[@property='article:published_time']/@content",
+    "//meta[@name='article:published_time']/@content",
+    "//meta[@itemprop='datePublished']/@content",
+    "//*[@itemprop='datePublished']/@datetime",
+    "//meta[@name='dc.date' or @name='DC.date' or @name='dcterms.date' or @name='DC.date.issued'"
+    " or @name='dcterms.created' or @name='date' or @name='pubdate' or @name='publish_date'"
+    " or @name='citation_publication_date' or @name='sailthru.date' or @name='parsely-pub-date'"
+    "]/@content",
+    "//article//time[@datetime][1]/@datetime",
+    "//time[@pubdate]/@datetime",
+    "//time[@datetime][1]/@datetime",
+)
+
+UPDATED_XPATHS = (
+    "//meta[@property='article:modified_time']/@content",
+    "//meta[@name='article:modified_time']/@content",
+    "//meta[@property='og:updated_time']/@content",
+    "//meta[@itemprop='dateModified']/@content",
+    "//*[@itemprop='dateModified']/@datetime",
+    "//meta[@name='dcterms.modified' or @name='DC.date.modified' or @name='last-modified']/@content",
+)
+
+AUTHOR_XPATHS = (
+    "//meta[@name='author']/@content",
+    "//meta[@property='article:author' and not(starts-with(@content,'http'))]/@content",
+    "//meta[@name='dc.creator' or @name='DC.creator' or @name='citation_author']/@content",
+    "//*[@itemprop='author']//*[@itemprop='name']//text()",
+    "//a[@rel='author']//text()",
+)
+
+CATEGORY_XPATHS = (
+    "//meta[@property='article:section']/@content",
+    "//meta[@name='article:section']/@content",
+)
+
+# Content-type labels that stand alone near a headline.
+CATEGORY_LABELS = (
+    "nyhet",
+    "nyheter",
+    "pressmeddelande",
+    "evenemang",
+    "reportage",
+    "krönika",
+    "debatt",
+    "intervju",
+    "blogg",
+    "news",
+    "press release",
+    "event",
+    "feature",
+    "interview",
+    "opinion",
+    "blog",
+)
+
+# Headings that open a contact box.
+CONTACT_HEADINGS = (
+    "vill du veta mer?",
+    "vill du veta mer",
+    "kontakt",
+    "kontakta",
+    "kontaktperson",
+    "kontaktpersoner",
+    "kontaktinformation",
+    "för mer information",
+    "mer information",
+    "want to know more?",
+    "want to know more",
+    "contact",
+    "contacts",
+    "contact us",
+    "contact information",
+    "for more information",
+    "more information",
+    "media contact",
+    "press contact",
+)
+
+CAPTION_XPATHS = (
+    "ancestor::figure[1]//figcaption",
+    "ancestor::*[contains(@class,'mediaflowwrapper') or contains(@class,'bildlink')][1]"
+    "//*[contains(@class,'bildText')]",
+    "ancestor::*[contains(@class,'image') or contains(@class,'media') or contains(@class,'figure')]"
+    "[1]//*[contains(@class,'caption')]",
+)
+
+CREDIT_XPATHS = (
+    ".//*[contains(@class,'bildPhotografer')]",
+    ".//*[contains(@class,'photographer') or contains(@class,'credit')"
+    " or contains(@class,'copyright') or contains(@class,'byline')]",
+)
+
+# Whole lines that are furniture wherever they turn up (compared lower-cased, stripped).
+DROP_PHRASES = frozenset(
+    {
+        '"false"',
+        "false",
+        "true",
+        "none",
+        "null",
+        "undefined",
+        "hoppa direkt till innehållet",
+        "hoppa till innehållet",
+        "gå direkt till innehållet",
+        "skip to content",
+        "skip to main content",
+        "skip to navigation",
+        "jump to content",
+        "huvudmenyn dold.",
+        "main menu hidden.",
+        "printicon",
+        "print",
+        "skriv ut",
+        "dela",
+        "dela sidan",
+        "share",
+        "share this",
+        "share this page",
+        "share this article",
+        "tweet",
+        "e-post",
+        "email",
+        "facebook",
+        "twitter",
+        "linkedin",
+        "menu",
+        "meny",
+        "close",
+        "stäng",
+        "advertisement",
+        "annons",
+        "tillbaka",
+        "back",
+        "back to top",
+        "till toppen",
+        "read more",
+        "läs mer",
+    }
+)
+
+# Visible labels in front of dates, bylines and credits.
+PUBLISHED_LABEL = re.compile(
+    r"^\s*(?:publicerad|publicerat|publicerades|published|posted(?: on)?|date|datum)\s*:?\s*(.+)$",
+    re.IGNORECASE,
+)
+UPDATED_LABEL = re.compile(
+    r"^\s*(?:uppdaterad|uppdaterat|senast uppdaterad|senast ändrad|updated|last updated|"
+    r"last modified|modified)\s*:?\s*(.+)$",
+    re.IGNORECASE,
+)
+BYLINE_LABEL = re.compile(
+    r"^\s*(?:text(?: och foto| & foto| and photo)?|av|by|skribent|författare|written by|"
+    r"author|authors|reporter|redaktör)\s*:?\s+(\S.{1,120})$",
+    re.IGNORECASE,
+)
+CREDIT_LABEL = re.compile(
+    r"(?:^|\s)(?:foto|fotograf|bild|photo|photographer|image|picture|illustration)\s*:\s*(.+)$",
+    re.IGNORECASE,
+)
+CREDIT_LABEL_PLAIN = re.compile(
+    r"^\s*(?:foto|fotograf|bild|photo|photographer|image|picture)\s*:?\s+(\S.*)$", re.IGNORECASE
+)
