@@ -99,7 +99,7 @@ def search(
     for hit in hits:
         flag = "current" if hit.is_current else "older"
         click.echo(f"{hit.title or '(no title)'}\n  {hit.url}  v{hit.version} ({flag})")
-        click.echo(f"  {hit.snippet}")
+        click.echo(f"  {' '.join(hit.snippet.split())}")
 
 
 @cli.command()

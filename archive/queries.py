@@ -21,7 +21,8 @@ SNIPPET_TOKENS = 12
 # Signs that the user wrote FTS5 syntax on purpose: boolean operators, NEAR(), prefix
 # queries (word*), initial-token (^), grouping, column filters (title:word).
 _EXPLICIT_SYNTAX = re.compile(
-    r"\b(AND|OR|NOT)\b|\bNEAR\s*\(|\w\*|(^|\s)\^|[()]|\b(title|lead|body_text)\s*:"
+    r"\b(AND|OR|NOT)\b|\bNEAR\s*\(|\w\*|(^|\s)\^\w|\([^()]*\w[^()]*\)"
+    r"|\b(title|lead|body_text)\s*:"
 )
 _TOKENS = re.compile(r'"[^"]*"|[^\s"]+')
 
