@@ -48,7 +48,7 @@ class DemoSite:
     disallow = ("/internt/",)
     per_page = 10  # listing items per page
     feed_size = 20  # items per feed: older articles are only in listings and sitemaps
-    sitemap_size = 1000  # URLs per child sitemap
+    sitemap_size = 500  # URLs per child sitemap
 
     def __init__(self, article_pairs: int = 30, seed: int = 20201123) -> None:
         if article_pairs < 10:
