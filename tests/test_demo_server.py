@@ -116,6 +116,12 @@ def test_head_gives_headers_without_body(demo_get):
     assert int(head.headers["Content-Length"]) > 1000
 
 
+def test_folder_without_slash_redirects_like_a_static_server(demo_server, demo_get):
+    answer = demo_get("/nyheter")
+    assert answer.status == 301
+    assert answer.headers["Location"] == demo_server.base_url + "/nyheter/"
+
+
 def test_unknown_path_is_404_and_static_files_are_served(demo_get):
     missing = demo_get("/nyheter/finns-inte_1/")
     assert missing.status == 404 and "charset=utf-8" in missing.headers["Content-Type"]

@@ -62,7 +62,7 @@ class DemoServer:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._log: list[RequestLog] = []
-        self._cache: dict[tuple[int, str], Prepared | None] = {}
+        self._cache: dict[tuple[int, str], Prepared] = {}
         self._teasers: dict[tuple[int, str], list[bytes]] = {}
         self._counter = itertools.count()
         self._connections: set[socket.socket] = set()
@@ -73,8 +73,7 @@ class DemoServer:
         if self._httpd is not None:
             return self
         handler = type("Handler", (_Handler,), {"demo": self})
-        httpd = ThreadingHTTPServer((self._host, self._port), handler)
-        httpd.daemon_threads = True
+        httpd = _HTTPServer((self._host, self._port), handler)
         self._httpd = httpd
         self._thread = threading.Thread(
             target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -160,10 +159,13 @@ class DemoServer:
     def prepared(self, state: int, path: str) -> Prepared | None:
         """The cached, host-rewritten answer for `path` in `state` (None: 404)."""
         key = (state, path)
-        if key not in self._cache:
+        found = self._cache.get(key)
+        if found is None:
             resource = self.site.resource(state, path)
-            self._cache[key] = None if resource is None else self._prepare(state, path, resource)
-        return self._cache[key]
+            if resource is None:
+                return None  # not cached: unknown paths must not grow the cache
+            found = self._cache[key] = self._prepare(state, path, resource)
+        return found
 
     def _prepare(self, state: int, path: str, res: Resource) -> Prepared:
         lang = "en" if path.startswith("/en/") else "sv"
@@ -209,9 +211,14 @@ class DemoServer:
 
     def not_found(self, state: int) -> Prepared:
         key = (state, "\x00404")
-        if self._cache.get(key) is None:
+        if key not in self._cache:
             self._cache[key] = self._prepare(state, "/404", self.site.not_found())
         return self._cache[key]
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # a crawler opens many connections at once
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -219,6 +226,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "uninews-demo/1"
     timeout = 30  # seconds an idle keep-alive connection is kept
+    disable_nagle_algorithm = True  # headers and body leave at once, no 40 ms delayed-ACK stall
 
     def setup(self) -> None:
         super().setup()

@@ -97,7 +97,10 @@ class DemoSite:
             plain = urlsplit(path).path
             make = routes.get(plain) if plain != path and plain not in self.listings else None
         if make is None:
-            return self._fallback(state, urlsplit(path).path)
+            plain = urlsplit(path).path
+            if not plain.endswith("/") and plain + "/" in routes:  # like any static server
+                return Resource(301, location=render.SITE + plain + "/")
+            return self._fallback(state, plain)
         return make()
 
     def routes(self, state: int) -> dict[str, Callable[[], Resource]]:
