@@ -1,7 +1,7 @@
 """HTML in, a clean Article out: the pure extraction layer (no Scrapy, no SQLite).
 
-    from scraper.extract import extract
-    article = extract(html_bytes, url, profile=None)
+from scraper.extract import extract
+article = extract(html_bytes, url, profile=None)
 """
 
 from .article import CONTENT_FIELDS, KINDS, Article

@@ -93,9 +93,7 @@ def parse_box(group) -> list[dict]:
             nxt = [text.find(e) for e in emails if text.find(e) > pos]
             if after and nxt and after[0][0] > min(nxt):
                 phone = None
-        contacts.append(
-            {"name": name, "unit": unit, "email": email, "phone": phone, "role": None}
-        )
+        contacts.append({"name": name, "unit": unit, "email": email, "phone": phone, "role": None})
     if not contacts:
         match = _CONTACT_LINE.search(text)
         if match:

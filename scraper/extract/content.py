@@ -32,8 +32,11 @@ SCORED_TAGS = ("p", "pre", "td", "blockquote", "dd")
 # Tuning constants, calibrated on extraction-dev (F1 at each step of 0.05/0.1):
 MIN_PARAGRAPH = 25  # characters before a paragraph votes for its container (readability)
 MAX_BLOCK_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation
-PROTECT_SHARE = 0.5  # a furniture-looking element holding this share of the text is kept
 SEMANTIC_WIDEN = 3.0  # widen to a semantic wrapper at most this many times the text
+MAX_CLIMB = 4  # levels the container may climb above the best candidate
+PROTECT_SHARE = 0.5  # a furniture-looking element holding this share of paragraphs stays
+CLIMB_SLACK = 80  # characters a wrapper may add (a date line, a caption) and still be climbed
+CLIMB_GOOD_SHARE = 0.5  # share of the added text that must be good paragraphs to climb
 
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _CONTENT_HINT = re.compile(
@@ -59,42 +62,73 @@ class Block:
         return self.link_chars / len(self.text) if self.text else 0.0
 
 
-def clean(tree: lxml_html.HtmlElement, extra_drop=()) -> None:
-    """Remove the page furniture in place (tails of removed elements stay)."""
+def strip_tags(tree: lxml_html.HtmlElement, extra_drop=()) -> None:
+    """Remove what never carries article text (scripts, forms' controls, navs, asides)."""
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     etree.strip_elements(tree, *xpaths.DROP_TAGS, with_tail=False)
-    body = tree.find("body")
-    if body is None:
-        body = tree
-    total = len(body.text_content()) or 1
-    for expr in (*extra_drop, *xpaths.DROP_XPATHS):
+    for expr in extra_drop:
         try:
             found = tree.xpath(expr)
         except Exception:  # a bad profile expression must not stop extraction
             continue
         for el in found:
-            if isinstance(el, lxml_html.HtmlElement) and el is not body and el is not tree:
+            if isinstance(el, lxml_html.HtmlElement) and el.tag not in ("html", "body"):
                 _drop(el)
+
+
+def paragraphs(root):
+    """(element, text) of each paragraph-like piece: p, pre, td, blockquote, dd, and a div's
+    own text between its children (blogs that write with <br> instead of <p>)."""
+    for el in root.iter(*SCORED_TAGS, "div"):
+        if el.tag == "div":
+            text = ((el.text or "") + "".join(c.tail or "" for c in el)).strip()
+        else:
+            text = el.text_content().strip()
+        if len(text) >= MIN_PARAGRAPH:
+            yield el, text
+
+
+def good_text(body) -> dict:
+    """Characters of real paragraphs under each element (readability's vote, summed up
+    the ancestors): what a furniture-looking wrapper must not take with it."""
+    good: dict = {}
+    for p, text in paragraphs(body):
+        n = len(text)
+        good[p] = good.get(p, 0) + n
+        for el in p.iterancestors():
+            good[el] = good.get(el, 0) + n
+    return good
+
+
+def clean(tree: lxml_html.HtmlElement) -> None:
+    """Remove furniture found by role, visibility or class/id, in place. An element that
+    holds most of the page's paragraphs is kept whatever its class says."""
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    good = good_text(body)
+    limit = PROTECT_SHARE * (good.get(body, 0) or 1)
+    strong = xpaths.ALWAYS_FURNITURE_CLASS
     candidates = []
-    for el in body.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if el.tag in xpaths.PAGE_FURNITURE_TAGS:
-            candidates.append(el)
-            continue
-        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(attrs) > 1 and xpaths.BOILERPLATE_CLASS.search(attrs):
-            if el.tag in ("article", "main", "body", "html"):
-                continue
+    for expr in xpaths.DROP_XPATHS:
+        candidates.extend(tree.xpath(expr))
+    for el in body.iter(*xpaths.PAGE_FURNITURE_TAGS):
+        candidates.append(el)
+    for el in body.xpath(".//*[@class or @id]"):
+        if el.tag not in ("article", "main") and xpaths.BOILERPLATE_CLASS.search(_attrs(el)):
             candidates.append(el)
     for el in candidates:
-        if el.getroottree().getroot() is not tree:
-            continue  # already gone with an ancestor
+        if el.tag in ("html", "body"):
+            continue
+        if good.get(el, 0) > limit and not strong.search(_attrs(el)):
+            continue
         if el.tag in xpaths.PAGE_FURNITURE_TAGS and _inside_article(el):
             continue
-        if len(el.text_content()) > PROTECT_SHARE * total:
-            continue
         _drop(el)
+
+
+def _attrs(el) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
 
 
 def _inside_article(el) -> bool:
@@ -130,39 +164,32 @@ def _link_density(el) -> float:
     return min(1.0, links / total)
 
 
-def find_container(tree: lxml_html.HtmlElement, extra=()) -> list[lxml_html.HtmlElement]:
-    """The element(s) holding the article text, in document order."""
+def best_candidate(tree: lxml_html.HtmlElement, extra=()) -> lxml_html.HtmlElement:
+    """The element whose paragraphs read most like an article (readability's vote)."""
     for expr in extra:
         try:
             found = [el for el in tree.xpath(expr) if isinstance(el, lxml_html.HtmlElement)]
         except Exception:
             continue
         if found:
-            return found[:1]
+            return found[0]
     body = tree.find("body")
     if body is None:
         body = tree
     scores: dict[lxml_html.HtmlElement, float] = {}
-    for el in body.iter(*SCORED_TAGS, "div"):
-        if el.tag == "div":
-            text = (el.text or "").strip() + " ".join((c.tail or "").strip() for c in el)
-            text = text.strip()
-        else:
-            text = el.text_content().strip()
-        if len(text) < MIN_PARAGRAPH:
-            continue
-        score = 1 + text.count(",") + min(len(text) / 100, 3)
-        parent = el.getparent() if el.tag != "div" else el
+    for el, text in paragraphs(body):
+        parent = el if el.tag == "div" else el.getparent()
         if parent is None:
             continue
+        score = 1 + text.count(",") + min(len(text) / 100, 3)
         scores[parent] = scores.get(parent, 0.0) + score
         grand = parent.getparent()
         if grand is not None:
             scores[grand] = scores.get(grand, 0.0) + score / 2
     if not scores:
-        return [body]
+        return body
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:5]
-    best, best_score = None, -1.0
+    best, best_score = body, -1.0
     for el, score in ranked:
         attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
         if _CONTENT_HINT.search(attrs):
@@ -170,33 +197,49 @@ def find_container(tree: lxml_html.HtmlElement, extra=()) -> list[lxml_html.Html
         score *= 1 - _link_density(el)
         if score > best_score:
             best, best_score = el, score
-    return [_widen(best, scores, best_score)]
-
-
-def _widen(best, scores, best_score):
-    """The nearest semantic wrapper around the best candidate, if not much bigger."""
-    size = _text_len(best) or 1
-    node = best
-    for _ in range(6):
-        if (
-            node.tag in ("article", "main")
-            or node.get("itemprop") == "articleBody"
-            or node.get("role") == "main"
-        ):
-            if node is best or _text_len(node) <= SEMANTIC_WIDEN * size:
-                return node
-            break
-        node = node.getparent()
-        if node is None or node.tag in ("body", "html"):
-            break
-    # readability's sibling merge is replaced by one step up when the parent is mostly
-    # made of good paragraphs: a split article body (two divs of paragraphs) stays whole.
-    parent = best.getparent()
-    if parent is not None and parent.tag not in ("body", "html"):
-        if scores.get(parent, 0) >= 0.9 * scores.get(best, 0) and _link_density(parent) < 0.3:
-            if _text_len(parent) <= 1.6 * size:
-                return parent
     return best
+
+
+def _stats(el, good: dict) -> tuple[int, int, int]:
+    """(text length, link text length, length of good paragraphs) of a subtree."""
+    total = len(el.text_content())
+    links = sum(len(a.text_content()) for a in el.iter("a"))
+    return total, links, good.get(el, 0)
+
+
+def widen(best: lxml_html.HtmlElement, good: dict) -> lxml_html.HtmlElement:
+    """Climb from the best candidate while the parent adds mostly good paragraphs (a body
+    split over sibling blocks), or to the nearest semantic wrapper when it is not much
+    bigger; the block filter removes what little furniture comes along."""
+    node = best
+    stats = _stats(node, good)
+    for _ in range(MAX_CLIMB):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        up = _stats(parent, good)
+        extra_text = up[0] - stats[0]
+        if extra_text > CLIMB_SLACK:
+            extra_links = up[1] - stats[1]
+            extra_good = up[2] - stats[2]
+            if extra_good < CLIMB_GOOD_SHARE * extra_text or extra_links > 0.3 * extra_text:
+                break
+        node, stats = parent, up
+    size = stats[0] or 1
+    wrapper = node
+    for _ in range(4):
+        if (
+            wrapper.tag in ("article", "main")
+            or wrapper.get("itemprop") == "articleBody"
+            or wrapper.get("role") == "main"
+        ):
+            if len(wrapper.text_content()) <= SEMANTIC_WIDEN * size:
+                return wrapper
+            break
+        wrapper = wrapper.getparent()
+        if wrapper is None or wrapper.tag in ("body", "html"):
+            break
+    return node
 
 
 class _Walker:

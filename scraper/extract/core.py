@@ -8,7 +8,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import content, contacts, images, labels, metadata, xpaths
+from . import contacts, content, images, labels, metadata, xpaths
 from .article import Article
 from .decode import looks_binary, to_text
 
@@ -59,26 +59,31 @@ def _parser() -> lxml_html.HTMLParser:
 
 def build(tree: lxml_html.HtmlElement, url: str, cfg: dict[str, Any]) -> Article:
     ld = metadata.json_ld(tree)
+    meta = metadata.metas(tree)
     has_password = bool(tree.xpath("//input[@type='password']"))
     art = Article(url=url)
     art.lang = metadata.lang(tree)
     art.canonical_url = metadata.canonical(tree, url)
     art.translations = metadata.translations(tree, url)
-    art.tags = metadata.tags(tree, ld)
-    description = metadata.description(tree)
-    published = metadata.published(tree, ld)
-    updated = metadata.updated(tree, ld)
-    meta_category = metadata.category(tree, ld)
+    art.tags = metadata.tags(tree, meta, ld)
+    description = metadata.description(meta)
+    published = metadata.published(tree, meta, ld)
+    updated = metadata.updated(tree, meta, ld)
+    meta_category = metadata.category(meta, ld)
     page_title = metadata.first(tree, ("//head/title",))
 
-    content.clean(tree, _list(cfg, "drop"))
-    roots = content.find_container(tree, _list(cfg, "content"))
+    content.strip_tags(tree, _list(cfg, "drop"))
+    content.clean(tree)
+    best = content.best_candidate(tree, _list(cfg, "content"))
+    if not _list(cfg, "content"):
+        best = content.widen(best, content.good_text(tree))
+    roots = [best]
     region = _region(roots)
     skip: set = set()
 
     h1_el = _title_element(region, tree)
     h1 = metadata.norm(h1_el.text_content()) if h1_el is not None else None
-    art.title = metadata.title(tree, ld, h1, _list(cfg, "title"))
+    art.title = metadata.title(tree, meta, ld, h1, _list(cfg, "title"))
     if art.title is None and page_title:
         art.title = page_title
     if h1_el is not None and art.title and metadata.norm(h1) == art.title:
@@ -88,7 +93,7 @@ def build(tree: lxml_html.HtmlElement, url: str, cfg: dict[str, Any]) -> Article
     found = labels.scan(region, skip, category_labels)
     skip |= found.consumed
 
-    lead_el = _lead_element(region, roots, (*_list(cfg, "lead"), *xpaths.LEAD_XPATHS), skip)
+    lead_el = _lead_element(region, _list(cfg, "lead"), skip)
     if lead_el is not None:
         art.lead = _text_without(lead_el, skip) or None
         skip.add(lead_el)
@@ -123,9 +128,9 @@ def build(tree: lxml_html.HtmlElement, url: str, cfg: dict[str, Any]) -> Article
 
     art.published_at = published or found.published
     art.updated_at = updated or found.updated
-    art.authors = metadata.authors(tree, ld) if ld.get("author") else []
+    art.authors = metadata.authors(tree, meta, ld) if ld.get("author") else []
     if not art.authors:
-        art.authors = found.authors or metadata.authors(tree, {})
+        art.authors = found.authors or metadata.authors(tree, meta, {})
     art.category = found.category or meta_category
     if art.lang is None:
         art.lang = _guess_lang(" ".join(filter(None, (art.title, art.lead, art.body_text))))
@@ -153,15 +158,19 @@ def _title_element(region, tree):
     return found
 
 
-def _lead_element(region, roots, expressions, skip):
+def _lead_element(region, expressions, skip):
+    """A profile's lead selector, else the first element with a lead-like class."""
     for expr in expressions:
         try:
             found = region.xpath(expr)
         except Exception:
             continue
         for el in found:
-            if el in skip or not isinstance(el.tag, str):
-                continue
+            if isinstance(el, lxml_html.HtmlElement) and el not in skip:
+                return el
+    for el in region.xpath(".//*[@class]"):
+        classes = el.get("class", "").lower().split()
+        if any(c in xpaths.LEAD_CLASSES for c in classes) and el not in skip:
             if len(metadata.norm(el.text_content())) >= 40:
                 return el
     return None
@@ -219,9 +228,7 @@ def _classify(art: Article, tree, kept, has_password: bool, url: str) -> None:
         art.kind, art.reason = "empty", "the page has no text"
         return
     prose = sum(len(b.text) for b in kept if b.kind == "p" and b.link_density < 0.2)
-    teasers = sum(
-        1 for a in tree.iter("a") if len(metadata.norm(a.text_content())) >= _TEASER_MIN
-    )
+    teasers = sum(1 for a in tree.iter("a") if len(metadata.norm(a.text_content())) >= _TEASER_MIN)
     if not art.published_at and teasers >= 8 and prose < 40 * teasers and prose < 1500:
         art.kind, art.reason = "listing", f"{teasers} teaser links and little running text"
         return

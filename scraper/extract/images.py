@@ -12,12 +12,8 @@ _WRAPPER = (
     "ancestor::*[self::figure or contains(@class,'mediaflowwrapper') or contains(@class,'bildlink')"
     " or contains(@class,'image') or contains(@class,'figure') or contains(@class,'media')][1]"
 )
-_CAPTION = (
-    ".//figcaption | .//*[contains(@class,'bildText') or contains(@class,'caption')]"
-)
-_NEXT_CAPTION = (
-    "following-sibling::*[1][contains(@class,'bildText') or contains(@class,'caption')]"
-)
+_CAPTION = ".//figcaption | .//*[contains(@class,'bildText') or contains(@class,'caption')]"
+_NEXT_CAPTION = "following-sibling::*[1][contains(@class,'bildText') or contains(@class,'caption')]"
 
 
 def _src(img) -> str | None:

@@ -16,6 +16,12 @@ from .metadata import norm, split_names
 
 _NAME_WORD = re.compile(r"^[A-ZÅÄÖÉÜØÆ][\w'’.-]*$")
 _DATE_CLASS = re.compile(r"date|time|publi|meta|posted", re.I)
+_MAYBE_LABEL = re.compile(
+    r"\s*(?:publicera|published|posted|date|datum|uppdater|senast|updated|last|modified|"
+    r"text|av|by|skribent|författare|written|author|reporter|redaktör|"
+    r"foto|fotograf|bild|photo|image|picture)\b",
+    re.I,
+)
 MAX_LINE = 200  # characters; a label line longer than this is prose
 
 
@@ -51,6 +57,15 @@ def scan(region, skip: set, category_labels=xpaths.CATEGORY_LABELS) -> Labels:
         el = node.getparent()
         if el is None:
             continue
+        if not (
+            _MAYBE_LABEL.match(stripped)
+            or stripped.lower().strip(" :") in labels
+            or (
+                len(stripped) < 40
+                and (el.tag == "time" or _DATE_CLASS.search(el.get("class") or ""))
+            )
+        ):
+            continue
         if node.is_tail:
             el = el.getparent()
         for _level in range(3):
@@ -81,13 +96,13 @@ def _read(el, line: str, found: Labels, labels: set[str]) -> bool:
         return False
     match = xpaths.PUBLISHED_LABEL.match(line)
     if match:
-        value = parse_date(match[1]) or parse_date_slow(match[1])
+        value = parse_date(match[1]) or _slow(match[1])
         if value:
             found.published = found.published or value
             return True
     match = xpaths.UPDATED_LABEL.match(line)
     if match:
-        value = parse_date(match[1]) or parse_date_slow(match[1])
+        value = parse_date(match[1]) or _slow(match[1])
         if value:
             found.updated = found.updated or value
             return True
@@ -117,3 +132,14 @@ def _read(el, line: str, found: Labels, labels: set[str]) -> bool:
             found.published = value
             return True
     return False
+
+
+def _slow(text: str) -> str | None:
+    """dateparser only for a short remainder with a number in it."""
+    if len(text) > 60 or not any(ch.isdigit() for ch in text):
+        return None
+    return parse_date_slow(text)
+
+
+def _cls(el) -> str:
+    return el.get("class") or ""

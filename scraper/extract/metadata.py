@@ -53,6 +53,24 @@ def first(tree: lxml_html.HtmlElement, expressions) -> str | None:
     return None
 
 
+def metas(tree: lxml_html.HtmlElement) -> dict[str, str]:
+    """Every meta tag once, keyed by lower-cased name, property or itemprop: first wins."""
+    out: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+        value = meta.get("content")
+        if key and value and value.strip():
+            out.setdefault(key.strip().lower(), norm(value))
+    return out
+
+
+def from_meta(meta: dict[str, str], keys) -> str | None:
+    for key in keys:
+        if key in meta:
+            return meta[key]
+    return None
+
+
 def json_ld(tree: lxml_html.HtmlElement) -> dict[str, Any]:
     """The first article-like JSON-LD object, else the first object with a headline."""
     found: list[dict[str, Any]] = []
@@ -96,12 +114,12 @@ def _names(value: Any) -> list[str]:
     return []
 
 
-def title(tree, ld: dict, h1: str | None, extra=()) -> str | None:
+def title(tree, meta_tags: dict, ld: dict, h1: str | None, extra=()) -> str | None:
     """A site's own title selector, else h1 when the meta titles agree, else og:title..."""
     own = first(tree, extra) if extra else None
     if own:
         return own
-    meta = first(tree, xpaths.TITLE_XPATHS)
+    meta = from_meta(meta_tags, xpaths.TITLE_META)
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
     page_title = first(tree, ("//head/title",))
     if h1 and any(h1.lower() in norm(t).lower() for t in (meta, headline, page_title) if t):
@@ -120,22 +138,29 @@ def _strip_site(text: str) -> str:
     return max(parts, key=len) if len(parts) > 1 else text
 
 
-def published(tree, ld: dict) -> str | None:
-    return parse_date(_str(ld.get("datePublished"))) or parse_date(
-        first(tree, xpaths.PUBLISHED_XPATHS)
+def published(tree, meta: dict, ld: dict) -> str | None:
+    return (
+        parse_date(_str(ld.get("datePublished")))
+        or parse_date(from_meta(meta, xpaths.PUBLISHED_META))
+        or parse_date(first(tree, xpaths.PUBLISHED_XPATHS))
     )
 
 
-def updated(tree, ld: dict) -> str | None:
-    return parse_date(_str(ld.get("dateModified"))) or parse_date(
-        first(tree, xpaths.UPDATED_XPATHS)
+def updated(tree, meta: dict, ld: dict) -> str | None:
+    return (
+        parse_date(_str(ld.get("dateModified")))
+        or parse_date(from_meta(meta, xpaths.UPDATED_META))
+        or parse_date(first(tree, xpaths.UPDATED_XPATHS))
     )
 
 
-def authors(tree, ld: dict) -> list[str]:
+def authors(tree, meta: dict, ld: dict) -> list[str]:
     names = [norm(n) for n in _names(ld.get("author"))]
     if not names:
-        value = first(tree, xpaths.AUTHOR_XPATHS)
+        value = from_meta(meta, xpaths.AUTHOR_META)
+        if value and value.startswith("http"):
+            value = None
+        value = value or first(tree, xpaths.AUTHOR_XPATHS)
         names = split_names(value) if value else []
     return [n for n in dict.fromkeys(names) if n and not n.startswith("http") and len(n) < 80]
 
@@ -147,18 +172,16 @@ def split_names(text: str) -> list[str]:
     return [n.strip(" .") for n in _NAME_SPLIT.split(text) if n.strip(" .")]
 
 
-def category(tree, ld: dict) -> str | None:
+def category(meta: dict, ld: dict) -> str | None:
     section = ld.get("articleSection")
     if isinstance(section, list):
         section = section[0] if section else None
-    return (
-        norm(section)
-        if isinstance(section, str) and section.strip()
-        else first(tree, xpaths.CATEGORY_XPATHS)
-    )
+    if isinstance(section, str) and section.strip():
+        return norm(section)
+    return from_meta(meta, xpaths.CATEGORY_META)
 
 
-def tags(tree, ld: dict) -> list[str]:
+def tags(tree, meta: dict, ld: dict) -> list[str]:
     keywords = ld.get("keywords")
     if isinstance(keywords, str):
         values = keywords.split(",")
@@ -169,8 +192,8 @@ def tags(tree, ld: dict) -> list[str]:
     return list(dict.fromkeys(norm(v) for v in values if norm(v)))[:50]
 
 
-def description(tree) -> str | None:
-    return first(tree, xpaths.DESCRIPTION_XPATHS)
+def description(meta: dict) -> str | None:
+    return from_meta(meta, xpaths.DESCRIPTION_META)
 
 
 def lang(tree) -> str | None:

@@ -68,6 +68,15 @@ BOILERPLATE_CLASS = re.compile(
     re.IGNORECASE,
 )
 
+# The part of the above that is furniture however much text it holds (a cookie notice with a
+# long privacy policy, a modal, a comment thread).
+ALWAYS_FURNITURE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:cookies?|cookiebanner|consent|gdpr|popup|modal|overlay|newsletter|"
+    r"comments?|commentlist|disqus|skip|skiplink|sr-only|screen-reader-text|visually-hidden|"
+    r"breadcrumbs?|share|sharing|social|sharebar)(?=$|[\s_-])",
+    re.IGNORECASE,
+)
+
 # Where the article text usually lives, most specific first.
 CONTENT_XPATHS = (
     "//*[@itemprop='articleBody']",
@@ -82,65 +91,80 @@ CONTENT_XPATHS = (
     "//*[@role='main']",
 )
 
-TITLE_XPATHS = (
-    "//meta[@property='og:title']/@content",
-    "//meta[@name='twitter:title']/@content",
-    "//meta[@name='dc.title' or @name='DC.title']/@content",
+TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title", "headline")
+
+# class names of a lead paragraph (one class token of the element must be one of these)
+LEAD_CLASSES = frozenset(
+    {
+        "ingress",
+        "preamble",
+        "lead",
+        "lede",
+        "article-lead",
+        "article__lead",
+        "standfirst",
+        "intro",
+        "introduction",
+        "summary",
+        "entry-summary",
+        "article-summary",
+        "field--name-field-lead",
+        "field--name-field-ingress",
+        "field--name-field-summary",
+        "dek",
+        "subtitle",
+        "excerpt",
+        "leadtext",
+        "lead-text",
+        "ingress-text",
+        "intro-text",
+    }
 )
 
-LEAD_XPATHS = (
-    ".//*[contains(concat(' ',normalize-space(@class),' '),' ingress ')]",
-    ".//*[contains(concat(' ',normalize-space(@class),' '),' preamble ')]",
-    ".//*[contains(concat(' ',normalize-space(@class),' '),' lead ')]",
-    ".//*[contains(concat(' ',normalize-space(@class),' '),' article-lead ')]",
-    ".//*[contains(concat(' ',normalize-space(@class),' '),' standfirst ')]",
-    ".//*[contains(concat(' ',normalize-space(@class),' '),' intro ')]",
-    ".//*[contains(concat(' ',normalize-space(@class),' '),' field--name-field-lead ')]",
-    ".//*[contains(concat(' ',normalize-space(@class),' '),' field--name-field-ingress ')]",
-    ".//*[contains(concat(' ',normalize-space(@class),' '),' entry-summary ')]",
-)
+DESCRIPTION_META = ("og:description", "description", "twitter:description", "dc.description")
 
-DESCRIPTION_XPATHS = (
-    "//meta[@property='og:description']/@content",
-    "//meta[@name='description']/@content",
-    "//meta[@name='twitter:description']/@content",
+# Meta tags are read once into a dict keyed by lower-cased name/property/itemprop.
+PUBLISHED_META = (
+    "article:published_time",
+    "datepublished",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "date",
+    "pubdate",
+    "publish_date",
+    "publishdate",
+    "citation_publication_date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "og:published_time",
 )
-
 PUBLISHED_XPATHS = (
-    "//meta[@property='article:published_time']/@content",
-    "//meta[@name='article:published_time']/@content",
-    "//meta[@itemprop='datePublished']/@content",
     "//*[@itemprop='datePublished']/@datetime",
-    "//meta[@name='dc.date' or @name='DC.date' or @name='dcterms.date' or @name='DC.date.issued'"
-    " or @name='dcterms.created' or @name='date' or @name='pubdate' or @name='publish_date'"
-    " or @name='citation_publication_date' or @name='sailthru.date' or @name='parsely-pub-date'"
-    "]/@content",
     "//article//time[@datetime][1]/@datetime",
     "//time[@pubdate]/@datetime",
     "//time[@datetime][1]/@datetime",
 )
 
-UPDATED_XPATHS = (
-    "//meta[@property='article:modified_time']/@content",
-    "//meta[@name='article:modified_time']/@content",
-    "//meta[@property='og:updated_time']/@content",
-    "//meta[@itemprop='dateModified']/@content",
-    "//*[@itemprop='dateModified']/@datetime",
-    "//meta[@name='dcterms.modified' or @name='DC.date.modified' or @name='last-modified']/@content",
+UPDATED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "dc.date.modified",
+    "last-modified",
 )
+UPDATED_XPATHS = ("//*[@itemprop='dateModified']/@datetime",)
 
+AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "citation_author")
 AUTHOR_XPATHS = (
-    "//meta[@name='author']/@content",
-    "//meta[@property='article:author' and not(starts-with(@content,'http'))]/@content",
-    "//meta[@name='dc.creator' or @name='DC.creator' or @name='citation_author']/@content",
     "//*[@itemprop='author']//*[@itemprop='name']//text()",
     "//a[@rel='author']//text()",
 )
 
-CATEGORY_XPATHS = (
-    "//meta[@property='article:section']/@content",
-    "//meta[@name='article:section']/@content",
-)
+CATEGORY_META = ("article:section", "section", "parsely-section")
 
 # Content-type labels that stand alone near a headline.
 CATEGORY_LABELS = (
