@@ -7,21 +7,22 @@ from datetime import datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
+from .generate import saved_at
 from .model import DemoArticle
 from .render import SITE, _block_html, chrome
 from .texts import template
 
 
-def rss(lang: str, feed_path: str, articles: Sequence[DemoArticle], moved: dict[str, str]) -> str:
+def rss(lang: str, feed_path: str, articles: Sequence[DemoArticle]) -> str:
     """umu.se's feed format: guid, title, description (lead), pubDate, atom:content (body HTML)."""
     c = chrome(lang)
     items = "\n".join(
         template("rss_item.xml").substitute(
             guid=f"{a.id}-{a.lang}",
-            link=escape(SITE + moved.get(a.path, a.path)),
+            link=escape(SITE + a.path),
             title=escape(a.title),
             description=escape(a.lead),
-            pubdate=format_datetime(_published_at(a), usegmt=True),
+            pubdate=format_datetime(saved_at(a.published), usegmt=True),
             category=escape(a.category),
             content=escape("\n".join(_block_html(b, a, c) for b in a.blocks)),
         )
@@ -35,12 +36,6 @@ def rss(lang: str, feed_path: str, articles: Sequence[DemoArticle], moved: dict[
         self=escape(SITE + feed_path),
         items=items,
     )
-
-
-def _published_at(a: DemoArticle) -> datetime:
-    from .generate import saved_at
-
-    return saved_at(a.published)
 
 
 def sitemap_index(children: Sequence[tuple[str, datetime]]) -> str:

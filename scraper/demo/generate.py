@@ -6,6 +6,7 @@ The same random choices fill both languages, so an article pair reads as a trans
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from .model import DemoArticle, DemoContact, DemoImage
@@ -39,8 +40,8 @@ def reference_pair() -> tuple[DemoArticle, DemoArticle]:
     data = load("reference.toml")
     sv, en = (_reference_article(data[lang], lang) for lang in LANGS)
     return (
-        _replace(sv, translation=en.path),
-        _replace(en, translation=sv.path),
+        replace(sv, translation=en.path),
+        replace(en, translation=sv.path),
     )
 
 
@@ -62,12 +63,6 @@ def _reference_article(d: dict, lang: str) -> DemoArticle:
         theme="partnership",
         modified=saved_at(d["published"], 12),
     )
-
-
-def _replace(article: DemoArticle, **changes) -> DemoArticle:
-    from dataclasses import replace
-
-    return replace(article, **changes)
 
 
 class PairGenerator:
@@ -171,7 +166,7 @@ class PairGenerator:
                 )
             )
         sv, en = articles
-        return _replace(sv, translation=en.path), _replace(en, translation=sv.path)
+        return replace(sv, translation=en.path), replace(en, translation=sv.path)
 
     def _body_plan(self, theme: str) -> dict:
         """Language-independent choices: which sentences, quotes, headings and images go where."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
 
 # A block of an article body: ("p", text), ("h2", text), ("link", href, text), ("img", index).
 Block = tuple[str, ...]
@@ -104,6 +103,3 @@ class Resource:
     body: str | bytes = ""  # bytes: a static file, served as is
     modified: datetime | None = None
     location: str | None = None  # absolute URL on https://www.umu.se for redirects
-
-    def info(self) -> dict[str, Any]:
-        return {"status": self.status, "content_type": self.content_type}

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from .model import DemoArticle, DemoPage
-from .texts import load, template
+from .texts import load, slugify, template
 
 SITE = "https://www.umu.se"
 TOKEN = "\x00token\x00"
@@ -110,7 +110,7 @@ def _block_html(block: tuple[str, ...], a: DemoArticle, c: dict) -> str:
     if kind == "p":
         return f"<p>{esc(block[1])}</p>"
     if kind == "h2":
-        anchor = esc(_anchor(block[1]))
+        anchor = esc(slugify(block[1]))
         return f'<h2 id="{anchor}" data-magellan-target="{anchor}">{esc(block[1])}</h2>'
     if kind == "link":
         return f'<p><a href="{esc(block[1])}">{esc(block[2])}</a></p>'
@@ -132,12 +132,6 @@ def _contact_html(line: str, a: DemoArticle) -> str:
         mail = esc(contact.email)
         out = out.replace(mail, f'<a href="mailto:{mail}">{mail}</a>', 1)
     return f"<p>{out}</p>"
-
-
-def _anchor(text: str) -> str:
-    from .texts import slugify
-
-    return slugify(text)
 
 
 def _article_head(a: DemoArticle, url: str) -> str:

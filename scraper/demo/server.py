@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from .model import Resource
 from .render import MARKERS, ROTATOR, TOKEN
-from .site import STATES, DemoSite
+from .site import STATE2_SAVED, STATES, DemoSite
 
 HOSTS = ("https://www.aurora.umu.se", "https://www.umu.se")  # rewritten to the server's base URL
 
@@ -184,7 +184,7 @@ class DemoServer:
                 # A CMS bumps the save time of anything whose content changed.
                 before = self.prepared(1, path)
                 if before is None or before.stable_sha != sha:
-                    modified = max(modified, _state_saved(state))
+                    modified = max(modified, STATE2_SAVED)
         return Prepared(res.status, res.content_type, segments, etag, modified, location, lang, sha)
 
     def _rewrite(self, text: str) -> str:
@@ -325,12 +325,6 @@ def _split(text: str) -> tuple[bytes | str, ...]:
         segments.append(rest[:at].encode("utf-8"))
         segments.append(marker)
         rest = rest[at + len(marker) :]
-
-
-def _state_saved(state: int) -> datetime:
-    from .site import STATE2_SAVED
-
-    return STATE2_SAVED
 
 
 def _valid(state: int) -> int:

@@ -142,12 +142,8 @@ class DemoSite:
         picked = rng.sample(candidates, 6)
         langs = (0, 1, 0, 1, 1, 0)  # sv, en, sv | teaser en | deleted en | moved sv
         chosen = [self._pairs[i][li] for i, li in zip(picked, langs, strict=True)]
-        self._edited, (self._teaser,), (self._deleted,), (self._moved,) = (
-            chosen[:3],
-            chosen[3:4],
-            chosen[4:5],
-            chosen[5:6],
-        )
+        self._edited = chosen[:3]
+        self._teaser, self._deleted, self._moved = chosen[3:]
         words = self._moved.slug.split("-")
         new_slug = "-".join(words[:4]) + ("-flyttad" if self._moved.lang == "sv" else "-moved")
         self._moved_to = article_path(self._moved.lang, new_slug, self._moved.id)
@@ -220,7 +216,6 @@ class DemoSite:
             routes[self._moved.path] = lambda: Resource(
                 301, location=render.SITE + self._moved_to, body=""
             )
-        moved = {}
         for lang, base in zip(("sv", "en"), self.listings, strict=True):
             mine = [a for a in arts if a.lang == lang]
             pages = max(1, -(-len(mine) // self.per_page))
@@ -236,7 +231,7 @@ class DemoSite:
             feed_items = mine[: self.feed_size]
             feed = self.feed_langs[lang]
             routes[feed] = lambda lang=lang, items=feed_items, feed=feed: Resource(
-                200, RSS, feeds.rss(lang, feed, items, moved), _latest(items)
+                200, RSS, feeds.rss(lang, feed, items), _latest(items)
             )
         self._sitemap_routes(routes, arts)
         for page in self._section_pages:
