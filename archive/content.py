@@ -38,7 +38,9 @@ JSON_FIELDS: frozenset[str] = frozenset({"authors", "tags", "images", "contacts"
 MULTILINE_FIELDS: frozenset[str] = frozenset({"body_text", "body_markdown"})
 
 _SPACES = re.compile(r"\s+")
-_INLINE_SPACES = re.compile(r"(?<=\S)[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_HSPACE = "[ \\t\\f\\v\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000]"
+_INLINE_SPACES = re.compile(rf"(?<=\S){_HSPACE}+")
+_TRAILING_SPACES = re.compile(rf"{_HSPACE}+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -48,8 +50,8 @@ def _line(text: str) -> str:
 
 def _multiline(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    lines = [_INLINE_SPACES.sub(" ", line).rstrip() for line in text.split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
+    text = _TRAILING_SPACES.sub("", _INLINE_SPACES.sub(" ", text))
+    return _BLANK_LINES.sub("\n\n", text).strip("\n")
 
 
 def _value(value: Any) -> Any:

@@ -148,6 +148,17 @@ def _v1_initial(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v2_dictionaries(conn: sqlite3.Connection) -> None:
+    """Trained zstd dictionaries per site; blobs say which one compressed them."""
+    conn.execute(
+        "CREATE TABLE dictionaries (id INTEGER PRIMARY KEY, site TEXT NOT NULL,"
+        " created_at TEXT NOT NULL, samples INTEGER NOT NULL, size INTEGER NOT NULL,"
+        " data BLOB NOT NULL)"
+    )
+    conn.execute("CREATE INDEX dictionaries_site ON dictionaries (site, id)")
+    conn.execute("ALTER TABLE blobs ADD COLUMN dictionary_id INTEGER REFERENCES dictionaries (id)")
+
+
 def _split(script: str) -> list[str]:
     """Split DDL on statement ends (sqlite3.complete_statement knows about trigger bodies)."""
     statements, current = [], ""
@@ -162,7 +173,7 @@ def _split(script: str) -> list[str]:
 
 
 # Append only; never edit a released migration.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_initial,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_initial, _v2_dictionaries)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

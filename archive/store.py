@@ -21,7 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from . import queries
-from .blobs import BlobCodec, body_sha256
+from .blobs import TRAIN_SAMPLES, BlobCodec, body_sha256, train_dictionary
 from .capture import Capture
 from .content import changed_fields, content_sha256, from_row, normalize_content, to_columns
 from .errors import ArchiveMissing, ArchiveTooNew, NotAnArchive, NotFound
@@ -219,7 +219,7 @@ class Archive:
         with self._write() as conn:
             page = conn.execute("SELECT * FROM pages WHERE url = ?", (url,)).fetchone()
             if sha is not None:
-                self._store_blob(conn, sha, capture.body)
+                self._store_blob(conn, sha, capture.body, site)
 
             version_number: int | None = None
             changed: list[str] = []
@@ -268,15 +268,55 @@ class Archive:
             )  # fmt: skip
         return Recorded(outcome, capture_id, url, version_number)
 
-    def _store_blob(self, conn: sqlite3.Connection, sha: str, body: bytes) -> None:
+    def _store_blob(self, conn: sqlite3.Connection, sha: str, body: bytes, site: str) -> None:
         if conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)).fetchone():
             return
-        packed = self._codec.pack(body, sha)
+        packed = self._codec.pack(body, sha, self._dictionary_for(conn, site))
         conn.execute(
-            "INSERT INTO blobs (sha256, content, compression, size, stored_size) "
-            "VALUES (?, ?, 'zstd', ?, ?)",
-            (sha, packed.content, packed.size, packed.stored_size),
+            "INSERT INTO blobs (sha256, content, compression, size, stored_size, dictionary_id)"
+            " VALUES (?, ?, 'zstd', ?, ?, ?)",
+            (sha, packed.content, packed.size, packed.stored_size, packed.dictionary_id),
         )
+
+    def _dictionary_for(self, conn: sqlite3.Connection, site: str) -> int | None:
+        """The site's compression dictionary; trained once TRAIN_SAMPLES bodies are stored."""
+        row = conn.execute(
+            "SELECT id FROM dictionaries WHERE site = ? ORDER BY id DESC LIMIT 1", (site,)
+        ).fetchone()
+        if row is not None:
+            self._load_dictionary(conn, row["id"])
+            return row["id"]
+        samples = conn.execute(
+            "SELECT b.content, b.compression, b.dictionary_id FROM blobs b"
+            " WHERE b.sha256 IN (SELECT body_sha256 FROM captures WHERE site = ?"
+            " AND body_sha256 IS NOT NULL AND http_status BETWEEN 200 AND 299"
+            " ORDER BY id DESC LIMIT ?)",
+            (site, TRAIN_SAMPLES),
+        ).fetchall()
+        if len(samples) < TRAIN_SAMPLES:
+            return None
+        data = train_dictionary([self._unpack(conn, r) for r in samples])
+        if data is None:
+            return None
+        cur = conn.execute(
+            "INSERT INTO dictionaries (site, created_at, samples, size, data)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (site, utc_now(), len(samples), len(data), data),
+        )
+        self._codec.add_dictionary(int(cur.lastrowid), data)
+        return int(cur.lastrowid)
+
+    def _load_dictionary(self, conn: sqlite3.Connection, dictionary_id: int) -> None:
+        if not self._codec.knows(dictionary_id):
+            data = conn.execute(
+                "SELECT data FROM dictionaries WHERE id = ?", (dictionary_id,)
+            ).fetchone()[0]
+            self._codec.add_dictionary(dictionary_id, data)
+
+    def _unpack(self, conn: sqlite3.Connection, row: sqlite3.Row) -> bytes:
+        if row["dictionary_id"] is not None:
+            self._load_dictionary(conn, row["dictionary_id"])
+        return self._codec.unpack(row["content"], row["compression"], row["dictionary_id"])
 
     @staticmethod
     def _content_of(conn: sqlite3.Connection, url: str, version: int) -> dict[str, Any]:
@@ -402,11 +442,11 @@ class Archive:
     def body(self, sha256: str) -> bytes:
         """A raw body exactly as served, from its blob."""
         row = self.conn.execute(
-            "SELECT content, compression FROM blobs WHERE sha256 = ?", (sha256,)
+            "SELECT content, compression, dictionary_id FROM blobs WHERE sha256 = ?", (sha256,)
         ).fetchone()
         if row is None:
             raise NotFound(f"no stored body with sha256 {sha256}")
-        return self._codec.unpack(row["content"], row["compression"])
+        return self._unpack(self.conn, row)
 
     def search(self, query: str, **options: Any) -> list[queries.SearchHit]:
         return queries.search(self.conn, query, **options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 from fixtures_archive import build_content
 
@@ -260,3 +261,28 @@ def test_every_json_column_holds_valid_json(archive, make_capture, article_conte
             assert total[0]["n"] > 0 and bad[0]["n"] == 0, (table, column)
     tags = rows(archive, "SELECT tags FROM versions WHERE version = 2")[0]["tags"]
     assert tags == '["å", "ö"]'
+
+
+def test_site_bodies_share_a_trained_dictionary_and_read_back(archive, make_capture):
+    from archive.blobs import TRAIN_SAMPLES
+
+    rng = random.Random(7)  # page furniture as varied as a real site's menus and scripts
+    furniture = "".join(
+        f"<li><a href='/{rng.getrandbits(64):x}/'>Meny {n}</a></li>" for n in range(800)
+    )
+    bodies = [
+        f"<html><nav>{furniture}</nav><main>Nyhet nummer {n}</main></html>".encode()
+        for n in range(TRAIN_SAMPLES + 3)
+    ]
+    for n, body in enumerate(bodies):
+        cap = make_capture(f"https://www.umu.se/nyheter/{n}/", body=body)
+        archive.record(cap, None, run_id=None, site="umu", kind="listing")
+    assert rows(archive, "SELECT site, samples FROM dictionaries") == [
+        {"site": "umu", "samples": TRAIN_SAMPLES}
+    ]
+    blobs = rows(archive, "SELECT sha256, dictionary_id, stored_size FROM blobs ORDER BY rowid")
+    plain, trained = blobs[0], blobs[-1]
+    assert plain["dictionary_id"] is None and trained["dictionary_id"] == 1
+    assert trained["stored_size"] < plain["stored_size"] / 3
+    assert archive.body(plain["sha256"]) == bodies[0]
+    assert archive.body(trained["sha256"]) == bodies[-1]

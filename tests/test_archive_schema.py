@@ -66,3 +66,20 @@ def test_two_writers_on_one_archive_both_land(archive_path, make_capture, articl
             arc = one if n % 2 else two
             arc.record(make_capture(f"https://x.se/{n}"), article_content(), run_id=None, site="x")
         assert one.conn.execute("SELECT count(*) FROM versions").fetchone()[0] == 10
+
+
+def test_archive_of_an_older_schema_is_migrated_on_open(archive_path, make_capture):
+    conn = sqlite3.connect(archive_path, isolation_level=None)
+    MIGRATIONS[0](conn)  # an archive as the first release wrote it
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(
+        "INSERT INTO pages (url, site, kind, first_seen, status)"
+        " VALUES ('https://a.se/', 'a', 'page', '2025-01-01T00:00:00Z', 'live')"
+    )
+    conn.close()
+    with Archive.open(archive_path, create=False) as arc:
+        assert arc.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert [p.url for p in arc.pages()] == ["https://a.se/"]
+        rec = arc.record(make_capture("https://a.se/"), None, run_id=None, site="a", kind="page")
+        assert rec.outcome == "new"

@@ -1,0 +1,189 @@
+"""Benchmark the archive write path and full-text search.
+
+Writes N versions of realistic size through the library (body text 3-6 KB of Swedish and
+English words; raw HTML 40-80 KB sharing one site's boilerplate), half of them first versions
+of new pages and half changed second versions, then times full-text queries.
+
+    python bench/archive.py                  # 100,000 versions (a few minutes)
+    python bench/archive.py --versions 5000  # quick run
+
+Prints a Markdown table: captures per second, archive bytes per version, query p50/p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Run as a script, this file's folder comes first on sys.path and its name would shadow the
+# `archive` package it measures.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+
+from archive import Archive, Capture  # noqa: E402
+
+SWEDISH = (
+    "universitet forskning studenter samarbete region västerbotten umeå nyhet projekt "
+    "utbildning lärare miljö klimat hälsa medicin teknik samhälle framtid kunskap partnerskap "
+    "innovation arktis skog älv hav fjäll doktorand professor institution fakultet bidrag "
+    "vetenskap resultat studie analys data digital hållbar utveckling energi vatten människor "
+    "barn skola vård sjukhus kommun näringsliv företag stipendium konferens seminarium pris"
+).split()
+ENGLISH = (
+    "university research students collaboration region news project education teacher "
+    "environment climate health medicine technology society future knowledge partnership "
+    "innovation arctic forest river sea mountain doctoral professor department faculty grant "
+    "science results study analysis data digital sustainable development energy water people"
+).split()
+
+
+def words(rng: random.Random, vocab: list[str], n: int) -> str:
+    return " ".join(rng.choices(vocab, k=n))
+
+
+def paragraphs(rng: random.Random, vocab: list[str], size: int) -> list[str]:
+    out, total = [], 0
+    while total < size:
+        p = words(rng, vocab, rng.randrange(25, 70)).capitalize() + "."
+        out.append(p)
+        total += len(p) + 2
+    return out
+
+
+def boilerplate(rng: random.Random) -> tuple[str, str]:
+    """One site's page furniture (menus, footer, scripts): shared by every page, ~40 KB."""
+    nav = "".join(
+        f'<li class="menu-item"><a href="/{w}/{i}/">{w.capitalize()} {words(rng, SWEDISH, 2)}'
+        "</a></li>\n"
+        for i, w in enumerate(rng.choices(SWEDISH, k=420))
+    )
+    script = "var config = {" + ",".join(f'"k{i}": {rng.random():.6f}' for i in range(700)) + "};"
+    head = (
+        "<!DOCTYPE html><html lang='sv'><head><meta charset='utf-8'><title>Umeå universitet"
+        f"</title><script>{script}</script></head><body><a href='#content'>Hoppa direkt till "
+        f"innehållet</a><nav><ul>{nav}</ul></nav><main id='content'>"
+    )
+    foot = "</main><footer>" + words(rng, SWEDISH, 600) + "</footer></body></html>"
+    return head, foot
+
+
+def article(rng: random.Random, n: int) -> dict:
+    vocab = SWEDISH if n % 3 else ENGLISH
+    body = paragraphs(rng, vocab, rng.randrange(3000, 6000))
+    return {
+        "title": words(rng, vocab, 8).capitalize(),
+        "lead": words(rng, vocab, 30).capitalize() + ".",
+        "body_text": "\n\n".join(body),
+        "body_markdown": "\n\n".join(body),
+        "published_at": f"2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
+        "authors": [words(rng, vocab, 2).title()],
+        "category": "NYHET",
+        "lang": "sv" if vocab is SWEDISH else "en",
+        "links": [
+            {"url": f"https://www.umu.se/{w}/", "text": w} for w in words(rng, vocab, 5).split()
+        ],
+    }
+
+
+def html(rng: random.Random, head: str, foot: str, content: dict, filler: int) -> bytes:
+    paras = "".join(f"<p>{p}</p>" for p in content["body_text"].split("\n\n"))
+    teaser = words(rng, SWEDISH, filler)  # rotating teasers and tokens: differ on every fetch
+    token = f"<input type='hidden' name='csrf' value='{rng.getrandbits(128):032x}'>"
+    return (
+        f"{head}<h1>{content['title']}</h1><p class='lead'>{content['lead']}</p>{paras}"
+        f"<aside>{teaser}</aside>{token}{foot}"
+    ).encode()
+
+
+def run(n_versions: int, path: str, n_queries: int, seed: int) -> dict:
+    rng = random.Random(seed)
+    head, foot = boilerplate(rng)
+    pages = max(1, n_versions // 2)
+    started = time.perf_counter()
+    written = 0
+    with Archive.open(path) as arc:
+        run_id = arc.start_run("bench", "bench")
+        contents: dict[int, dict] = {}
+        for n in range(n_versions):
+            page = n % pages
+            if page in contents:
+                content = dict(contents.pop(page))
+                content["body_text"] += "\n\n" + words(rng, SWEDISH, 40).capitalize() + "."
+            else:
+                content = contents[page] = article(rng, page)
+            body = html(rng, head, foot, content, rng.randrange(800, 5000))
+            capture = Capture(
+                url=f"https://www.umu.se/nyheter/artikel-{page}_{9_000_000 + page}/",
+                fetched_at=f"2026-11-27T{n // 3600 % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z",
+                http_status=200,
+                reason="OK",
+                request_headers=(("User-Agent", "uninews-bench"),),
+                response_headers=(("Content-Type", "text/html; charset=utf-8"),),
+                body=body,
+            )
+            rec = arc.record(capture, content, run_id=run_id, site="bench", kind="article")
+            written += rec.version is not None
+        elapsed = time.perf_counter() - started
+        arc.finish_run(run_id, "finished", {"versions": written})
+        arc.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw_bytes, stored_bytes = arc.conn.execute(
+            "SELECT sum(size), sum(stored_size) FROM blobs"
+        ).fetchone()
+
+        timings = []
+        for _ in range(n_queries):
+            vocab = SWEDISH if rng.random() < 0.7 else ENGLISH
+            query = " ".join(rng.sample(vocab, rng.choice((1, 1, 2))))
+            t0 = time.perf_counter()
+            arc.search(query, limit=20)
+            timings.append((time.perf_counter() - t0) * 1000)
+    size = Path(path).stat().st_size
+    timings.sort()
+    return {
+        "versions": written,
+        "seconds": elapsed,
+        "captures_per_s": n_versions / elapsed,
+        "bytes_per_version": size / max(written, 1),
+        "archive_mb": size / 1e6,
+        "raw_html_mb": raw_bytes / 1e6,
+        "stored_html_mb": stored_bytes / 1e6,
+        "p50_ms": statistics.median(timings),
+        "p95_ms": timings[int(len(timings) * 0.95) - 1],
+        "queries": n_queries,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--versions", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--out", help="archive file to write (default: a temporary file)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.out or os.path.join(tmp, "bench.db")
+        r = run(args.versions, path, args.queries, args.seed)
+    print(f"Python {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}\n")
+    print("| measure | value |\n| --- | --- |")
+    print(f"| versions written | {r['versions']:,} in {r['seconds']:.1f} s |")
+    print(f"| captures per second | {r['captures_per_s']:,.0f} |")
+    print(f"| archive bytes per version | {r['bytes_per_version']:,.0f} |")
+    print(f"| archive size | {r['archive_mb']:,.1f} MB |")
+    print(
+        f"| raw HTML kept, as served / stored | {r['raw_html_mb']:,.0f} MB / "
+        f"{r['stored_html_mb']:,.1f} MB |"
+    )
+    print(
+        f"| full-text query p50 / p95 ({r['queries']} queries) | "
+        f"{r['p50_ms']:.1f} ms / {r['p95_ms']:.1f} ms |"
+    )
+
+
+if __name__ == "__main__":
+    main()
