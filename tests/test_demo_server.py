@@ -1,6 +1,7 @@
 """The demo server over real HTTP: pages with furniture, conditional GET, volatility, the log."""
 
 import re
+import signal
 import subprocess
 import sys
 from email.utils import format_datetime, parsedate_to_datetime
@@ -8,6 +9,7 @@ from importlib import resources
 
 import lxml.html
 import pytest
+from fixtures_demo import http_get
 
 from scraper.demo import DemoServer
 
@@ -137,7 +139,7 @@ def test_staff_portal_redirects_to_login(demo_get, demo_site):
     assert answer.status == 302
     location = answer.headers["Location"]
     assert "/login?ReturnUrl=" in location and "strategiska-partnerskap" in location
-    login = demo_get(location.split("127.0.0.1", 1)[1].split("/", 1)[1].join(["/", ""]))
+    login = http_get(location)
     assert login.status == 200
     assert lxml.html.fromstring(login.text).xpath("//form//input[@type='password']")
 
@@ -175,6 +177,8 @@ def test_server_stops_cleanly_and_frees_the_port(demo_site):
     with socket.socket() as again:
         again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         again.bind(("127.0.0.1", port))
+    with server:  # restartable; pages name the new address
+        assert f"{server.base_url}/nyheter/" in http_get(server.url(REFERENCE)).text
 
 
 def test_unknown_state_is_refused(demo_server):
@@ -191,10 +195,8 @@ def test_module_command_serves_until_interrupted():
     try:
         line = proc.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+", line).group(0)
-        from fixtures_demo import http_get
-
         assert "state 2" in line
         assert http_get(url + "/robots.txt").status == 200
     finally:
-        proc.send_signal(subprocess.signal.SIGINT)
+        proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0

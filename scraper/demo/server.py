@@ -72,6 +72,8 @@ class DemoServer:
     def start(self) -> DemoServer:
         if self._httpd is not None:
             return self
+        self._cache.clear()  # bodies carry the base URL, which a restart may change
+        self._teasers.clear()
         handler = type("Handler", (_Handler,), {"demo": self})
         httpd = _HTTPServer((self._host, self._port), handler)
         self._httpd = httpd
