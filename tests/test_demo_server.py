@@ -186,7 +186,8 @@ def test_unknown_state_is_refused(demo_server):
         demo_server.set_state(3)
 
 
-def test_module_command_serves_until_interrupted():
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_module_command_serves_until_interrupted(stop_signal):
     proc = subprocess.Popen(
         [sys.executable, "-m", "scraper.demo", "--port", "0", "--state", "2"],
         stdout=subprocess.PIPE,
@@ -198,5 +199,5 @@ def test_module_command_serves_until_interrupted():
         assert "state 2" in line
         assert http_get(url + "/robots.txt").status == 200
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop_signal)
         assert proc.wait(timeout=10) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from .server import DemoServer
@@ -30,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    # Ctrl-C and `kill` both stop it cleanly, also when started in the background.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     print(f"Demo site (state {args.state}) at {server.base_url}/  (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()
