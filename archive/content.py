@@ -37,21 +37,22 @@ JSON_FIELDS: frozenset[str] = frozenset({"authors", "tags", "images", "contacts"
 # Keep their line structure (paragraphs, markdown blocks); other text is one line.
 MULTILINE_FIELDS: frozenset[str] = frozenset({"body_text", "body_markdown"})
 
-_SPACES = re.compile(r"\s+")
-_HSPACE = "[ \\t\\f\\v\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000]"
-_INLINE_SPACES = re.compile(rf"(?<=\S){_HSPACE}+")
-_TRAILING_SPACES = re.compile(rf"{_HSPACE}+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def _line(text: str) -> str:
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _multiline(text: str) -> str:
+    """Collapse spaces inside lines, keep indentation and paragraph breaks (markdown needs both)."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _TRAILING_SPACES.sub("", _INLINE_SPACES.sub(" ", text))
-    return _BLANK_LINES.sub("\n\n", text).strip("\n")
+    lines = []
+    for line in text.split("\n"):
+        words = line.split()
+        indent = line[: len(line) - len(line.lstrip(" \t"))] if words else ""
+        lines.append(indent + " ".join(words))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
 def _value(value: Any) -> Any:
