@@ -144,18 +144,26 @@ def history(url: str, db_path: str, as_json_output: bool) -> None:
 )
 @archive_errors
 def show(url: str, db_path: str, number: int | None, fmt: str) -> None:
-    """Show one archived version of a page (the current one unless --version N)."""
+    """Show one archived version of a page (the current one unless --version N).
+
+    Pages without content versions (listings) can still be shown as html or raw: the body of
+    their latest fetch.
+    """
     with open_for_reading(db_path) as arc:
-        row = arc.version(url, number)
-        body = arc.body(row.body_sha256) if fmt in ("html", "raw") and row.body_sha256 else None
-    if fmt in ("html", "raw"):
-        if body is None:
-            raise UsageProblem(f"no raw body stored for version {row.version} of {row.url}")
-        if fmt == "raw":
-            sys.stdout.buffer.write(body)
-            sys.stdout.buffer.flush()
+        if fmt in ("html", "raw") and number is None and arc.page(url).current_version is None:
+            body, headers = arc.latest_body(url)
         else:
-            click.echo(decode_html(body, row.response_headers), nl=False)
+            row = arc.version(url, number)
+            if fmt in ("html", "raw"):
+                if row.body_sha256 is None:
+                    raise UsageProblem(f"no raw body stored for version {row.version} of {row.url}")
+                body, headers = arc.body(row.body_sha256), row.response_headers
+    if fmt == "raw":
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
+        return
+    if fmt == "html":
+        click.echo(decode_html(body, headers), nl=False)
         return
     render = {"text": as_text, "markdown": as_markdown, "json": as_json}[fmt]
     click.echo(render(row), nl=False)

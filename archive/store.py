@@ -24,7 +24,7 @@ from . import queries
 from .blobs import TRAIN_SAMPLES, BlobCodec, body_sha256, train_dictionary
 from .capture import Capture
 from .content import changed_fields, content_sha256, from_row, normalize_content, to_columns
-from .errors import ArchiveMissing, ArchiveTooNew, NotAnArchive, NotFound
+from .errors import ArchiveError, ArchiveMissing, ArchiveTooNew, NotAnArchive, NotFound
 from .rules import header, page_status_after, response_class
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate
 from .urls import normalize_url
@@ -107,6 +107,8 @@ class Archive:
                 raise NotAnArchive(path, "not an SQLite file")
         elif not create:
             raise ArchiveMissing(path)
+        elif not file.parent.is_dir():
+            raise ArchiveError(f"cannot create {path}: folder {file.parent} does not exist")
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.row_factory = sqlite3.Row
         try:
@@ -447,6 +449,18 @@ class Archive:
         if row is None:
             raise NotFound(f"no stored body with sha256 {sha256}")
         return self._unpack(self.conn, row)
+
+    def latest_body(self, url: str) -> tuple[bytes, list[list[str]]]:
+        """The most recent body fetched for a page and its response headers (any kind of page)."""
+        page = self.page(url)
+        row = self.conn.execute(
+            "SELECT body_sha256, headers FROM captures WHERE url = ? AND body_sha256 IS NOT NULL"
+            " ORDER BY id DESC LIMIT 1",
+            (page.url,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no body stored for {page.url} (status {page.status})")
+        return self.body(row["body_sha256"]), json.loads(row["headers"])
 
     def search(self, query: str, **options: Any) -> list[queries.SearchHit]:
         return queries.search(self.conn, query, **options)

@@ -144,3 +144,24 @@ def test_every_archive_command_has_help(run_cli):
         assert command.help and len(command.help) > 20
         result = run_cli(name, "--help")
         assert result.exit_code == 0 and "--db" in result.stdout
+
+
+def test_listing_pages_show_their_latest_body(db, run_cli):
+    result = run_cli("show", "https://www.umu.se/nyheter/", "--db", db, "--format", "html")
+    assert result.exit_code == 0 and "<h1>Nyhet</h1>" in result.stdout
+
+
+def test_diff_of_a_page_with_one_version_says_so(archive_path, run_cli):
+    with Archive.open(archive_path) as arc:
+        arc.record(build_capture(URL), build_content(), run_id=None, site="umu")
+    result = run_cli("diff", URL, "--db", archive_path)
+    assert result.exit_code == 0 and "compared with itself" in result.stderr
+    data = json.loads(run_cli("diff", URL, "--db", archive_path, "--json").stdout)
+    assert (data["from"], data["to"], data["changes"]) == (1, 1, [])
+
+
+def test_archive_in_a_missing_folder_is_a_clear_error(tmp_path):
+    from archive import ArchiveError
+
+    with pytest.raises(ArchiveError, match="does not exist"):
+        Archive.open(tmp_path / "no" / "such" / "archive.db")
