@@ -7,7 +7,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from archive import Archive, InvalidQuery
 from archive.queries import fts_query
 
 BIN = Path(sys.executable).parent
+METADATA = resources.files("archive") / "metadata.yml"
 URL = "https://www.umu.se/nyheter/forskning_1/"
 
 
@@ -159,7 +162,17 @@ def test_datasette_answers_full_text_search(filled, archive_path):
     filled.close()
     port = free_port()
     proc = subprocess.Popen(
-        [str(BIN / "datasette"), "serve", archive_path, "-p", str(port), "--host", "127.0.0.1"],
+        [
+            str(BIN / "datasette"),
+            "serve",
+            archive_path,
+            "-p",
+            str(port),
+            "--host",
+            "127.0.0.1",
+            "--metadata",
+            str(METADATA),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -173,6 +186,9 @@ def test_datasette_answers_full_text_search(filled, archive_path):
         assert [(r["url"], r["version"]) for r in found] == [(URL, 2)]
         with urllib.request.urlopen(base + "/archive/articles.json?_shape=array") as resp:
             assert len(json.load(resp)) == 2
+        query = "/archive/page_history.json?_shape=array&url=" + urllib.parse.quote(URL)
+        with urllib.request.urlopen(base + query) as resp:
+            assert [r["outcome"] for r in json.load(resp)] == ["new", "changed"]
     finally:
         proc.terminate()
         proc.wait(timeout=10)
