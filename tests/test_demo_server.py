@@ -61,7 +61,10 @@ def test_article_pages_carry_all_the_page_furniture(demo_get, demo_site):
     doc = lxml.html.fromstring(demo_get(english.path).text)
     caption = doc.xpath("//div[contains(@class,'mediaflowwrapper')]//div[@class='bildText']")[0]
     assert english.images[0].credit in caption.xpath("span[@class='bildPhotografer']")[0].text
-    assert caption.xpath("span")[0].text.startswith("Image: ")
+    assert (
+        caption.xpath("span")[0].text
+        == f"{english.images[0].credit_label} {english.images[0].credit}"
+    )
 
 
 def test_json_ld_and_og_only_on_some_pages(demo_get, demo_site):

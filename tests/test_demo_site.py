@@ -45,6 +45,8 @@ def test_texts_vary_between_articles(demo_site):
     assert any(a.has_jsonld for a in articles) and any(not a.has_jsonld for a in articles)
     assert any(a.has_og for a in articles) and any(not a.has_og for a in articles)
     assert any(len(a.authors) > 1 for a in articles)
+    labels = {i.credit_label for a in articles for i in a.images}
+    assert {"Bild:", "Foto:", "Image:", "Photo:"} <= labels
 
 
 def test_same_seed_same_site_and_another_seed_another_site():

@@ -75,31 +75,33 @@ class PairGenerator:
     def pairs(self, count: int, skip_ids: set[int]) -> list[tuple[DemoArticle, DemoArticle]]:
         out = []
         day, next_id = NEWEST_DATE, FIRST_ID
+        titles: set[str] = set()
         for _ in range(count):
             while next_id in skip_ids:
                 next_id -= 1
-            out.append(self.pair(next_id, day.isoformat()))
+            pair = self.pair(next_id, day.isoformat(), titles)
+            titles.add(pair[0].title)
+            out.append(pair)
             day -= timedelta(days=self.rng.randint(0, 4))
             next_id -= self.rng.randint(40, 900)
         return out
 
-    def pair(self, article_id: int, published: str) -> tuple[DemoArticle, DemoArticle]:
+    def pair(
+        self, article_id: int, published: str, taken: frozenset[str] | set[str] = frozenset()
+    ) -> tuple[DemoArticle, DemoArticle]:
+        """One article in both languages; its Swedish title is not one of `taken`."""
         rng, t = self.rng, self.t
-        theme = rng.choice(t["themes"])
-        person = f"{rng.choice(t['first_names'])} {rng.choice(t['last_names'])}"
-        picks = {
-            "role": rng.randrange(len(t["roles"])),
-            "unit": rng.randrange(len(t["units"])),
-            "topic": rng.randrange(len(t["topics"])),
-            "partner": rng.randrange(len(t["partners"])),
-            "city": rng.randrange(len(t["cities"])),
-        }
-        amount, year, count = (
-            rng.choice(t["amounts"]),
-            rng.choice(t["years"]),
-            rng.choice(t["counts"]),
-        )
-        title_i = rng.randrange(len(t["titles"][theme]))
+        for _ in range(50):  # editors do not reuse a headline
+            theme = rng.choice(t["themes"])
+            person = f"{rng.choice(t['first_names'])} {rng.choice(t['last_names'])}"
+            picks = {key: rng.randrange(len(t[pool])) for key, pool in POOLS.items()}
+            count = rng.choice(t["counts"])
+            title_i = rng.randrange(len(t["titles"][theme]))
+            values = {key: t[POOLS[key]][i][0] for key, i in picks.items()}
+            title = t["titles"][theme][title_i][0].format(person=person, count=count, **values)
+            if _cap(title) not in taken:
+                break
+        amount, year = rng.choice(t["amounts"]), rng.choice(t["years"])
         lead_i = rng.randrange(len(t["leads"][theme]))
         category_i = rng.randrange(len(t["categories"]))
         plan = self._body_plan(theme)
@@ -132,8 +134,9 @@ class PairGenerator:
                     alt=t["captions"]["all"][ci][li].format(**values).rstrip("."),
                     caption=t["captions"]["all"][ci][li].format(**values),
                     credit=t["photographers"][pi],
+                    credit_label=t["credit_labels"][label][li],
                 )
-                for n, (ci, pi) in enumerate(plan["images"])
+                for n, (ci, pi, label) in enumerate(plan["images"])
             )
             contacts = tuple(
                 DemoContact(
@@ -187,7 +190,11 @@ class PairGenerator:
         heading_at = sorted(rng.sample(range(2, len(paragraphs) + 1), k=len(headings)))
         n_images = rng.choice([0, 1, 1, 2])
         images = [
-            (rng.randrange(len(t["captions"]["all"])), rng.randrange(len(t["photographers"])))
+            (
+                rng.randrange(len(t["captions"]["all"])),
+                rng.randrange(len(t["photographers"])),
+                0 if rng.random() < 0.75 else 1,
+            )
             for _ in range(n_images)
         ]
         image_at = sorted(rng.sample(range(1, len(paragraphs) + 1), k=n_images))

@@ -15,6 +15,7 @@ class DemoImage:
     alt: str
     caption: str
     credit: str
+    credit_label: str = ""  # as printed before the name: "Bild:" (most pages), "Foto:", ...
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)

@@ -120,7 +120,7 @@ def _block_html(block: tuple[str, ...], a: DemoArticle, c: dict) -> str:
             src=esc(img.src),
             alt=esc(img.alt),
             caption=esc(img.caption),
-            image_by=esc(c["image_by"]),
+            image_by=esc(img.credit_label or c["image_by"]),
             credit=esc(img.credit),
         )
     raise ValueError(f"unknown block kind {kind!r}")
