@@ -77,6 +77,7 @@ def test_listings_paginate_through_every_article(demo_get, demo_site):
             path = local(nxt[0]) if nxt else None
         assert seen == [a.path for a in demo_site.articles(1) if a.lang == lang]
     assert demo_get("/nyheter/?page=99").status == 404
+    assert demo_get("/nyheter/?utm_source=feed").text.count('class="news-item"') == 10
 
 
 def test_partnership_pages_link_to_each_other_without_byline(demo_get, demo_site):

@@ -65,6 +65,7 @@ class DemoSite:
         self._changes = self._pick_changes()
         self._state[2] = self._build_state2()
         self._routes: dict[int, dict[str, Callable[[], Resource]]] = {}
+        self._paths: dict[int, dict[str, DemoArticle]] = {}
 
     # ---- public model -------------------------------------------------------------
 
@@ -93,11 +94,10 @@ class DemoSite:
         """What `path` (with its query) answers in `state`; None for an unknown path."""
         routes = self.routes(state)
         make = routes.get(path)
+        plain, query = urlsplit(path)[2:4]
+        if make is None and plain != path and not (plain in self.listings and "page=" in query):
+            make = routes.get(plain)  # other query parameters are ignored, as by most CMSs
         if make is None:
-            plain = urlsplit(path).path
-            make = routes.get(plain) if plain != path and plain not in self.listings else None
-        if make is None:
-            plain = urlsplit(path).path
             if not plain.endswith("/") and plain + "/" in routes:  # like any static server
                 return Resource(301, location=render.SITE + plain + "/")
             return self._fallback(state, plain)
@@ -197,7 +197,9 @@ class DemoSite:
     # ---- routing ------------------------------------------------------------------
 
     def _by_path(self, state: int) -> dict[str, DemoArticle]:
-        return {a.path: a for a in self._state[_check(state)]}
+        if state not in self._paths:
+            self._paths[state] = {a.path: a for a in self._state[_check(state)]}
+        return self._paths[state]
 
     @cached_property
     def _titles(self) -> dict[str, DemoArticle]:
