@@ -22,6 +22,7 @@ _BEFORE_NAME = re.compile(
     r"([A-ZÅÄÖÉÜ][\w'’-]+(?:\s+[A-ZÅÄÖÉÜ][\w'’-]+){1,3})[\s,:]*(?:\S+\s*){0,12}$"
 )
 _CONTACT_LINE = re.compile(r"kontaktperson(?:er)?\s*:\s*([^,\n]+),\s*([^\n.]+)", re.I)
+_BLOCKS = frozenset(("p", "div", "li", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "br", "tr", "td"))
 _MAX_BOX = 800  # characters: a contact box is short; more than this is the article itself
 
 
@@ -70,11 +71,22 @@ def _mailto(group) -> list[str]:
 
 
 def _box_text(group) -> str:
-    parts = []
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        block = el.tag in _BLOCKS
+        if block:
+            parts.append("\n")
+        parts.append(el.text or "")
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child)
+            parts.append(child.tail or "")
+        if block:
+            parts.append("\n")
+
     for g in group:
-        for piece in g.itertext():
-            parts.append(piece)
-        parts.append("\n")
+        walk(g)
     return re.sub(r"[ \t\u00a0]+", " ", "".join(parts))
 
 
@@ -108,12 +120,11 @@ def _name_for(email: str, text: str, pos: int) -> tuple[str | None, str | None, 
     """The person an address belongs to: the words matching its local part, else the
     capitalised words just before it; the unit follows the name ("på X", ", X")."""
     tokens = [t for t in re.split(r"[._-]+", email.split("@")[0]) if t.isalpha() and len(t) > 1]
+    text = EMAIL.sub(lambda m: " " * len(m.group()), text)  # a name is never inside an address
     match = None
-    if tokens:
-        pattern = r"\b" + r"\W+(?:[A-ZÅÄÖ]\w*\.?\s+)?".join(map(re.escape, tokens)) + r"\b"
+    if len(tokens) > 1:
+        pattern = r"\b" + r"\W+(?:[A-ZÅÄÖ]\w*\.?\s+)?".join(map(_folded, tokens)) + r"\b"
         match = re.search(pattern, text, re.I)
-        if match is None and len(tokens) == 1:
-            match = None
     if match is None:
         window = text[max(0, pos - 160) : pos]
         found = _BEFORE_NAME.search(window)
@@ -128,3 +139,11 @@ def _name_for(email: str, text: str, pos: int) -> tuple[str | None, str | None, 
     if unit and (EMAIL.search(unit) or PHONE.search(unit)):
         unit = None
     return name, unit, match.end()
+
+
+_FOLD = {"a": "[aåäáà]", "o": "[oöóø]", "e": "[eéè]", "u": "[uü]", "i": "[ií]"}
+
+
+def _folded(token: str) -> str:
+    """A pattern for an address token that also matches the name's accented letters."""
+    return "".join(_FOLD.get(ch, re.escape(ch)) for ch in token.lower())

@@ -38,6 +38,7 @@ PROTECT_SHARE = 0.5  # a furniture-looking element holding this share of paragra
 CLIMB_SLACK = 80  # characters a wrapper may add (a date line, a caption) and still be climbed
 CLIMB_GOOD_SHARE = 0.5  # share of the added text that must be good paragraphs to climb
 
+_URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _CONTENT_HINT = re.compile(
     r"(?:^|[\s_-])(?:article|content|entry|post|story|body|text|main|news|ingress|blog)"
@@ -352,7 +353,8 @@ def keep(block: Block, phrases: frozenset[str]) -> bool:
     if lowered in phrases or block.text.lower() in phrases:
         return False
     if block.link_density > MAX_BLOCK_LINK_DENSITY and block.kind not in ("pre",):
-        return False
+        # a paragraph that is one written-out address is content ("www.example.se/page/")
+        return block.kind == "p" and len(block.links) == 1 and _URL_TEXT.match(block.text)
     return True
 
 
