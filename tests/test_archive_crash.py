@@ -23,13 +23,13 @@ with Archive.open(path) as arc:
     while True:
         url = f"https://www.umu.se/nyheter/n{rng.randrange(25)}/"
         status = rng.choice([200] * 8 + [304, 404, 500, None])
-        body = ("<html>" + "Umeå universitet " * rng.randrange(50, 3000)).encode()
+        body = ("<html>" + "Umeå universitet " * rng.randrange(50, 1500)).encode()
         cap = build_capture(url, status=status, body=body,
                             error="timeout" if status is None else None)
         content = None
         if status == 200 and rng.random() < 0.9:
             content = build_content(title=f"Rubrik {rng.randrange(4)}",
-                                    body_text="Stycke.\n\n" * rng.randrange(1, 400))
+                                    body_text="Stycke.\n\n" * rng.randrange(1, 200))
         kind = "listing" if status == 200 and content is None else "article"
         rec = arc.record(cap, content, run_id=run, site="crash", kind=kind)
         print(rec.capture_id, flush=True)
