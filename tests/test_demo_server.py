@@ -6,6 +6,7 @@ import subprocess
 import sys
 from email.utils import format_datetime, parsedate_to_datetime
 from importlib import resources
+from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
@@ -65,6 +66,20 @@ def test_article_pages_carry_all_the_page_furniture(demo_get, demo_site):
         caption.xpath("span")[0].text
         == f"{english.images[0].credit_label} {english.images[0].credit}"
     )
+
+
+def test_every_article_page_shows_what_the_model_says(demo_get, demo_site):
+    for a in demo_site.articles(1):
+        doc = lxml.html.fromstring(demo_get(a.path).text)
+        body = doc.xpath("//div[@class='article-body']")[0]
+        assert tuple(p.text_content() for p in body.xpath("p")) == a.body
+        assert tuple(h.text for h in body.xpath("h2[@data-magellan-target]")) == a.subheadings
+        shown = body.xpath("div[contains(@class,'mediaflowwrapper')]//img/@src")
+        assert [urlsplit(src).path for src in shown] == [urlsplit(i.src).path for i in a.images]
+        assert doc.xpath("//h1")[0].text == a.title
+        box = doc.xpath("//div[@class='contact-box']")[0].text_content()
+        for c in a.contacts:
+            assert c.name in box and c.email in box and c.phone in box and c.unit in box
 
 
 def test_json_ld_and_og_only_on_some_pages(demo_get, demo_site):

@@ -187,7 +187,7 @@ class PairGenerator:
             q = rng.randrange(len(t["quotes"]["all"]))
             paragraphs.insert(at, [("q", q, (n + rng.randrange(2)) % 2)])
         headings = rng.sample(range(len(t["subheadings"]["all"])), k=rng.choice([0, 1, 1, 2]))
-        heading_at = sorted(rng.sample(range(2, len(paragraphs) + 1), k=len(headings)))
+        heading_at = sorted(rng.sample(range(2, len(paragraphs)), k=len(headings)))
         n_images = rng.choice([0, 1, 1, 2])
         images = [
             (
@@ -197,7 +197,7 @@ class PairGenerator:
             )
             for _ in range(n_images)
         ]
-        image_at = sorted(rng.sample(range(1, len(paragraphs) + 1), k=n_images))
+        image_at = sorted(rng.sample(range(1, len(paragraphs)), k=n_images))
         return {
             "paragraphs": paragraphs,
             "headings": list(zip(heading_at, headings, strict=True)),

@@ -131,7 +131,7 @@ def _contact_html(line: str, a: DemoArticle) -> str:
     for contact in a.contacts:
         mail = esc(contact.email)
         out = out.replace(mail, f'<a href="mailto:{mail}">{mail}</a>', 1)
-    return f"<p>{out}</p>"
+    return "<p>" + out.replace("\n", "<br>\n") + "</p>"
 
 
 def _article_head(a: DemoArticle, url: str) -> str:
