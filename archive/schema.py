@@ -156,6 +156,7 @@ def _v2_dictionaries(conn: sqlite3.Connection) -> None:
         " data BLOB NOT NULL)"
     )
     conn.execute("CREATE INDEX dictionaries_site ON dictionaries (site, id)")
+    conn.execute("CREATE INDEX captures_site ON captures (site, id)")
     conn.execute("ALTER TABLE blobs ADD COLUMN dictionary_id INTEGER REFERENCES dictionaries (id)")
 
 

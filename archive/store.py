@@ -18,8 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from . import queries
 from .blobs import TRAIN_SAMPLES, BlobCodec, body_sha256, train_dictionary
 from .capture import Capture
@@ -30,6 +28,9 @@ from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate
 from .urls import normalize_url
 
 BUSY_TIMEOUT_MS = 30_000
+# Until a site has a dictionary, look for enough training samples every this many new blobs
+# (the lookup reads up to TRAIN_SAMPLES capture rows; doing it for every blob would cost more).
+TRAIN_CHECK_EVERY = 16
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -85,8 +86,20 @@ class Archive:
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
-        self.db = sqlite_utils.Database(conn)
         self._codec = BlobCodec()
+        # Per site: plain blobs to store before looking again for enough training samples.
+        self._training_wait: dict[str, int] = {}
+
+    @property
+    def db(self) -> Any:
+        """The same connection as a sqlite_utils.Database, for sqlite-utils style reading.
+
+        Imported on first use: sqlite_utils pulls in numpy, which would add a third of a second
+        to every crawler process start.
+        """
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -288,6 +301,11 @@ class Archive:
         if row is not None:
             self._load_dictionary(conn, row["id"])
             return row["id"]
+        wait = self._training_wait.get(site, 0)
+        if wait > 0:
+            self._training_wait[site] = wait - 1
+            return None
+        self._training_wait[site] = TRAIN_CHECK_EVERY
         samples = conn.execute(
             "SELECT b.content, b.compression, b.dictionary_id FROM blobs b"
             " WHERE b.sha256 IN (SELECT body_sha256 FROM captures WHERE site = ?"
@@ -298,7 +316,8 @@ class Archive:
         if len(samples) < TRAIN_SAMPLES:
             return None
         data = train_dictionary([self._unpack(conn, r) for r in samples])
-        if data is None:
+        if data is None:  # zstd found nothing to learn: try again on later bodies
+            self._training_wait[site] = TRAIN_SAMPLES
             return None
         cur = conn.execute(
             "INSERT INTO dictionaries (site, created_at, samples, size, data)"

@@ -265,6 +265,7 @@ def test_every_json_column_holds_valid_json(archive, make_capture, article_conte
 
 def test_site_bodies_share_a_trained_dictionary_and_read_back(archive, make_capture):
     from archive.blobs import TRAIN_SAMPLES
+    from archive.store import TRAIN_CHECK_EVERY
 
     rng = random.Random(7)  # page furniture as varied as a real site's menus and scripts
     furniture = "".join(
@@ -272,7 +273,7 @@ def test_site_bodies_share_a_trained_dictionary_and_read_back(archive, make_capt
     )
     bodies = [
         f"<html><nav>{furniture}</nav><main>Nyhet nummer {n}</main></html>".encode()
-        for n in range(TRAIN_SAMPLES + 3)
+        for n in range(TRAIN_SAMPLES + TRAIN_CHECK_EVERY + 2)
     ]
     for n, body in enumerate(bodies):
         cap = make_capture(f"https://www.umu.se/nyheter/{n}/", body=body)
