@@ -1,4 +1,9 @@
-"""Read queries over the archive: SQL is built by *_sql() functions apart from running it."""
+"""Read queries over the archive: SQL is built by *_sql() functions apart from running it.
+
+Full-text search covers every version ever archived, so text that a page no longer shows is
+still found (an archivist's question); hits say whether they are the current version, and
+`current_only` (CLI --current) or the `articles` view restrict to what is online now.
+"""
 
 from __future__ import annotations
 

@@ -116,3 +116,48 @@ def test_sigkill_at_random_points_leaves_a_consistent_archive(archive_path, tmp_
             )
             == 0
         )
+
+
+COUNTED_WRITER = r"""
+import sys
+sys.path.insert(0, sys.argv[3])
+from fixtures_archive import build_capture, build_content
+from archive import Archive
+
+path, name = sys.argv[1], sys.argv[2]
+with Archive.open(path) as arc:
+    for n in range(150):
+        url = f"https://www.umu.se/nyheter/n{n % 10}/"
+        content = build_content(title=f"{name} {n}")  # every record changes the page
+        arc.record(build_capture(url), content, run_id=None, site="two")
+"""
+
+
+def test_two_writer_processes_never_interleave_a_capture(archive_path):
+    Archive.open(archive_path).close()
+    tests_dir = os.path.dirname(__file__)
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", COUNTED_WRITER, archive_path, name, tests_dir],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("one", "two")
+    ]
+    for writer in writers:
+        assert writer.wait(timeout=120) == 0, writer.stderr.read()
+        writer.stderr.close()
+    with Archive.open(archive_path, create=False) as arc:
+        q = arc.conn.execute
+        assert q("SELECT count(*) FROM captures").fetchone()[0] == 300
+        assert q("SELECT count(*) FROM versions").fetchone()[0] == 300
+        # version numbers of each page run 1..N without gaps or repeats
+        for url, count, top in q("SELECT url, count(*), max(version) FROM versions GROUP BY url"):
+            assert count == top == 30, url
+        assert (
+            q(
+                "SELECT count(*) FROM pages p JOIN versions v ON v.url = p.url"
+                " AND v.version = p.current_version WHERE v.capture_id = p.last_capture_id"
+            ).fetchone()[0]
+            == 10
+        )
