@@ -33,6 +33,7 @@ SCORED_TAGS = ("p", "pre", "td", "blockquote", "dd")
 MIN_PARAGRAPH = 25  # characters before a paragraph votes for its container (readability)
 MAX_BLOCK_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation
 SEMANTIC_WIDEN = 3.0  # widen to a semantic wrapper at most this many times the text
+LEAD_IN_MAX = 60  # characters: a line this short without a full stop introduces what follows
 MAX_CLIMB = 4  # levels the container may climb above the best candidate
 PROTECT_SHARE = 0.5  # a furniture-looking element holding this share of paragraphs stays
 CLIMB_SLACK = 80  # characters a wrapper may add (a date line, a caption) and still be climbed
@@ -356,6 +357,31 @@ def keep(block: Block, phrases: frozenset[str]) -> bool:
         # a paragraph that is one written-out address is content ("www.example.se/page/")
         return block.kind == "p" and len(block.links) == 1 and _URL_TEXT.match(block.text)
     return True
+
+
+def select(all_blocks: list[Block], phrases: frozenset[str]) -> list[Block]:
+    """The blocks a reader keeps: each judged alone, then headings and short lead-in lines
+    whose section kept nothing ("You might also like:" above a list of teasers) go too."""
+    flags = [keep(b, phrases) for b in all_blocks]
+    for i, block in enumerate(all_blocks):
+        if not flags[i] or not _is_lead_in(block):
+            continue
+        has_content = False
+        for j in range(i + 1, len(all_blocks)):
+            if all_blocks[j].kind in HEADINGS:
+                break
+            if flags[j] and not _is_lead_in(all_blocks[j]):
+                has_content = True
+                break
+        if not has_content:
+            flags[i] = False
+    return [b for b, f in zip(all_blocks, flags, strict=True) if f]
+
+
+def _is_lead_in(block: Block) -> bool:
+    if block.kind in HEADINGS:
+        return True
+    return len(block.text) <= LEAD_IN_MAX and block.text.rstrip().endswith((":", "?"))
 
 
 def render(kept: list[Block]) -> tuple[str, str]:
