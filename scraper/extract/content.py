@@ -33,12 +33,20 @@ SCORED_TAGS = ("p", "pre", "td", "blockquote", "dd")
 MIN_PARAGRAPH = 25  # characters before a paragraph votes for its container (readability)
 MAX_BLOCK_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation
 SEMANTIC_WIDEN = 3.0  # widen to a semantic wrapper at most this many times the text
+TAIL_PARAGRAPH = 200  # characters of the last paragraph that surely is article text
+TAIL_SHORT = 40  # lines shorter than this after it are dropped (tried 30-80)
 LEAD_IN_MAX = 60  # characters: a line this short without a full stop introduces what follows
 MAX_CLIMB = 4  # levels the container may climb above the best candidate
 PROTECT_SHARE = 0.5  # a furniture-looking element holding this share of paragraphs stays
 CLIMB_SLACK = 80  # characters a wrapper may add (a date line, a caption) and still be climbed
 CLIMB_GOOD_SHARE = 0.5  # share of the added text that must be good paragraphs to climb
 
+# Photo credits and source lines under images ("Foto: Name", "(crédito: Name)", "Image: X").
+_CREDIT_LINE = re.compile(
+    r"^\(?\s*(?:foto|fotograf|bild|photo|photograph|image|imagen|picture|crédito|credit|"
+    r"copyright|quelle|source|fuente|©)\s*:|(?:foto|photo|bild|credit)\s*:\s*$|^©",
+    re.I,
+)
 _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _CONTENT_HINT = re.compile(
@@ -353,6 +361,8 @@ def keep(block: Block, phrases: frozenset[str]) -> bool:
     lowered = block.text.lower().strip(" .:|")
     if lowered in phrases or block.text.lower() in phrases:
         return False
+    if len(block.text) < 100 and _CREDIT_LINE.search(block.text):
+        return False
     if block.link_density > MAX_BLOCK_LINK_DENSITY and block.kind not in ("pre",):
         # a paragraph that is one written-out address is content ("www.example.se/page/")
         return block.kind == "p" and len(block.links) == 1 and _URL_TEXT.match(block.text)
@@ -375,7 +385,15 @@ def select(all_blocks: list[Block], phrases: frozenset[str]) -> list[Block]:
                 break
         if not has_content:
             flags[i] = False
-    return [b for b, f in zip(all_blocks, flags, strict=True) if f]
+    kept = [b for b, f in zip(all_blocks, flags, strict=True) if f]
+    # Short lines after the last real paragraph are sign-offs, bios and widgets far more
+    # often than article text (extraction-dev: F1 0.902 -> 0.910).
+    last = max((i for i, b in enumerate(kept) if len(b.text) >= TAIL_PARAGRAPH), default=None)
+    if last is not None:
+        kept = kept[: last + 1] + [
+            b for b in kept[last + 1 :] if len(b.text) >= TAIL_SHORT or b.kind in ("li", "oli")
+        ]
+    return kept
 
 
 def _is_lead_in(block: Block) -> bool:
