@@ -1,9 +1,176 @@
-"""The `uninews` command: archive commands from `archive.cli`, plus crawling."""
+"""The `uninews` command: archive commands from `archive.cli`, plus crawling.
+
+`crawl`, `demo` and `sites` live here; each only checks its options, builds a plan
+for scraper.crawl and prints the summary. Bad input is one line and exit code 2.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import click
+
 from archive.cli import cli
+from scraper.crawl import CrawlJob, CrawlSummary, crawl_settings, run_plan
+from scraper.discovery.revisit import RevisitSpecError, SpecPolicy
+from scraper.scope import ScopeError, check_start_url, parse_host_map
+from scraper.sites import ProfileError, load_profile, profile_names
+
+DEMO_ADDRESS = "127.0.0.1:8765"  # the demo profile's own address (scraper/sites/demo.toml)
+
+
+class BadUsage(click.ClickException):
+    """One line on stderr, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise BadUsage(f"bad -s {pair!r}: write -s NAME=VALUE, e.g. -s DOWNLOAD_DELAY=0")
+        out[name.strip()] = value
+    return out
+
+
+def print_summary(summary: CrawlSummary, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), indent=2))
+    else:
+        click.echo(summary.text())
+        totals = summary.totals()
+        click.echo("total: " + ", ".join(f"{v} {k}" for k, v in totals.items() if v))
+
+
+@contextlib.contextmanager
+def demo_server_for(base_url: str | None, port: int | None = None) -> Iterator[str]:
+    """The base URL of a demo server: the one given, or one served here meanwhile."""
+    if base_url:
+        yield base_url.rstrip("/")
+        return
+    from scraper.demo import DemoServer, DemoSite
+
+    try:
+        server = DemoServer(DemoSite(), port=port if port is not None else 0)
+        server.start()
+    except OSError as exc:
+        raise BadUsage(
+            f"cannot serve the demo site on port {port}: {exc.strerror or exc} "
+            "(stop what uses it, or pass --base-url of a running demo server)"
+        ) from exc
+    try:
+        yield server.base_url.rstrip("/")
+    finally:
+        server.stop()
+
+
+def jobs_for(spider: str | None, generic: bool, kwargs: dict[str, Any]) -> list[CrawlJob]:
+    names = [spider] if spider and spider != "all" else ["news"] if generic else ["news", "pages"]
+    return [CrawlJob(name, kwargs) for name in names]
+
+
+@cli.command()
+@click.argument("site", required=False)
+@click.option("--start-url", help="Crawl any site from this URL, without a profile.")
+@click.option("--db", "db_path", default="archive.db", show_default=True, help="Archive file.")
+@click.option("--max-pages", default=0, type=click.IntRange(0), help="Stop after N pages.")
+@click.option(
+    "--spider",
+    type=click.Choice(["news", "pages", "all"]),
+    help="Which spider (default: news and pages with a profile, news without).",
+)
+@click.option("--revisit", default="all", show_default=True, help="all, none or older-than:7d.")
+@click.option("--contact", help="URL or e-mail for the User-Agent, so sites can reach you.")
+@click.option("--redis", "redis_url", help="Share one crawl between workers (redis://HOST:PORT).")
+@click.option("--host-map", multiple=True, metavar="HOST=URL", help="Serve a host from URL.")
+@click.option("--base-url", help="demo only: a running demo server (default: serve one here).")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Setting.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="Scrapy's log on stderr.")
+def crawl(
+    site: str | None,
+    start_url: str | None,
+    db_path: str,
+    max_pages: int,
+    spider: str | None,
+    revisit: str,
+    contact: str | None,
+    redis_url: str | None,
+    host_map: tuple[str, ...],
+    base_url: str | None,
+    overrides: tuple[str, ...],
+    as_json: bool,
+    verbose: bool,
+) -> None:
+    """Crawl a site by profile name (umu, demo, ...) or any site with --start-url."""
+    if bool(site) == bool(start_url):
+        raise BadUsage("give a site profile (see `uninews sites`) or --start-url URL, not both")
+    try:
+        SpecPolicy(revisit)
+        mapping = parse_host_map(host_map)
+        profile = load_profile(site) if site else None
+        if start_url:
+            check_start_url(start_url)
+        if base_url:
+            check_start_url(base_url)
+    except (RevisitSpecError, ScopeError, ProfileError) as exc:
+        raise BadUsage(str(exc)) from exc
+    if base_url and (profile is None or profile.name != "demo"):
+        raise BadUsage("--base-url is for `uninews crawl demo`; use --host-map for other sites")
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise BadUsage(f"bad --redis {redis_url!r}: write redis://HOST:PORT")
+    settings = crawl_settings(
+        db=db_path,
+        profile_politeness=profile.politeness if profile else None,
+        max_pages=max_pages,
+        revisit=revisit,
+        contact=contact,
+        redis_url=redis_url,
+        overrides=parse_overrides(overrides),
+        log_level="DEBUG" if verbose else "INFO",
+    )
+    demo = profile is not None and profile.name == "demo" and not mapping
+    port = int(DEMO_ADDRESS.rsplit(":", 1)[1])
+    with demo_server_for(base_url, port) if demo else contextlib.nullcontext() as served:
+        if served:
+            mapping = {DEMO_ADDRESS: served}
+        kwargs = {"site": site} if profile else {"start_url": start_url}
+        if mapping:
+            kwargs["host_map"] = json.dumps(mapping)
+        summary = run_plan(settings, [jobs_for(spider, profile is None, kwargs)], verbose)
+    print_summary(summary, as_json)
+    if not summary.ok:
+        click.echo("Crawl failed: no page could be fetched (see the log with -v).", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def sites(as_json: bool) -> None:
+    """List the site profiles."""
+    rows = []
+    for name in profile_names():
+        profile = load_profile(name)
+        rows.append({"name": name, "title": profile.title, "hosts": profile.scope.get("hosts", [])})
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(f"{row['name']:<8} {row['title']}  ({', '.join(row['hosts'])})")
 
 
 def main() -> None:
     cli(prog_name="uninews")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""Run uninews spiders in one Scrapy process and say what they archived.
+
+The CLI builds a CrawlPlan (settings and steps), `run_plan` runs it under one reactor
+(so `uninews demo` can crawl, change the site and crawl again), and returns a
+CrawlSummary dataclass the CLI prints as text or JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from scrapy.settings import Settings
+
+from scraper import __version__
+
+OUTCOMES = (
+    "new",
+    "changed",
+    "unchanged",
+    "not_modified",
+    "gone",
+    "redirected",
+    "restricted",
+    "error",
+)
+SPIDERS = ("news", "pages")
+
+
+class CrawlUsageError(ValueError):
+    """Options that cannot make a crawl (turned into a one-line error, exit 2)."""
+
+
+@dataclass(frozen=True)
+class CrawlJob:
+    spider: str  # news | pages
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+
+# A step is the jobs that run together, or a plain function run between crawls.
+Step = Sequence[CrawlJob] | Callable[[], Any]
+
+
+@dataclass
+class RunResult:
+    spider: str
+    site: str
+    run_id: int | None
+    status: str
+    seconds: float
+    counts: dict[str, int]
+    requests: int
+    stats: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class CrawlSummary:
+    runs: list[RunResult]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.runs) and all(r.status == "finished" for r in self.runs)
+
+    def totals(self) -> dict[str, int]:
+        return {k: sum(r.counts.get(k, 0) for r in self.runs) for k in OUTCOMES}
+
+    def to_dict(self) -> dict[str, Any]:
+        runs = [{k: v for k, v in asdict(r).items() if k != "stats"} for r in self.runs]
+        return {"ok": self.ok, "totals": self.totals(), "runs": runs}
+
+    def text(self) -> str:
+        lines = []
+        for r in self.runs:
+            counts = ", ".join(f"{r.counts.get(k, 0)} {k}" for k in OUTCOMES if r.counts.get(k))
+            lines.append(
+                f"{r.spider} ({r.site}) run {r.run_id}: {r.status}, {r.pages} pages "
+                f"in {r.seconds:.1f}s: {counts or 'nothing archived'}"
+            )
+        return "\n".join(lines)
+
+
+def user_agent(contact: str) -> str:
+    return f"uninews/{__version__} (+{contact})"
+
+
+def crawl_settings(
+    *,
+    db: str,
+    profile_politeness: Mapping[str, Any] | None = None,
+    max_pages: int = 0,
+    revisit: str = "all",
+    contact: str | None = None,
+    redis_url: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    log_level: str = "WARNING",
+) -> Settings:
+    """Project settings < profile [politeness] < options < -s NAME=VALUE."""
+    settings = Settings()
+    settings.setmodule("scraper.settings", priority="project")
+    for key, value in (profile_politeness or {}).items():
+        settings.set(key.upper(), value, priority="spider")
+    options: dict[str, Any] = {
+        "UNINEWS_DB": db,
+        "UNINEWS_MAX_PAGES": max_pages,
+        "UNINEWS_REVISIT": revisit,
+        "LOG_LEVEL": log_level,
+    }
+    if contact:
+        options["UNINEWS_CONTACT"] = contact
+        options["USER_AGENT"] = user_agent(contact)
+    if redis_url:
+        options.update(
+            SCHEDULER="scrapy_redis.scheduler.Scheduler",
+            DUPEFILTER_CLASS="scrapy_redis.dupefilter.RFPDupeFilter",
+            SCHEDULER_PERSIST=True,  # workers share one queue; none may delete it on close
+            REDIS_URL=redis_url,
+        )
+    settings.setdict(options, priority="cmdline")
+    settings.setdict(dict(overrides or {}), priority="cmdline")
+    return settings
+
+
+def run_plan(settings: Settings, steps: Sequence[Step], verbose: bool = False) -> CrawlSummary:
+    """Run the steps in order under one reactor; return every spider run's result."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
+
+    install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
+    from twisted.internet import defer, reactor
+    from twisted.python.failure import Failure
+
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(settings)
+    quiet_scrapy_logging(verbose)
+    results: list[RunResult] = []
+    failure: list[BaseException] = []
+
+    @defer.inlineCallbacks
+    def main() -> Any:
+        for step in steps:
+            if callable(step):
+                step()
+                continue
+            crawlers, deferreds = [], []
+            started = time.monotonic()
+            for job in step:
+                crawler = process.create_crawler(job.spider)
+                crawlers.append(crawler)
+                deferreds.append(process.crawl(crawler, **dict(job.kwargs)))
+            yield defer.DeferredList(deferreds, consumeErrors=True)
+            for crawler in crawlers:
+                results.append(run_result(crawler, time.monotonic() - started))
+
+    def done(result: Any) -> None:
+        if isinstance(result, Failure):
+            failure.append(result.value)
+        if reactor.running:
+            reactor.stop()
+
+    reactor.callWhenRunning(lambda: main().addBoth(done))
+    process.start(stop_after_crawl=False)
+    if failure:
+        raise failure[0]
+    return CrawlSummary(results)
+
+
+def run_result(crawler: Any, seconds: float) -> RunResult:
+    stats = dict(crawler.stats.get_stats() if crawler.stats else {})
+    spider = crawler.spider
+    counts = {k: int(stats.get(f"uninews/{k}", 0)) for k in OUTCOMES}
+    status = stats.get("uninews/run_status")
+    if status is None:
+        fetched = stats.get("downloader/response_count", 0)
+        status = "finished" if fetched and stats.get("finish_reason") == "finished" else "failed"
+    return RunResult(
+        spider=crawler.spidercls.name,
+        site=getattr(spider, "site_name", "") if spider else "",
+        run_id=stats.get("uninews/run_id"),
+        status=status,
+        seconds=round(seconds, 3),
+        counts=counts,
+        requests=int(stats.get("downloader/request_count", 0)),
+        stats=stats,
+    )
+
+
+def quiet_scrapy_logging(verbose: bool) -> None:
+    """Scrapy's own log at WARNING unless -v; progress lines always at INFO on stderr."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logging.getLogger("scraper.extensions.progress").setLevel(logging.INFO)
+    for name in ("scrapy", "twisted", "py.warnings"):
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)

@@ -1,0 +1,1 @@
+"""Scrapy extensions for uninews (progress logging)."""

@@ -1,0 +1,1 @@
+"""Downloader middlewares: scope, page budget, conditional GET. Each one job, thin."""

@@ -1,0 +1,38 @@
+"""Drop requests that would leave the crawl's scope (like Scrapy's OffsiteMiddleware).
+
+The spider owns a `scope` (scraper.scope.Scope). Page requests need host and path
+prefix in scope; discovery requests (feeds, sitemaps, robots.txt) only the host.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+
+logger = logging.getLogger(__name__)
+
+ROLE = "uninews_role"  # request meta: "page" (archived) or a discovery role
+
+
+class ScopeMiddleware:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ScopeMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        scope = getattr(self.crawler.spider, "scope", None)
+        if scope is None or request.url.endswith("/robots.txt") and not request.meta.get(ROLE):
+            return None  # robots.txt fetched by Scrapy itself
+        role = request.meta.get(ROLE, "page")
+        allowed = scope.allows(request.url) if role == "page" else scope.allows_host(request.url)
+        if allowed:
+            return None
+        self.crawler.stats.inc_value("uninews/out_of_scope")
+        logger.debug("Out of scope, not fetched: %s", request.url)
+        raise IgnoreRequest(f"out of scope: {request.url}")

@@ -1,0 +1,1 @@
+"""Item pipelines are adapters: response -> Capture, then extractor + archive."""

@@ -1,0 +1,114 @@
+"""Extract each captured page and record it in the archive; one run row per crawl.
+
+An adapter only: the extractor decides what a page holds, the archive decides
+whether it is new, changed or unchanged. Extraction runs in a thread pool
+(UNINEWS_EXTRACT_IN_THREAD) so downloads go on meanwhile; archive writes stay in
+the reactor thread, one transaction per capture.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_to_future
+from twisted.internet import threads
+
+from archive import Archive
+from scraper.discovery.urlkind import archive_kind
+from scraper.items import CaptureItem
+from scraper.pipelines.extraction import decode, extractor, is_html
+
+logger = logging.getLogger(__name__)
+
+STAT = "uninews/{}"
+
+
+class ArchivePipeline:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db_path = crawler.settings.get("UNINEWS_DB")
+        self.in_thread = crawler.settings.getbool("UNINEWS_EXTRACT_IN_THREAD")
+        self.extract, self.extractor_version = extractor()
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.archive = Archive.open(self.db_path)
+        self.run_id = self.archive.start_run(spider.site_name, spider.name)
+        self.stats.set_value("uninews/run_id", self.run_id)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, CaptureItem):
+            return item
+        capture = item.capture
+        article = None
+        if capture.http_status == 200 and capture.body and is_html(item.content_type, capture.body):
+            article = await self._extract(item)
+        content, kind, lang = None, item.url_kind or "page", None
+        if article is not None:
+            kind = archive_kind(article.kind, item.url_kind)
+            lang = article.lang
+            if article.kind == "login":
+                capture = dataclasses.replace(capture, restricted=True)
+            elif article.has_content and kind != "listing":
+                content = article.content()
+        recorded = self.archive.record(
+            capture,
+            content,
+            run_id=self.run_id,
+            site=item.site,
+            kind=kind if kind in ("article", "page", "listing") else "page",
+            extractor_version=self.extractor_version if article is not None else "",
+            lang=lang,
+        )
+        self.stats.inc_value(STAT.format(recorded.outcome))
+        self.stats.inc_value("uninews/pages")
+        if content is not None:
+            self.stats.inc_value(f"uninews/kind/{kind}")
+        logger.debug("%s %s (%s)", recorded.outcome, recorded.url, kind)
+        return {"url": recorded.url, "outcome": recorded.outcome, "version": recorded.version}
+
+    async def _extract(self, item: CaptureItem) -> Any:
+        profile = getattr(self.crawler.spider, "profile", None)
+        html = decode(item.capture.body, item.encoding)
+        try:
+            if self.in_thread:
+                return await deferred_to_future(
+                    threads.deferToThread(self.extract, html, item.capture.url, profile)
+                )
+            return self.extract(html, item.capture.url, profile)
+        except Exception:
+            logger.exception("Extraction failed for %s; archived without content", item.capture.url)
+            self.stats.inc_value("uninews/extract_failed")
+            return None
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.archive is None:
+            return
+        status = run_status(self.stats.get_stats(), reason)
+        self.stats.set_value("uninews/run_status", status)
+        self.archive.finish_run(self.run_id, status, json_stats(self.stats.get_stats()))
+        self.archive.close()
+        self.archive = None
+
+
+def run_status(stats: dict[str, Any], reason: str) -> str:
+    """finished | failed (no page could be fetched at all) | the close reason otherwise."""
+    if stats.get("uninews/pages", 0) <= stats.get("uninews/error", 0):
+        return "failed"
+    return "finished" if reason in ("finished",) or reason.startswith("closespider") else reason
+
+
+def json_stats(stats: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in stats.items()}

@@ -1,0 +1,100 @@
+"""Turn what a spider fetched (a response, or the failure to get one) into a Capture."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urljoin
+
+from scrapy import Request
+from scrapy.http import Headers, Response
+from twisted.python.failure import Failure
+
+from archive.capture import Capture
+from scraper.items import CaptureItem, FetchItem
+
+
+def utc_stamp(ts: float | None = None) -> str:
+    moment = datetime.fromtimestamp(ts, UTC) if ts else datetime.now(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def header_pairs(headers: Headers) -> tuple[tuple[str, str], ...]:
+    """Headers in the order they were sent or received, one pair per value."""
+    pairs = []
+    for name, values in headers.items():
+        key = name.decode("latin-1") if isinstance(name, bytes) else str(name)
+        for value in values:
+            text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+            pairs.append((key, text))
+    return tuple(pairs)
+
+
+def reason_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def describe_failure(failure: Failure) -> str:
+    exc = failure.value
+    text = str(exc).strip() or exc.__class__.__doc__ or ""
+    return f"{exc.__class__.__name__}: {text.splitlines()[0] if text else ''}".strip()
+
+
+def capture_from_response(response: Response, **extra: Any) -> Capture:
+    request = response.request
+    latency = request.meta.get("download_latency") if request is not None else None
+    location = response.headers.get(b"Location")
+    redirect_to = None
+    if location and 300 <= response.status < 400:
+        redirect_to = urljoin(response.url, location.decode("latin-1"))
+    return Capture(
+        url=response.url,
+        fetched_at=utc_stamp(),
+        http_status=response.status,
+        method=request.method if request is not None else "GET",
+        request_headers=header_pairs(request.headers) if request is not None else (),
+        response_headers=header_pairs(response.headers),
+        protocol=response.protocol or "HTTP/1.1",
+        reason=reason_phrase(response.status),
+        body=response.body,
+        redirect_to=redirect_to,
+        elapsed_ms=round(latency * 1000) if latency is not None else None,
+        ip_address=str(response.ip_address) if response.ip_address else None,
+        **extra,
+    )
+
+
+def capture_from_failure(request: Request, error: str, **extra: Any) -> Capture:
+    return Capture(
+        url=request.url,
+        fetched_at=utc_stamp(),
+        method=request.method,
+        request_headers=header_pairs(request.headers),
+        error=error,
+        **extra,
+    )
+
+
+class CapturePipeline:
+    """FetchItem -> CaptureItem. Kept apart so the archive step sees only plain data."""
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FetchItem):
+            return item
+        if item.response is not None:
+            capture = capture_from_response(
+                item.response, restricted=item.restricted, error=item.error
+            )
+            encoding = getattr(item.response, "encoding", None)
+            ctype = item.response.headers.get(b"Content-Type", b"").decode("latin-1")
+        else:
+            error = item.error or (
+                describe_failure(item.failure) if item.failure else "no response"
+            )
+            capture = capture_from_failure(item.request, error, restricted=item.restricted)
+            encoding, ctype = None, ""
+        return CaptureItem(capture, item.site, item.url_kind, encoding, ctype)

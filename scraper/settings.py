@@ -1,0 +1,81 @@
+"""Scrapy settings for uninews, grouped like Scrapy's defaults: enabling flag first.
+
+Everything here can be overridden per crawl (`uninews crawl -s NAME=VALUE`) or by a
+site profile's [politeness] table.
+"""
+
+from scraper import __version__
+
+BOT_NAME = "uninews"
+SPIDER_MODULES = ["scraper.spiders"]
+NEWSPIDER_MODULE = "scraper.spiders"
+
+# Identity: an identifiable User-Agent with a way to reach the operator.
+UNINEWS_CONTACT = "https://github.com/uninews/uninews"
+USER_AGENT = f"uninews/{__version__} (+{UNINEWS_CONTACT})"  # rebuilt from the contact by the CLI
+
+# Politeness.
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_DELAY = 0.5
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+
+# Fetching.
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # bigger bodies are recorded as errors, not archived
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+# Redirects are followed by the spiders, so the 3xx itself is recorded and scope is kept.
+REDIRECT_ENABLED = False
+# Every status reaches the spider: 304, 404/410, 3xx, 401/403 and 5xx are all recorded.
+HTTPERROR_ALLOW_ALL = True
+# Scrapy's own cache is off: the archive is the cache (conditional GET from its validators).
+HTTPCACHE_ENABLED = False
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# The archive.
+UNINEWS_DB = "archive.db"
+UNINEWS_SITE = ""  # profile name or path; empty with UNINEWS_START_URL for generic mode
+UNINEWS_START_URL = ""
+UNINEWS_HOST_MAP = {}  # {"www.umu.se": "http://127.0.0.1:8080"}
+UNINEWS_MAX_PAGES = 0  # 0: no limit
+
+# Conditional GET (If-None-Match / If-Modified-Since from what the archive holds).
+UNINEWS_CONDITIONAL_GET_ENABLED = True
+UNINEWS_VALIDATORS_STORE = "scraper.middlewares.conditional.ArchiveValidators"
+
+# Revisiting what the archive already holds.
+UNINEWS_REVISIT_POLICY = "scraper.discovery.revisit.SpecPolicy"
+UNINEWS_REVISIT = "all"  # all | none | older-than:7d
+
+# Extraction runs in a thread pool so the reactor keeps downloading meanwhile.
+UNINEWS_EXTRACT_IN_THREAD = True
+
+# Progress in the log while a crawl runs (pages/min, new, changed, unchanged, errors).
+UNINEWS_PROGRESS_INTERVAL = 30.0
+LOGSTATS_INTERVAL = 0  # replaced by the progress extension
+
+DOWNLOADER_MIDDLEWARES = {
+    "scraper.middlewares.scope.ScopeMiddleware": 50,
+    "scraper.middlewares.budget.PageBudgetMiddleware": 60,
+    "scraper.middlewares.conditional.ConditionalGetMiddleware": 560,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+}
+ITEM_PIPELINES = {
+    "scraper.pipelines.capture.CapturePipeline": 100,
+    "scraper.pipelines.archive.ArchivePipeline": 300,
+}
+EXTENSIONS = {
+    "scraper.extensions.progress.Progress": 500,
+    "scrapy.extensions.logstats.LogStats": None,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
