@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import sqlite3
+import struct
 import subprocess
 import sys
 import threading
@@ -155,8 +156,14 @@ class BadServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def send(self, h: BaseHTTPRequestHandler, status: int, body: bytes = b"",
-             ctype: str = "text/html; charset=utf-8", headers: dict | None = None) -> None:  # fmt: skip
+    def send(
+        self,
+        h: BaseHTTPRequestHandler,
+        status: int,
+        body: bytes = b"",
+        ctype: str = "text/html; charset=utf-8",
+        headers: dict | None = None,
+    ) -> None:
         h.send_response(status)
         h.send_header("Content-Type", ctype)
         h.send_header("Content-Length", str(len(body)))
@@ -187,7 +194,8 @@ class BadServer:
             self.slow_release.wait(10)  # answers only after the crawler gave up
             self.send(h, 200, article_html("Too late"))
         elif path == "/news/reset/":
-            h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            linger_zero = struct.pack("ii", 1, 0)  # close with a TCP reset
+            h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger_zero)
             h.connection.close()
             h.close_connection = True
         elif path in redirects:

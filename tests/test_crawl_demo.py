@@ -94,7 +94,10 @@ def test_first_crawl_summary_and_run_rows(crawls, demo_site):
     n_content = len(demo_site.articles(1)) + len(demo_site.pages(1))
     assert summary["totals"]["new"] >= n_content
     runs = crawls.first.archive.rows("SELECT spider, status, stats FROM runs ORDER BY id")
-    assert [(r["spider"], r["status"]) for r in runs] == [("news", "finished"), ("pages", "finished")]
+    assert [(r["spider"], r["status"]) for r in runs] == [
+        ("news", "finished"),
+        ("pages", "finished"),
+    ]
     assert '"uninews/new"' in runs[0]["stats"]
 
 
