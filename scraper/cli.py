@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from archive.cli import cli
-from scraper.crawl import CrawlJob, CrawlSummary, crawl_settings, run_plan
+from scraper.crawl import CrawlJob, CrawlSummary, crawl_settings, run_changes, run_plan
 from scraper.discovery.revisit import RevisitSpecError, SpecPolicy
 from scraper.scope import ScopeError, check_start_url, parse_host_map
 from scraper.sites import ProfileError, load_profile, profile_names
@@ -150,6 +150,72 @@ def crawl(
     print_summary(summary, as_json)
     if not summary.ok:
         click.echo("Crawl failed: no page could be fetched (see the log with -v).", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--db", "db_path", default="archive.db", show_default=True, help="Archive file.")
+@click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port (default: free).")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Setting.")
+@click.option("-v", "--verbose", is_flag=True, help="Scrapy's log on stderr.")
+def demo(db_path: str, port: int, overrides: tuple[str, ...], verbose: bool) -> None:
+    """Serve the bundled demo site, crawl it, edit it, crawl again, show what changed."""
+    from scraper.demo import DemoServer, DemoSite
+
+    profile = load_profile("demo")
+    settings = crawl_settings(
+        db=db_path,
+        profile_politeness=profile.politeness,
+        overrides={"UNINEWS_PROGRESS_INTERVAL": 0, **parse_overrides(overrides)},
+        log_level="DEBUG" if verbose else "INFO",
+    )
+    site = DemoSite()
+    server = DemoServer(site, state=1, port=port)
+    try:
+        server.start()
+    except OSError as exc:
+        raise BadUsage(f"cannot serve the demo site on port {port}: {exc} (try --port 0)") from exc
+    try:
+        kwargs = {"site": "demo", "host_map": json.dumps({DEMO_ADDRESS: server.base_url})}
+        jobs = jobs_for(None, False, kwargs)
+        click.echo(f"Demo site served at {server.base_url}/ (state 1: {len(site.articles(1))} "
+                   f"articles, {len(site.pages(1))} partnership pages)")  # fmt: skip
+        summary = run_plan(settings, [jobs, lambda: server.set_state(2), jobs], verbose)
+    finally:
+        server.stop()
+    first, second = summary.runs[: len(jobs)], summary.runs[len(jobs) :]
+    click.echo("\nFirst crawl:")
+    click.echo(CrawlSummary(first).text())
+    click.echo("\nThe site was edited (state 2); second crawl:")
+    click.echo(CrawlSummary(second).text())
+    click.echo("\nWhat the second crawl changed in the archive:")
+    changes = run_changes(db_path, [r.run_id for r in second if r.run_id is not None])
+    example, other = None, 0
+    for change in changes:
+        if change.outcome in ("new", "changed") and change.version is None:
+            other += 1  # listings and other pages without content: no version
+            continue
+        if change.outcome == "restricted":
+            continue
+        detail = ""
+        if change.outcome == "changed":
+            detail = f"  (version {change.version}: {', '.join(change.changed_fields)})"
+            example = example or change.url
+        elif change.outcome == "redirected":
+            detail = f"  -> {change.redirect_to}"
+        click.echo(f"  {change.outcome:<10} {change.url}{detail}")
+    if other:
+        click.echo(f"  (and {other} listing pages whose teasers changed: no versions)")
+    example = example or "URL"
+    db = db_path if " " not in db_path else f'"{db_path}"'
+    click.echo(
+        "\nExplore the archive:\n"
+        f'  uninews search "universitet" --db {db}\n'
+        f"  uninews history {example} --db {db}\n"
+        f"  uninews diff {example} --db {db}\n"
+        f"  datasette {db}"
+    )
+    if not summary.ok:
         sys.exit(1)
 
 

@@ -202,3 +202,43 @@ def quiet_scrapy_logging(verbose: bool) -> None:
     logging.getLogger("scraper.extensions.progress").setLevel(logging.INFO)
     for name in ("scrapy", "twisted", "py.warnings"):
         logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+@dataclass(frozen=True)
+class PageChange:
+    """One page a run archived as new, changed, gone, redirected or restricted."""
+
+    outcome: str
+    url: str
+    version: int | None = None
+    changed_fields: tuple[str, ...] = ()
+    redirect_to: str | None = None
+
+
+def run_changes(db: str, run_ids: Sequence[int]) -> list[PageChange]:
+    """What the given runs changed in the archive, for a person to read."""
+    import json
+
+    from archive import Archive
+
+    if not run_ids:
+        return []
+    marks = ", ".join("?" * len(run_ids))
+    sql = (
+        "SELECT c.outcome, c.url, c.redirect_to, v.version, v.changed_fields FROM captures c "
+        "LEFT JOIN versions v ON v.capture_id = c.id "
+        f"WHERE c.run_id IN ({marks}) AND c.outcome IN "
+        "('new', 'changed', 'gone', 'redirected', 'restricted') ORDER BY c.outcome, c.url"
+    )
+    with Archive.open(db, create=False) as arc:
+        rows = list(arc.conn.execute(sql, tuple(run_ids)))
+    return [
+        PageChange(
+            r["outcome"],
+            r["url"],
+            r["version"],
+            tuple(json.loads(r["changed_fields"] or "[]")),
+            r["redirect_to"],
+        )
+        for r in rows
+    ]
