@@ -1,0 +1,139 @@
+"""`uninews export` and `uninews serve`: datasets for researchers, Datasette for archivists.
+
+Registered on the `cli` group of archive.cli (importing this module adds them); each command
+checks its options, calls archive.export / archive.card / archive.serve and prints one summary.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+import tempfile
+
+import click
+
+from .card import write_card
+from .cli import UsageProblem, archive_errors, cli, db_option, echo_json, open_for_reading
+from .export import FORMATS, ExportFilter, export, parse_day, parse_instant
+from .serve import ServeError, datasette_command, prepare, write_metadata
+
+
+def date_options(func):  # noqa: ANN001, ANN201 - a click decorator
+    """--since/--until: the article's date (published, else fetched), both days included."""
+    func = click.option("--until", help="Articles dated on or before this day (YYYY-MM-DD).")(func)
+    return click.option("--since", help="Articles dated on or after this day (YYYY-MM-DD).")(func)
+
+
+def command_line() -> str:
+    """The command as typed, for the dataset card (program name normalized to `uninews`)."""
+    return shlex.join(["uninews", *sys.argv[1:]])
+
+
+@cli.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), required=True, help="File format to write."
+)
+@click.option("--out", "out", required=True, type=click.Path(), help="Data file to write.")
+@db_option
+@click.option("--site", help="Only pages of this site (profile name).")
+@click.option("--lang", help="Only versions in this language (sv, en, ...).")
+@date_options
+@click.option(
+    "--as-of",
+    "as_of",
+    help="Each page as it stood at this time (a date means the end of that day, UTC).",
+)
+@click.option("--latest", is_flag=True, help="One row per page: its current version.")
+@click.option("--json", "as_json_output", is_flag=True, help="Print the summary as JSON.")
+@archive_errors
+def export_command(
+    fmt: str,
+    out: str,
+    db_path: str,
+    site: str | None,
+    lang: str | None,
+    since: str | None,
+    until: str | None,
+    as_of: str | None,
+    latest: bool,
+    as_json_output: bool,
+) -> None:
+    """Export archived versions as a dataset, with a dataset card beside it.
+
+    One row per version (or per page with --latest or --as-of), id `<url>#v<N>`. The card,
+    OUT.card.md and OUT.card.json, records the command, the uninews version, counts, field
+    descriptions and the sha256 of the data file.
+    """
+    flt = ExportFilter(
+        site=site,
+        lang=lang,
+        since=parse_day(since, "--since"),
+        until=parse_day(until, "--until"),
+        as_of=parse_instant(as_of),
+        latest=latest,
+    )
+    if flt.since and flt.until and flt.since > flt.until:
+        raise UsageProblem(f"--since {flt.since} is after --until {flt.until}: swap them")
+    with open_for_reading(db_path) as arc:
+        result = export(arc.conn, out, fmt, flt)
+        md_path, json_path = write_card(arc.conn, result, archive=db_path, command=command_line())
+    summary = {
+        "out": str(result.path),
+        "format": fmt,
+        "rows": result.stats.rows,
+        "pages": len(result.stats.urls),
+        "bytes": result.size,
+        "sha256": result.sha256,
+        "card": [str(md_path), str(json_path)],
+    }
+    if as_json_output:
+        echo_json(summary)
+        return
+    click.echo(
+        f"Wrote {summary['rows']:,} rows ({summary['pages']:,} pages) to {result.path} "
+        f"[{fmt}, {result.size:,} bytes, sha256 {result.sha256[:12]}...]"
+    )
+    click.echo(f"Dataset card: {md_path} and {json_path}")
+    if not summary["rows"]:
+        click.echo("No version matched the filters (the file holds no rows).", err=True)
+
+
+@cli.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "-p",
+    "--port",
+    default=8001,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0: any free port).",
+)
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Follow a crawl in progress (read-only, not immutable; slower counts).",
+)
+@archive_errors
+def serve_command(db_path: str, host: str, port: int, live: bool) -> None:
+    """Browse and search the archive in Datasette, read-only.
+
+    Facets on site, language, category and year; full-text search on versions and on the
+    article_versions view; canned queries: edited after publication, new in the last 7 days,
+    pages gone, articles per month, history of one URL.
+    """
+    open_for_reading(db_path).close()
+    prepare(db_path)
+    with tempfile.TemporaryDirectory(prefix="uninews-serve-") as folder:
+        command = datasette_command(
+            db_path, write_metadata(db_path, folder), host=host, port=port, live=live
+        )
+        process = subprocess.Popen(command)
+        try:
+            code = process.wait()
+        except KeyboardInterrupt:
+            process.terminate()
+            code = process.wait()
+    if code not in (0, -15):
+        raise click.ClickException(str(ServeError(f"Datasette stopped with exit code {code}")))

@@ -1,0 +1,182 @@
+"""Datasette on an archive, read-only, with metadata, facets, search and canned queries.
+
+`datasette_command()` builds the exact command line that `uninews serve` runs, so tests start
+Datasette the same way a user does. Before serving, `prepare()` adds the research views (they
+are additions to the public schema: `article_versions`, with a `year` column to facet on) and
+checkpoints the WAL, because an immutable database is read from its main file only.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import selectors
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .store import Archive
+
+# Every version with its page's site and status, and a year to facet on (publication year,
+# else the year it was fetched). `id` is the versions rowid, so versions_fts searches it.
+VIEWS = {
+    "article_versions": """
+CREATE VIEW IF NOT EXISTS article_versions AS
+SELECT
+    v.id, v.url, v.version, v.version = p.current_version AS is_current,
+    p.site, p.kind, p.status AS page_status, c.fetched_at, v.archived_at,
+    v.title, v.lead, v.body_text, v.published_at, v.updated_at, v.authors, v.category,
+    v.tags, coalesce(v.lang, p.lang) AS lang,
+    CAST(substr(coalesce(v.published_at, c.fetched_at), 1, 4) AS INTEGER) AS year,
+    v.changed_fields
+FROM versions v
+JOIN pages p ON p.url = v.url
+JOIN captures c ON c.id = v.capture_id
+""",
+}
+
+# Facets shown on each table or view; `year` lives in the article_versions view.
+FACETS = {
+    "article_versions": ["site", "lang", "category", "year"],
+    "articles": ["site", "lang", "category", "kind"],
+    "pages": ["site", "kind", "status", "lang"],
+    "captures": ["site", "outcome", "http_status"],
+    "versions": ["lang", "category"],
+}
+# Views searched through the versions' full-text index (rowid = the column named here).
+VIEW_SEARCH = {"article_versions": "id", "articles": "version_id"}
+
+READY_LINE = "Uvicorn running on"
+
+
+class ServeError(Exception):
+    """Datasette did not start (bad port, port in use, broken archive): its own words."""
+
+
+def prepare(db_path: str | Path) -> None:
+    """Add the research views if missing and move the WAL into the main file."""
+    with Archive.open(db_path, create=False) as arc:
+        for sql in VIEWS.values():
+            arc.conn.execute(sql)
+        arc.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def database_name(db_path: str | Path) -> str:
+    """The name Datasette gives a database file: its stem (archive.db is /archive)."""
+    return Path(db_path).stem
+
+
+def build_metadata(db_path: str | Path) -> dict[str, Any]:
+    """archive/metadata.yml for this file's database name, with facets and view search."""
+    base = yaml.safe_load(files("archive").joinpath("metadata.yml").read_text(encoding="utf-8"))
+    metadata = copy.deepcopy(base)
+    databases = metadata.setdefault("databases", {})
+    db = databases.pop("archive", {})
+    tables = db.setdefault("tables", {})
+    for table, facets in FACETS.items():
+        tables.setdefault(table, {})["facets"] = facets
+    for view, pk in VIEW_SEARCH.items():
+        tables[view].update({"fts_table": "versions_fts", "fts_pk": pk})
+    databases[database_name(db_path)] = db
+    return metadata
+
+
+def datasette_command(
+    db_path: str | Path,
+    metadata_path: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    live: bool = False,
+) -> list[str]:
+    """The Datasette command line: immutable (-i) by default, plain read-only with live."""
+    command = [sys.executable, "-m", "datasette", "serve"]
+    command += [str(db_path)] if live else ["-i", str(db_path)]
+    command += ["--metadata", str(metadata_path), "--host", host, "--port", str(port)]
+    command += ["--setting", "default_page_size", "50", "--setting", "facet_time_limit_ms", "500"]
+    return command
+
+
+def write_metadata(db_path: str | Path, folder: str | Path) -> Path:
+    path = Path(folder) / "metadata.json"
+    path.write_text(json.dumps(build_metadata(db_path), ensure_ascii=False, indent=2))
+    return path
+
+
+@dataclass
+class Running:
+    """A started Datasette: its process and the base URL it answers on."""
+
+    process: subprocess.Popen
+    url: str
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start(command: list[str], *, timeout: float = 30.0) -> Running:
+    """Start Datasette and wait (reading its log, no polling) until it says it is serving.
+
+    The base URL is the one uvicorn reports, so `--port 0` (a free port) works.
+    """
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, bufsize=1
+    )
+    deadline = time.monotonic() + timeout
+    seen: list[str] = []
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stderr, selectors.EVENT_READ)
+        while (left := deadline - time.monotonic()) > 0:
+            if not selector.select(left):
+                continue
+            line = process.stderr.readline()
+            if not line:  # the process ended before serving
+                break
+            seen.append(line.strip())
+            if READY_LINE in line:
+                url = line.split(READY_LINE, 1)[1].split()[0]
+                _drain(process)
+                return Running(process, url.rstrip("/"))
+    Running(process, "").stop()
+    why = next((s for s in reversed(seen) if s), "no output")
+    raise ServeError(f"Datasette did not start: {why}")
+
+
+def _drain(process: subprocess.Popen) -> None:
+    """Keep reading Datasette's log in the background so a full pipe never blocks it."""
+
+    def drain() -> None:
+        for _ in process.stderr:
+            pass
+
+    threading.Thread(target=drain, daemon=True).start()
+
+
+def check_readable(db_path: str | Path) -> None:
+    """Open the archive once (raises the archive's named errors for a bad file)."""
+    with Archive.open(db_path, create=False) as arc:
+        arc.conn.execute("SELECT count(*) FROM pages").fetchone()
+
+
+__all__ = [
+    "ServeError",
+    "build_metadata",
+    "check_readable",
+    "datasette_command",
+    "prepare",
+    "start",
+    "write_metadata",
+]
