@@ -35,6 +35,7 @@ MAX_BLOCK_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation
 SEMANTIC_WIDEN = 3.0  # widen to a semantic wrapper at most this many times the text
 TAIL_PARAGRAPH = 200  # characters of the last paragraph that surely is article text
 TAIL_SHORT = 40  # lines shorter than this after it are dropped (tried 30-80)
+CTA_MAX = 120  # characters: a call to action is one short line
 LEAD_IN_MAX = 60  # characters: a line this short without a full stop introduces what follows
 MAX_CLIMB = 6  # levels the container may climb above the best candidate
 PROTECT_SHARE = 0.5  # a furniture-looking element holding this share of paragraphs stays
@@ -363,6 +364,8 @@ def keep(block: Block, phrases: frozenset[str]) -> bool:
         return False
     if len(block.text) < 100 and _CREDIT_LINE.search(block.text):
         return False
+    if len(block.text) < CTA_MAX and xpaths.CALL_TO_ACTION.search(block.text):
+        return False
     if block.link_density > MAX_BLOCK_LINK_DENSITY and block.kind not in ("pre",):
         # a paragraph that is one written-out address is content ("www.example.se/page/")
         return block.kind == "p" and len(block.links) == 1 and _URL_TEXT.match(block.text)
@@ -398,7 +401,7 @@ def select(all_blocks: list[Block], phrases: frozenset[str]) -> list[Block]:
 
 def _is_lead_in(block: Block) -> bool:
     if block.kind in HEADINGS:
-        return True
+        return len(block.text) <= 2 * LEAD_IN_MAX
     return len(block.text) <= LEAD_IN_MAX and block.text.rstrip().endswith((":", "?"))
 
 
