@@ -7,8 +7,8 @@ checks its options, calls archive.export / archive.card / archive.serve and prin
 from __future__ import annotations
 
 import shlex
+import signal
 import subprocess
-import sys
 import tempfile
 
 import click
@@ -25,9 +25,17 @@ def date_options(func):  # noqa: ANN001, ANN201 - a click decorator
     return click.option("--since", help="Articles dated on or after this day (YYYY-MM-DD).")(func)
 
 
-def command_line() -> str:
-    """The command as typed, for the dataset card (program name normalized to `uninews`)."""
-    return shlex.join(["uninews", *sys.argv[1:]])
+def command_line(ctx: click.Context) -> str:
+    """The command that reproduces this export: every option given, in a fixed order."""
+    words = ["uninews", ctx.info_name or "export"]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if value in (None, False) or param.name == "as_json_output":
+            continue
+        words.append(param.opts[-1] if len(param.opts[-1]) > 2 else param.opts[0])
+        if not getattr(param, "is_flag", False):
+            words.append(str(value))
+    return shlex.join(words)
 
 
 @cli.command("export")
@@ -47,7 +55,9 @@ def command_line() -> str:
 @click.option("--latest", is_flag=True, help="One row per page: its current version.")
 @click.option("--json", "as_json_output", is_flag=True, help="Print the summary as JSON.")
 @archive_errors
+@click.pass_context
 def export_command(
+    ctx: click.Context,
     fmt: str,
     out: str,
     db_path: str,
@@ -77,7 +87,8 @@ def export_command(
         raise UsageProblem(f"--since {flt.since} is after --until {flt.until}: swap them")
     with open_for_reading(db_path) as arc:
         result = export(arc.conn, out, fmt, flt)
-        md_path, json_path = write_card(arc.conn, result, archive=db_path, command=command_line())
+        command = command_line(ctx)
+        md_path, json_path = write_card(arc.conn, result, archive=db_path, command=command)
     summary = {
         "out": str(result.path),
         "format": fmt,
@@ -130,6 +141,8 @@ def serve_command(db_path: str, host: str, port: int, live: bool) -> None:
             db_path, write_metadata(db_path, folder), host=host, port=port, live=live
         )
         process = subprocess.Popen(command)
+        # Stopping uninews stops Datasette too (kill, Ctrl-C, a service manager's SIGTERM).
+        signal.signal(signal.SIGTERM, lambda *_: process.terminate())
         try:
             code = process.wait()
         except KeyboardInterrupt:
