@@ -36,6 +36,7 @@ SEMANTIC_WIDEN = 3.0  # widen to a semantic wrapper at most this many times the 
 TAIL_PARAGRAPH = 200  # characters of the last paragraph that surely is article text
 TAIL_SHORT = 40  # lines shorter than this after it are dropped (tried 30-80)
 CTA_MAX = 120  # characters: a call to action is one short line
+HEAD_SHORT = 30  # characters: shorter lines above the first real paragraph are labels (tried 20-40)
 LEAD_IN_MAX = 60  # characters: a line this short without a full stop introduces what follows
 MAX_CLIMB = 6  # levels the container may climb above the best candidate
 PROTECT_SHARE = 0.5  # a furniture-looking element holding this share of paragraphs stays
@@ -362,6 +363,8 @@ def keep(block: Block, phrases: frozenset[str]) -> bool:
     lowered = block.text.lower().strip(" .:|")
     if lowered in phrases or block.text.lower() in phrases:
         return False
+    if block.kind == "caption":  # captions live in images[]; in the text they interrupt
+        return False
     if len(block.text) < 100 and _CREDIT_LINE.search(block.text):
         return False
     if len(block.text) < CTA_MAX and xpaths.CALL_TO_ACTION.search(block.text):
@@ -392,6 +395,12 @@ def select(all_blocks: list[Block], phrases: frozenset[str]) -> list[Block]:
     # Short lines after the last real paragraph are sign-offs, bios and widgets far more
     # often than article text (extraction-dev: F1 0.902 -> 0.910).
     last = max((i for i, b in enumerate(kept) if len(b.text) >= TAIL_PARAGRAPH), default=None)
+    first = min((i for i, b in enumerate(kept) if len(b.text) >= TAIL_PARAGRAPH), default=None)
+    if first:
+        kept = [b for b in kept[:first] if len(b.text) >= HEAD_SHORT or b.kind in HEADINGS] + kept[
+            first:
+        ]
+        last = max((i for i, b in enumerate(kept) if len(b.text) >= TAIL_PARAGRAPH), default=None)
     if last is not None:
         kept = kept[: last + 1] + [
             b for b in kept[last + 1 :] if len(b.text) >= TAIL_SHORT or b.kind in ("li", "oli")
