@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-import selectors
+import queue
 import subprocess
 import sys
 import threading
@@ -128,41 +128,41 @@ class Running:
 
 
 def start(command: list[str], *, timeout: float = 30.0) -> Running:
-    """Start Datasette and wait (reading its log, no polling) until it says it is serving.
+    """Start Datasette and wait (on its log lines, no polling) until it says it is serving.
 
     The base URL is the one uvicorn reports, so `--port 0` (a free port) works.
     """
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, bufsize=1
     )
+    lines: queue.Queue[str | None] = queue.Queue()
+    serving = threading.Event()
+    threading.Thread(target=_read_log, args=(process, lines, serving), daemon=True).start()
     deadline = time.monotonic() + timeout
     seen: list[str] = []
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stderr, selectors.EVENT_READ)
-        while (left := deadline - time.monotonic()) > 0:
-            if not selector.select(left):
-                continue
-            line = process.stderr.readline()
-            if not line:  # the process ended before serving
-                break
-            seen.append(line.strip())
-            if READY_LINE in line:
-                url = line.split(READY_LINE, 1)[1].split()[0]
-                _drain(process)
-                return Running(process, url.rstrip("/"))
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        if line is None:  # the process ended before serving
+            break
+        seen.append(line.strip())
+        if READY_LINE in line:
+            url = line.split(READY_LINE, 1)[1].split()[0]
+            serving.set()
+            return Running(process, url.rstrip("/"))
     Running(process, "").stop()
     why = next((s for s in reversed(seen) if s), "no output")
-    raise ServeError(f"Datasette did not start: {why}")
+    raise ServeError(f"Datasette did not start within {timeout:.0f}s: {why}")
 
 
-def _drain(process: subprocess.Popen) -> None:
-    """Keep reading Datasette's log in the background so a full pipe never blocks it."""
-
-    def drain() -> None:
-        for _ in process.stderr:
-            pass
-
-    threading.Thread(target=drain, daemon=True).start()
+def _read_log(process: subprocess.Popen, lines: queue.Queue, serving: threading.Event) -> None:
+    """Hand Datasette's log lines over until it serves, then drain so its pipe never fills."""
+    for line in process.stderr:
+        if not serving.is_set():
+            lines.put(line)
+    lines.put(None)
 
 
 def check_readable(db_path: str | Path) -> None:
