@@ -191,12 +191,22 @@ def run_result(crawler: Any, seconds: float) -> RunResult:
     )
 
 
+class OneLineFormatter(logging.Formatter):
+    """Log lines without tracebacks: an operator reads what failed, -v shows where."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record = logging.makeLogRecord(record.__dict__)
+        record.exc_info = record.exc_text = record.stack_info = None
+        return super().format(record)
+
+
 def quiet_scrapy_logging(verbose: bool) -> None:
     """Scrapy's own log at WARNING unless -v; progress lines always at INFO on stderr."""
     root = logging.getLogger()
     if not root.handlers:
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
+        fmt = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+        handler.setFormatter(logging.Formatter(fmt) if verbose else OneLineFormatter(fmt))
         root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.WARNING)
     logging.getLogger("scraper.extensions.progress").setLevel(logging.INFO)

@@ -63,7 +63,7 @@ LOGSTATS_INTERVAL = 0  # replaced by the progress extension
 
 DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.scope.ScopeMiddleware": 50,
-    "scraper.middlewares.budget.PageBudgetMiddleware": 60,
+    "scraper.middlewares.budget.PageBudgetMiddleware": 110,  # after robots.txt
     "scraper.middlewares.conditional.ConditionalGetMiddleware": 560,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
 }

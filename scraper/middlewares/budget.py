@@ -23,7 +23,7 @@ class PageBudgetMiddleware:
         return cls(crawler, max_pages)
 
     def process_request(self, request: Request) -> None:
-        if request.meta.get(ROLE, "page") != "page" or request.meta.get("uninews_budgeted"):
+        if request.meta.get(ROLE) != "page" or request.meta.get("uninews_budgeted"):
             return None
         if self.sent >= self.max_pages:
             self.crawler.stats.inc_value("uninews/over_max_pages")

@@ -58,7 +58,7 @@ class ConditionalGetMiddleware:
         return cls(crawler, build_from_crawler(store_cls, crawler))
 
     def process_request(self, request: Request) -> None:
-        if request.meta.get(ROLE, "page") != "page" or request.meta.get("uninews_unconditional"):
+        if request.meta.get(ROLE) != "page" or request.meta.get("uninews_unconditional"):
             return None
         if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
             return None

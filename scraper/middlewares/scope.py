@@ -27,9 +27,9 @@ class ScopeMiddleware:
 
     def process_request(self, request: Request) -> None:
         scope = getattr(self.crawler.spider, "scope", None)
-        if scope is None or request.url.endswith("/robots.txt") and not request.meta.get(ROLE):
-            return None  # robots.txt fetched by Scrapy itself
-        role = request.meta.get(ROLE, "page")
+        role = request.meta.get(ROLE)
+        if scope is None or role is None:
+            return None  # not a spider request (robots.txt fetched by Scrapy itself)
         allowed = scope.allows(request.url) if role == "page" else scope.allows_host(request.url)
         if allowed:
             return None

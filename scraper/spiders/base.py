@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.misc import load_object
 from twisted.python.failure import Failure
@@ -214,6 +215,9 @@ class ArchiveSpider(scrapy.Spider):
 
     def page_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
+        if failure.check(IgnoreRequest):  # robots.txt, scope or --max-pages: never fetched
+            self.crawler.stats.inc_value("uninews/not_fetched")
+            return
         self.crawler.stats.inc_value("uninews/fetch_errors")
         yield FetchItem(
             request,
@@ -224,6 +228,8 @@ class ArchiveSpider(scrapy.Spider):
         )
 
     def discovery_failed(self, failure: Failure) -> None:
+        if failure.check(IgnoreRequest):
+            return
         self.crawler.stats.inc_value("uninews/discovery_errors")
         logger.warning("Could not fetch %s: %s", failure.request.url, describe_failure(failure))
 
