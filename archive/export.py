@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from .errors import ArchiveError
 
 FORMATS = ("jsonl", "csv", "parquet")
-BATCH_ROWS = 2000  # rows per fetchmany() and per Parquet row group: ~20 MB of article text
+BATCH_ROWS = 500  # rows per fetchmany() and per Parquet row group: ~5 MB of article text
 ROW_ID_DOC = (
     "`<normalized url>#v<version>`: the page URL as the archive stores it (scheme and host "
     "lower-cased, fragment and tracking parameters dropped) and the version number. Stable "
