@@ -31,11 +31,11 @@ SCORED_TAGS = ("p", "pre", "td", "blockquote", "dd")
 
 # Tuning constants, calibrated on extraction-dev (F1 at each step of 0.05/0.1):
 MIN_PARAGRAPH = 25  # characters before a paragraph votes for its container (readability)
-MAX_BLOCK_LINK_DENSITY = 0.5  # a block mostly made of link text is navigation
+MAX_BLOCK_LINK_DENSITY = 0.35  # above this share of link text a block is navigation (0.3-0.6 tried)
 SEMANTIC_WIDEN = 3.0  # widen to a semantic wrapper at most this many times the text
 TAIL_PARAGRAPH = 200  # characters of the last paragraph that surely is article text
 TAIL_SHORT = 40  # lines shorter than this after it are dropped (tried 30-80)
-CTA_MAX = 120  # characters: a call to action is one short line
+CTA_MAX = 200  # characters: a call to action is one or two short sentences
 HEAD_SHORT = 30  # characters: shorter lines above the first real paragraph are labels (tried 20-40)
 LEAD_IN_MAX = 60  # characters: a line this short without a full stop introduces what follows
 MAX_CLIMB = 6  # levels the container may climb above the best candidate
