@@ -11,11 +11,12 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
-
-from scrapy.settings import Settings
+from typing import TYPE_CHECKING, Any
 
 from scraper import __version__
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
 
 OUTCOMES = (
     "new",
@@ -102,6 +103,8 @@ def crawl_settings(
     log_level: str = "WARNING",
 ) -> Settings:
     """Project settings < profile [politeness] < options < -s NAME=VALUE."""
+    from scrapy.settings import Settings
+
     settings = Settings()
     settings.setmodule("scraper.settings", priority="project")
     for key, value in (profile_politeness or {}).items():
