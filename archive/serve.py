@@ -25,14 +25,15 @@ import yaml
 from .store import Archive
 
 # Every version with its page's site and status, and a year to facet on (publication year,
-# else the year it was fetched). `id` is the versions rowid, so versions_fts searches it.
+# else the year it was fetched). `id` is the versions rowid, so versions_fts searches it (the
+# body is searched but left out of the view: its rows stay short; versions has the body).
 VIEWS = {
     "article_versions": """
-CREATE VIEW IF NOT EXISTS article_versions AS
+CREATE VIEW article_versions AS
 SELECT
     v.id, v.url, v.version, v.version = p.current_version AS is_current,
     p.site, p.kind, p.status AS page_status, c.fetched_at, v.archived_at,
-    v.title, v.lead, v.body_text, v.published_at, v.updated_at, v.authors, v.category,
+    v.title, v.lead, v.published_at, v.updated_at, v.authors, v.category,
     v.tags, coalesce(v.lang, p.lang) AS lang,
     CAST(substr(coalesce(v.published_at, c.fetched_at), 1, 4) AS INTEGER) AS year,
     v.changed_fields
@@ -61,10 +62,22 @@ class ServeError(Exception):
 
 
 def prepare(db_path: str | Path) -> None:
-    """Add the research views if missing and move the WAL into the main file."""
+    """Add (or update) the research views and move the WAL into the main file."""
     with Archive.open(db_path, create=False) as arc:
-        for sql in VIEWS.values():
-            arc.conn.execute(sql)
+        for name, sql in VIEWS.items():
+            row = arc.conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", (name,)
+            ).fetchone()
+            if row is not None and row[0] == sql.strip():
+                continue
+            arc.conn.execute("BEGIN IMMEDIATE")
+            try:
+                arc.conn.execute(f"DROP VIEW IF EXISTS [{name}]")
+                arc.conn.execute(sql.strip())
+            except BaseException:
+                arc.conn.execute("ROLLBACK")
+                raise
+            arc.conn.execute("COMMIT")
         arc.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
