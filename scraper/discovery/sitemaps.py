@@ -65,5 +65,4 @@ class SitemapDoc:
 
 
 def sitemaps_in_robots(body: bytes, base_url: str) -> list[str]:
-    text = body.decode("utf-8", errors="replace")
-    return list(sitemap_urls_from_robots(text, base_url=base_url))
+    return list(sitemap_urls_from_robots(body, base_url=base_url))
