@@ -304,6 +304,12 @@ CALL_TO_ACTION = re.compile(
     r"follow us|folgen sie uns|folge uns|share this|teilen sie|diesen artikel teilen|"
     r"all rights reserved|alle rechte vorbehalten|"
     r"läs också|relaterade nyheter|prenumerera|dela artikeln|"
-    r"we rely on your support|support (?:our|us)|unterstützen sie",
+    r"we rely on your support|support (?:our|us)|unterstützen sie|"
+    r"rezept drucken|artikel drucken|print this|skriv ut|pinterest|whatsapp|"
+    r"licensed under|lizenziert unter|sidansvarig|page editor|"
+    r"download (?:the|our) app|app herunterladen|ladda ner appen|apps? for ios|google play|"
+    r"weitere informationen:?$|zusatzinformationen|kontaktieren sie uns|"
+    r"if you enjoyed|would you consider supporting|"
+    r"para comentar|suscr[ií]bete|canal de youtube|youtube channel",
     re.IGNORECASE,
 )
