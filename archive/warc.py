@@ -1,0 +1,340 @@
+"""Write the archive's captures as a standard WARC 1.1 file (warcio), streaming.
+
+One warcinfo record, then per capture a request record and a response record linked by
+WARC-Concurrent-To. A body already written earlier in the same file becomes a revisit record
+(identical-payload-digest profile) and a 304 a revisit record (server-not-modified profile),
+both pointing at the earlier response with WARC-Refers-To, as Heritrix and Browsertrix write
+them, so pywb, OpenWayback and CDX indexers take the file as it is.
+
+What the file cannot say as received: HTTP clients hand over bodies de-chunked (and Scrapy
+decompresses gzip/br ones). Headers describing a transfer coding the stored body no longer has
+are kept under an `X-Archive-Orig-` prefix and a Content-Length for the stored body is added,
+the convention of web-archive replay tools; every other header is written as stored, in order.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from io import BytesIO
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
+from warcio.warcwriter import WARCWriter
+
+from .errors import ArchiveError, NotFound
+from .store import Archive
+
+WARC_VERSION = "1.1"
+PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+ORIG_PREFIX = "X-Archive-Orig-"
+GZIP_MAGIC = b"\x1f\x8b"
+
+# Progress callback: (captures written so far, total to write).
+Progress = Callable[[int, int], None]
+
+
+class BadDate(ArchiveError):
+    """A --since value that is not an ISO 8601 date or timestamp."""
+
+
+@dataclass
+class WarcSummary:
+    """What write_warc() wrote; `text()` is the summary line of `uninews warc`."""
+
+    captures: int = 0
+    responses: int = 0
+    revisits: int = 0
+    not_modified: int = 0
+    skipped: int = 0  # fetches that got no response (nothing for a WARC record to hold)
+    payload_bytes: int = 0
+    sites: set[str] = field(default_factory=set)
+
+    def text(self, path: str, size: int) -> str:
+        return (
+            f"Wrote {self.captures} captures to {path} ({size:,} bytes): "
+            f"{self.responses} responses, {self.revisits} revisits of identical bodies, "
+            f"{self.not_modified} not-modified revisits; {self.skipped} fetches without a "
+            "response left out"
+        )
+
+
+@dataclass(frozen=True)
+class _Original:
+    """The response record a later revisit refers to."""
+
+    record_id: str
+    uri: str
+    date: str
+    payload_digest: str
+
+
+def since_bound(value: str) -> str:
+    """An ISO 8601 date or timestamp as the UTC string captures.fetched_at is compared with."""
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise BadDate(
+            f"bad --since {value!r}: write a date or UTC time, e.g. 2026-11-27 or "
+            "2026-11-27T08:00:00Z"
+        ) from exc
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def warc_date(fetched_at: str) -> str:
+    """fetched_at as a WARC 1.1 date (UTC, `Z`, fractions kept when the capture has them)."""
+    moment = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    fmt = "%Y-%m-%dT%H:%M:%S.%fZ" if moment.microsecond else "%Y-%m-%dT%H:%M:%SZ"
+    return moment.strftime(fmt)
+
+
+def captures_sql(site: str | None, since: str | None) -> tuple[str, list[str]]:
+    """The captures to write, oldest first (built apart from running it, like sqlite-utils)."""
+    where, params = [], []
+    if site is not None:
+        where.append("site = ?")
+        params.append(site)
+    if since is not None:
+        where.append("fetched_at >= ?")
+        params.append(since)
+    sql = "SELECT * FROM captures"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return sql + " ORDER BY id", params
+
+
+def request_target(url: str) -> tuple[str, str]:
+    """(host[:port], path?query) of a URL, for the request line and the Host header."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    return parts.netloc, path + (f"?{parts.query}" if parts.query else "")
+
+
+def request_headers(url: str, stored: list[list[str]]) -> list[tuple[str, str]]:
+    """Request headers as sent. The HTTP client adds Host itself, after the others (Scrapy's
+    does, as a server sees it), so a capture without one gets it at the end."""
+    headers = [(name, value) for name, value in stored]
+    if not any(name.lower() == "host" for name, _ in headers):
+        headers.append(("Host", request_target(url)[0]))
+    return headers
+
+
+def payload_headers(stored: list[list[str]], body: bytes) -> list[tuple[str, str]]:
+    """Response headers that agree with the stored body (see the module docstring)."""
+    out: list[tuple[str, str]] = []
+    length_ok = True
+    for name, value in stored:
+        lower = name.lower()
+        if lower == "transfer-encoding":
+            out.append((ORIG_PREFIX + name, value))
+        elif lower == "content-encoding" and not _encoded(value, body):
+            out.append((ORIG_PREFIX + name, value))
+        elif lower == "content-length" and value.strip() != str(len(body)):
+            out.append((ORIG_PREFIX + name, value))
+            length_ok = False
+        else:
+            out.append((name, value))
+    if not length_ok or not any(n.lower() == "content-length" for n, _ in out):
+        out.append(("Content-Length", str(len(body))))
+    return out
+
+
+def _encoded(coding: str, body: bytes) -> bool:
+    """Whether the body still carries its Content-Encoding (only gzip can be told by its bytes)."""
+    coding = coding.strip().lower()
+    if coding in ("", "identity"):
+        return True
+    if coding in ("gzip", "x-gzip"):
+        return body.startswith(GZIP_MAGIC)
+    return False  # Scrapy decodes deflate, br and zstd; what it kept undecoded it keeps in header
+
+
+class WarcExport:
+    """Writes one archive's captures into one WARC stream."""
+
+    def __init__(self, archive: Archive, out: BinaryIO, filename: str = "") -> None:
+        self.archive = archive
+        self.writer = WARCWriter(out, gzip=True, warc_version=WARC_VERSION)
+        self.filename = filename
+        self.by_body: dict[str, _Original] = {}  # body sha256 -> first response record
+        self.by_url: dict[str, _Original] = {}  # URL -> latest response record
+
+    def write_warcinfo(self, site: str | None, since: str | None) -> None:
+        info = {
+            "software": f"uninews/{_version()} (warcio)",
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
+            "warc-format/warc-1.1/",
+            "description": "Captures exported from a uninews archive",
+            "isPartOf": site or "",
+            "since": since or "",
+        }
+        self.writer.write_record(self.writer.create_warcinfo_record(self.filename, info))
+
+    def write_capture(self, row: sqlite3.Row, summary: WarcSummary) -> None:
+        url = row["requested_url"]
+        date = warc_date(row["fetched_at"])
+        response_id = StatusAndHeadersParser.make_warc_id()
+        common = {"WARC-Date": date}
+        if row["ip_address"]:
+            common["WARC-IP-Address"] = row["ip_address"]
+
+        status_line = f"{row['http_status']} {row['reason'] or ''}".rstrip()
+        protocol = row["protocol"] or "HTTP/1.1"
+        stored_headers = json.loads(row["headers"])
+        sha = row["body_sha256"]
+
+        if row["http_status"] == 304:
+            record = self._not_modified(url, row, response_id, common, status_line, protocol)
+            summary.not_modified += 1
+        elif sha is not None and sha in self.by_body:
+            original = self.by_body[sha]
+            body = self.archive.body(sha)
+            http = StatusAndHeaders(
+                status_line, payload_headers(stored_headers, body), protocol=protocol
+            )
+            record = self.writer.create_warc_record(
+                url,
+                "revisit",
+                http_headers=http,
+                warc_headers_dict={
+                    "WARC-Record-ID": response_id,
+                    **common,
+                    "WARC-Profile": PROFILE_IDENTICAL,
+                    "WARC-Refers-To": original.record_id,
+                    "WARC-Refers-To-Target-URI": original.uri,
+                    "WARC-Refers-To-Date": original.date,
+                    "WARC-Payload-Digest": original.payload_digest,
+                },
+            )
+            summary.revisits += 1
+        else:
+            body = self.archive.body(sha) if sha is not None else b""
+            http = StatusAndHeaders(
+                status_line, payload_headers(stored_headers, body), protocol=protocol
+            )
+            record = self.writer.create_warc_record(
+                url,
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=http,
+                warc_headers_dict={"WARC-Record-ID": response_id, **common},
+            )
+            digest = record.rec_headers.get_header("WARC-Payload-Digest")
+            original = _Original(response_id, url, date, digest)
+            if sha is not None:
+                self.by_body.setdefault(sha, original)
+            self.by_url[url] = original
+            summary.responses += 1
+            summary.payload_bytes += len(body)
+
+        self.writer.write_record(self._request(url, row, response_id, common))
+        self.writer.write_record(record)
+        summary.captures += 1
+        summary.sites.add(row["site"])
+
+    def _request(self, url: str, row: sqlite3.Row, response_id: str, common: dict) -> object:
+        target = request_target(url)[1]
+        http = StatusAndHeaders(
+            f"{row['method']} {target} {row['protocol'] or 'HTTP/1.1'}",
+            request_headers(url, json.loads(row["request_headers"])),
+            is_http_request=True,
+        )
+        return self.writer.create_warc_record(
+            url,
+            "request",
+            http_headers=http,
+            warc_headers_dict={**common, "WARC-Concurrent-To": response_id},
+        )
+
+    def _not_modified(
+        self,
+        url: str,
+        row: sqlite3.Row,
+        response_id: str,
+        common: dict,
+        status_line: str,
+        protocol: str,
+    ) -> object:
+        headers = {"WARC-Record-ID": response_id, **common, "WARC-Profile": PROFILE_NOT_MODIFIED}
+        original = self.by_url.get(url)
+        if original is not None:
+            headers["WARC-Refers-To"] = original.record_id
+            headers["WARC-Refers-To-Target-URI"] = original.uri
+            headers["WARC-Refers-To-Date"] = original.date
+        http = StatusAndHeaders(
+            status_line,
+            [(name, value) for name, value in json.loads(row["headers"])],
+            protocol=protocol,
+        )
+        return self.writer.create_warc_record(
+            url, "revisit", http_headers=http, warc_headers_dict=headers
+        )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("uninews")
+    except PackageNotFoundError:
+        return "0"
+
+
+def count_captures(archive: Archive, site: str | None, since: str | None) -> int:
+    sql, params = captures_sql(site, since)
+    return archive.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+
+
+def iter_captures(archive: Archive, site: str | None, since: str | None) -> Iterator[sqlite3.Row]:
+    sql, params = captures_sql(site, since)
+    yield from archive.conn.execute(sql, params)
+
+
+def known_sites(archive: Archive) -> list[str]:
+    return [r[0] for r in archive.conn.execute("SELECT DISTINCT site FROM captures ORDER BY 1")]
+
+
+def write_warc(
+    archive: Archive,
+    out: BinaryIO,
+    *,
+    site: str | None = None,
+    since: str | None = None,
+    filename: str = "",
+    progress: Progress | None = None,
+) -> WarcSummary:
+    """Write the captures (of `site`, fetched at or after `since`) to `out` as WARC 1.1.
+
+    Streams: one body in memory at a time. Raises NotFound for a site the archive never
+    crawled and BadDate for a `since` that is not a date.
+    """
+    bound = since_bound(since) if since is not None else None
+    if site is not None and site not in known_sites(archive):
+        sites = ", ".join(known_sites(archive)) or "none yet"
+        raise NotFound(f"no captures of site {site!r} in this archive (sites: {sites})")
+    total = count_captures(archive, site, bound)
+    export = WarcExport(archive, out, filename)
+    export.write_warcinfo(site, bound)
+    summary = WarcSummary()
+    seen = 0
+    for row in iter_captures(archive, site, bound):
+        seen += 1
+        if row["http_status"] is None:
+            summary.skipped += 1
+        else:
+            export.write_capture(row, summary)
+        if progress is not None:
+            progress(seen, total)
+    return summary

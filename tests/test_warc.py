@@ -1,0 +1,314 @@
+"""`uninews warc` on a real fetch of the demo site: valid WARC 1.1, every capture in it, and
+every body byte-identical to what the server sent.
+
+How "what the server sent" is known: the demo pages carry a random token per request, so no
+render can be compared after the fact. A recording relay sits between the client and the demo
+server (the demo server is told the relay is its public address, so every link points through
+it): for each request it keeps the request headers as received and the response status,
+headers and body bytes exactly as the demo server wrote them, then passes them on unchanged.
+A body found in the WARC must be one the relay saw for that path (sha256, counted per path).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.client
+import json
+import subprocess
+import sys
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archive import Archive
+from archive.warc import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, payload_headers, write_warc
+from scraper.demo import DemoServer
+
+BIN = Path(sys.executable).parent
+
+
+@dataclass(frozen=True)
+class Served:
+    method: str
+    path: str
+    request_headers: list[tuple[str, str]]
+    status: int
+    body_sha256: str
+
+
+class RecordingRelay:
+    """A forwarding HTTP server on 127.0.0.1 that logs exactly what passed through it."""
+
+    def __init__(self) -> None:
+        self.upstream: tuple[str, int] | None = None
+        self.served: list[Served] = []
+        self._lock = threading.Lock()
+        relay = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                assert relay.upstream is not None
+                conn = http.client.HTTPConnection(*relay.upstream, timeout=10)
+                conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+                for name, value in self.headers.items():
+                    conn.putheader(name, value)
+                conn.endheaders()
+                response = conn.getresponse()
+                body = response.read()
+                conn.close()
+                entry = Served(
+                    self.command,
+                    self.path,
+                    list(self.headers.items()),
+                    response.status,
+                    hashlib.sha256(body).hexdigest(),
+                )
+                with relay._lock:
+                    relay.served.append(entry)
+                self.send_response_only(response.status, response.reason)
+                for name, value in response.getheaders():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __enter__(self) -> RecordingRelay:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class RelayedDemoServer(DemoServer):
+    """The demo server, with every absolute link in its pages pointing at the relay."""
+
+    public_url: str = ""
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or super().base_url
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(args, capture_output=True, text=True, timeout=120)
+
+
+def uninews(*args: str) -> subprocess.CompletedProcess:
+    return run(str(BIN / "uninews"), *args)
+
+
+def warc_records(path: Path) -> list[tuple[dict[str, str], list[tuple[str, str]], bytes]]:
+    """(WARC headers, HTTP headers, raw payload) of every record, in file order."""
+    out = []
+    with path.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            warc = dict(record.rec_headers.headers)
+            http = list(record.http_headers.headers) if record.http_headers else []
+            if record.http_headers is not None:
+                warc["_status"] = record.http_headers.get_statuscode()
+                warc["_line"] = record.http_headers.protocol + " " + record.http_headers.statusline
+            out.append((warc, http, record.raw_stream.read()))
+    return out
+
+
+def crawl(db: str, base_url: str) -> None:
+    result = uninews("crawl", "demo", "--db", db, "--base-url", base_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def answered_captures(db: str) -> list[dict]:
+    with Archive.open(db, create=False) as arc:
+        rows = arc.conn.execute(
+            "SELECT * FROM captures WHERE http_status IS NOT NULL ORDER BY id"
+        ).fetchall()
+    return [dict(row) for row in rows]
+
+
+@pytest.fixture(scope="module")
+def exported(demo_site, tmp_path_factory):
+    """Two real crawls of the demo site through the relay (the second mostly 304s), exported."""
+    tmp = tmp_path_factory.mktemp("warc")
+    db = str(tmp / "archive.db")
+    with RecordingRelay() as relay:
+        server = RelayedDemoServer(demo_site, state=1)
+        server.public_url = relay.base_url
+        with server:
+            relay.upstream = ("127.0.0.1", server.port)
+            crawl(db, relay.base_url)
+            crawl(db, relay.base_url)
+    out = tmp / "demo.warc.gz"
+    result = uninews("warc", "--db", db, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return relay, answered_captures(db), out, result, db
+
+
+def target(uri: str) -> str:
+    parts = urlsplit(uri)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def test_warc_passes_warcio_check_and_lists_every_capture(exported):
+    relay, captures, out, result, _ = exported
+    check = run(str(BIN / "warcio"), "check", "-v", str(out))
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "digest pass" in check.stdout
+
+    lines = run(str(BIN / "warcio"), "index", str(out)).stdout.splitlines()
+    index = [json.loads(line) for line in lines]
+    assert index[0]["warc-type"] == "warcinfo"
+    responses = [r for r in index if r["warc-type"] in ("response", "revisit")]
+    requests = [r for r in index if r["warc-type"] == "request"]
+    urls = sorted(c["requested_url"] for c in captures)
+    assert len(captures) > 100  # two crawls of the whole demo site
+    assert sorted(r["warc-target-uri"] for r in responses) == urls
+    assert sorted(r["warc-target-uri"] for r in requests) == urls
+    assert f"Wrote {len(captures)} captures to {out}" in result.stdout
+    assert f"{len(captures)}/{len(captures)} captures" in result.stderr
+
+
+def test_every_body_in_the_warc_is_the_one_the_server_sent(exported):
+    relay, captures, out, _, _ = exported
+    # What the crawler fetched through the relay, with a body (robots.txt is not archived).
+    archived_paths = {target(c["requested_url"]) for c in captures}
+    served = Counter(
+        (s.path, s.body_sha256)
+        for s in relay.served
+        if s.status not in (304,) and s.path in archived_paths
+    )
+    records = warc_records(out)
+    by_id = {w["WARC-Record-ID"]: (w, p) for w, _, p in records}
+    seen: Counter = Counter()
+    for warc, _http, payload in records:
+        if warc["WARC-Type"] == "response":
+            body = payload
+        elif warc.get("WARC-Profile") == PROFILE_IDENTICAL:
+            original_warc, body = by_id[warc["WARC-Refers-To"]]
+            assert original_warc["WARC-Payload-Digest"] == warc["WARC-Payload-Digest"]
+        else:
+            continue
+        seen[(target(warc["WARC-Target-URI"]), hashlib.sha256(body).hexdigest())] += 1
+    assert sum(seen.values()) > 50
+    assert seen == served  # every body served is in the WARC once per fetch, byte for byte
+
+
+def test_requests_are_the_headers_the_server_received(exported):
+    relay, captures, out, _, _ = exported
+    received = Counter((s.path, tuple(s.request_headers)) for s in relay.served)
+    records = warc_records(out)
+    sent = Counter(
+        (target(w["WARC-Target-URI"]), tuple(h))
+        for w, h, _ in records
+        if w["WARC-Type"] == "request"
+    )
+    assert sent - received == Counter()
+
+
+def test_revisits_link_to_their_originals_and_requests_to_responses(exported):
+    relay, captures, out, _, _ = exported
+    records = warc_records(out)
+    by_id = {w["WARC-Record-ID"]: w for w, _, _ in records}
+    not_modified = [w for w, _, _ in records if w.get("WARC-Profile") == PROFILE_NOT_MODIFIED]
+    assert len(not_modified) == sum(1 for c in captures if c["http_status"] == 304) > 50
+    for revisit in not_modified:
+        assert revisit["_status"] == "304"
+        original = by_id[revisit["WARC-Refers-To"]]
+        assert original["WARC-Type"] == "response"
+        assert original["WARC-Target-URI"] == revisit["WARC-Target-URI"]
+        assert original["WARC-Target-URI"] == revisit["WARC-Refers-To-Target-URI"]
+        assert original["WARC-Date"] == revisit["WARC-Refers-To-Date"]
+        assert original["WARC-Date"] <= revisit["WARC-Date"]
+    for warc, _, _ in records:
+        if warc["WARC-Type"] == "request":
+            response = by_id[warc["WARC-Concurrent-To"]]
+            assert response["WARC-Type"] in ("response", "revisit")
+            assert response["WARC-Target-URI"] == warc["WARC-Target-URI"]
+            assert response["WARC-Date"] == warc["WARC-Date"]
+
+
+def test_status_lines_and_headers_are_kept_in_order(exported):
+    relay, captures, out, _, _ = exported
+    records = warc_records(out)
+    responses = [(w, h) for w, h, _ in records if w["WARC-Type"] in ("response", "revisit")]
+    for capture, (warc, headers) in zip(captures, responses, strict=True):
+        assert warc["WARC-Target-URI"] == capture["requested_url"]
+        assert warc["WARC-Date"] == capture["fetched_at"]
+        line = f"{capture['protocol']} {capture['http_status']} {capture['reason']}"
+        assert warc["_line"] == line
+        stored = [tuple(pair) for pair in json.loads(capture["headers"])]
+        assert headers == stored
+    statuses = Counter(w["_status"] for w, _ in responses)
+    assert statuses["200"] > 50 and statuses["302"] >= 1
+
+
+def test_since_and_site_select_captures_and_bad_input_is_one_line(exported, tmp_path):
+    _, _, _, _, db = exported
+    later = tmp_path / "later.warc.gz"
+    result = uninews("warc", "--db", db, "--out", str(later), "--since", "2999-01-01")
+    assert result.returncode == 0
+    assert "Wrote 0 captures" in result.stdout
+    assert [w["WARC-Type"] for w, _, _ in warc_records(later)] == ["warcinfo"]
+
+    for args, words in (
+        (("--since", "yesterday"), "bad --since 'yesterday'"),
+        (("--site", "nosuch"), "no captures of site 'nosuch'"),
+        (("--out", str(tmp_path / "no" / "x.warc.gz")), "does not exist"),
+    ):
+        cmd = ["warc", "--db", db, "--out", str(tmp_path / "x.warc.gz"), *args]
+        result = uninews(*cmd)
+        assert result.returncode == 2, result.stderr
+        assert words in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert not (tmp_path / "x.warc.gz").exists()
+
+
+def test_payload_headers_describe_the_stored_body():
+    body = b"<html>decoded</html>"
+    stored = [
+        ["Content-Type", "text/html"],
+        ["Transfer-Encoding", "chunked"],
+        ["Content-Encoding", "gzip"],
+    ]
+    assert payload_headers(stored, body) == [
+        ("Content-Type", "text/html"),
+        ("X-Archive-Orig-Transfer-Encoding", "chunked"),
+        ("X-Archive-Orig-Content-Encoding", "gzip"),
+        ("Content-Length", str(len(body))),
+    ]
+    gzipped = gzip.compress(body)
+    kept = [["Content-Encoding", "gzip"], ["Content-Length", str(len(gzipped))]]
+    assert payload_headers(kept, gzipped) == [tuple(p) for p in kept]
+
+
+def test_write_warc_streams_to_any_binary_file(archive, make_capture, tmp_path):
+    archive.record(make_capture(body=b"same"), None, run_id=None, site="s")
+    archive.record(make_capture(body=b"same"), None, run_id=None, site="s")
+    archive.record(
+        make_capture(status=None, body=None, error="timeout"), None, run_id=None, site="s"
+    )
+    out = tmp_path / "x.warc.gz"
+    with out.open("wb") as handle:
+        summary = write_warc(archive, handle)
+    assert (summary.captures, summary.responses, summary.revisits, summary.skipped) == (2, 1, 1, 1)
+    types = [w["WARC-Type"] for w, _, _ in warc_records(out)]
+    assert types == ["warcinfo", "request", "response", "request", "revisit"]
