@@ -13,6 +13,7 @@ Prints a Markdown table: captures per second, archive bytes per version, query p
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import random
@@ -28,26 +29,42 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 from archive import Archive, Capture  # noqa: E402
 
-SWEDISH = (
-    "universitet forskning studenter samarbete region västerbotten umeå nyhet projekt "
-    "utbildning lärare miljö klimat hälsa medicin teknik samhälle framtid kunskap partnerskap "
-    "innovation arktis skog älv hav fjäll doktorand professor institution fakultet bidrag "
-    "vetenskap resultat studie analys data digital hållbar utveckling energi vatten människor "
-    "barn skola vård sjukhus kommun näringsliv företag stipendium konferens seminarium pris"
+# Frequent words first; Vocabulary adds thousands of rarer made-up words behind them and draws
+# with Zipf's law (weight 1/rank), as word frequencies in real text run.
+SWEDISH_COMMON = (
+    "och i att det som en på är av för med till den har de inte om ett universitet forskning "
+    "studenter samarbete region västerbotten umeå nyhet projekt utbildning lärare miljö klimat "
+    "hälsa medicin teknik samhälle framtid kunskap partnerskap innovation arktis skog älv hav "
+    "fjäll doktorand professor institution fakultet bidrag vetenskap resultat studie analys "
+    "data digital hållbar utveckling energi vatten människor barn skola vård sjukhus kommun"
 ).split()
-ENGLISH = (
-    "university research students collaboration region news project education teacher "
-    "environment climate health medicine technology society future knowledge partnership "
-    "innovation arctic forest river sea mountain doctoral professor department faculty grant "
-    "science results study analysis data digital sustainable development energy water people"
+ENGLISH_COMMON = (
+    "the of and to in a is that for on with as by university research students collaboration "
+    "region news project education teacher environment climate health medicine technology "
+    "society future knowledge partnership innovation arctic forest river sea mountain doctoral "
+    "professor department faculty grant science results study analysis data digital energy"
 ).split()
+SYLLABLES = "ka la ma na sa ta ri ro mu ne vi gö bå äl ör sk st tr pe lo fi da un er an".split()
+RARE_WORDS = 20_000
 
 
-def words(rng: random.Random, vocab: list[str], n: int) -> str:
-    return " ".join(rng.choices(vocab, k=n))
+class Vocabulary:
+    def __init__(self, rng: random.Random, common: list[str]) -> None:
+        made_up = {"".join(rng.choices(SYLLABLES, k=rng.randint(2, 5))) for _ in range(RARE_WORDS)}
+        self.words = common + sorted(made_up - set(common))
+        self.cum_weights = list(
+            itertools.accumulate(1 / rank for rank in range(1, len(self.words) + 1))
+        )
+
+    def draw(self, rng: random.Random, n: int) -> list[str]:
+        return rng.choices(self.words, cum_weights=self.cum_weights, k=n)
 
 
-def paragraphs(rng: random.Random, vocab: list[str], size: int) -> list[str]:
+def words(rng: random.Random, vocab: Vocabulary, n: int) -> str:
+    return " ".join(vocab.draw(rng, n))
+
+
+def paragraphs(rng: random.Random, vocab: Vocabulary, size: int) -> list[str]:
     out, total = [], 0
     while total < size:
         p = words(rng, vocab, rng.randrange(25, 70)).capitalize() + "."
@@ -56,12 +73,11 @@ def paragraphs(rng: random.Random, vocab: list[str], size: int) -> list[str]:
     return out
 
 
-def boilerplate(rng: random.Random) -> tuple[str, str]:
+def boilerplate(rng: random.Random, sv: Vocabulary) -> tuple[str, str]:
     """One site's page furniture (menus, footer, scripts): shared by every page, ~40 KB."""
     nav = "".join(
-        f'<li class="menu-item"><a href="/{w}/{i}/">{w.capitalize()} {words(rng, SWEDISH, 2)}'
-        "</a></li>\n"
-        for i, w in enumerate(rng.choices(SWEDISH, k=420))
+        f'<li class="menu-item"><a href="/{w}/{i}/">{w.capitalize()} {words(rng, sv, 2)}</a></li>\n'
+        for i, w in enumerate(sv.draw(rng, 420))
     )
     script = "var config = {" + ",".join(f'"k{i}": {rng.random():.6f}' for i in range(700)) + "};"
     head = (
@@ -69,12 +85,12 @@ def boilerplate(rng: random.Random) -> tuple[str, str]:
         f"</title><script>{script}</script></head><body><a href='#content'>Hoppa direkt till "
         f"innehållet</a><nav><ul>{nav}</ul></nav><main id='content'>"
     )
-    foot = "</main><footer>" + words(rng, SWEDISH, 600) + "</footer></body></html>"
+    foot = "</main><footer>" + words(rng, sv, 600) + "</footer></body></html>"
     return head, foot
 
 
-def article(rng: random.Random, n: int) -> dict:
-    vocab = SWEDISH if n % 3 else ENGLISH
+def article(rng: random.Random, n: int, sv: Vocabulary, en: Vocabulary) -> dict:
+    vocab = sv if n % 3 else en
     body = paragraphs(rng, vocab, rng.randrange(3000, 6000))
     return {
         "title": words(rng, vocab, 8).capitalize(),
@@ -84,16 +100,18 @@ def article(rng: random.Random, n: int) -> dict:
         "published_at": f"2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
         "authors": [words(rng, vocab, 2).title()],
         "category": "NYHET",
-        "lang": "sv" if vocab is SWEDISH else "en",
+        "lang": "sv" if vocab is sv else "en",
         "links": [
             {"url": f"https://www.umu.se/{w}/", "text": w} for w in words(rng, vocab, 5).split()
         ],
     }
 
 
-def html(rng: random.Random, head: str, foot: str, content: dict, filler: int) -> bytes:
+def html(
+    rng: random.Random, sv: Vocabulary, head: str, foot: str, content: dict, filler: int
+) -> bytes:
     paras = "".join(f"<p>{p}</p>" for p in content["body_text"].split("\n\n"))
-    teaser = words(rng, SWEDISH, filler)  # rotating teasers and tokens: differ on every fetch
+    teaser = words(rng, sv, filler)  # rotating teasers and tokens: differ on every fetch
     token = f"<input type='hidden' name='csrf' value='{rng.getrandbits(128):032x}'>"
     return (
         f"{head}<h1>{content['title']}</h1><p class='lead'>{content['lead']}</p>{paras}"
@@ -103,7 +121,8 @@ def html(rng: random.Random, head: str, foot: str, content: dict, filler: int) -
 
 def run(n_versions: int, path: str, n_queries: int, seed: int) -> dict:
     rng = random.Random(seed)
-    head, foot = boilerplate(rng)
+    sv, en = Vocabulary(rng, SWEDISH_COMMON), Vocabulary(rng, ENGLISH_COMMON)
+    head, foot = boilerplate(rng, sv)
     pages = max(1, n_versions // 2)
     started = time.perf_counter()
     written, recording = 0, 0.0
@@ -114,10 +133,10 @@ def run(n_versions: int, path: str, n_queries: int, seed: int) -> dict:
             page = n % pages
             if page in contents:
                 content = dict(contents.pop(page))
-                content["body_text"] += "\n\n" + words(rng, SWEDISH, 40).capitalize() + "."
+                content["body_text"] += "\n\n" + words(rng, sv, 40).capitalize() + "."
             else:
-                content = contents[page] = article(rng, page)
-            body = html(rng, head, foot, content, rng.randrange(800, 5000))
+                content = contents[page] = article(rng, page, sv, en)
+            body = html(rng, sv, head, foot, content, rng.randrange(800, 5000))
             capture = Capture(
                 url=f"https://www.umu.se/nyheter/artikel-{page}_{9_000_000 + page}/",
                 fetched_at=f"2026-11-27T{n // 3600 % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z",
@@ -140,8 +159,9 @@ def run(n_versions: int, path: str, n_queries: int, seed: int) -> dict:
 
         timings = []
         for _ in range(n_queries):
-            vocab = SWEDISH if rng.random() < 0.7 else ENGLISH
-            query = " ".join(rng.sample(vocab, rng.choice((1, 1, 2))))
+            # What people search: words neither stop words nor one-offs (ranks 20-3000).
+            vocab = sv if rng.random() < 0.7 else en
+            query = " ".join(rng.sample(vocab.words[20:3000], rng.choice((1, 1, 2))))
             t0 = time.perf_counter()
             arc.search(query, limit=20)
             timings.append((time.perf_counter() - t0) * 1000)
