@@ -120,19 +120,19 @@ def clean(tree: lxml_html.HtmlElement) -> None:
         body = tree
     good = good_text(body)
     limit = PROTECT_SHARE * (good.get(body, 0) or 1)
-    strong = xpaths.ALWAYS_FURNITURE_CLASS
-    candidates = []
-    for expr in xpaths.DROP_XPATHS:
-        candidates.extend(tree.xpath(expr))
-    for el in body.iter(*xpaths.PAGE_FURNITURE_TAGS):
-        candidates.append(el)
+    candidates = tree.xpath(xpaths.DROP_XPATH)
+    candidates.extend(body.iter(*xpaths.PAGE_FURNITURE_TAGS))
     for el in body.xpath(".//*[@class or @id]"):
-        if el.tag not in ("article", "main") and xpaths.BOILERPLATE_CLASS.search(_attrs(el)):
+        if el.tag not in ("article", "main") and xpaths.has_word(
+            _attrs(el), xpaths.BOILERPLATE_WORDS
+        ):
             candidates.append(el)
     for el in candidates:
         if el.tag in ("html", "body"):
             continue
-        if good.get(el, 0) > limit and not strong.search(_attrs(el)):
+        if good.get(el, 0) > limit and not xpaths.has_word(
+            _attrs(el), xpaths.ALWAYS_FURNITURE_WORDS
+        ):
             continue
         if el.tag in xpaths.PAGE_FURNITURE_TAGS and _inside_article(el):
             continue
