@@ -23,6 +23,7 @@ _BEFORE_NAME = re.compile(
 )
 _CONTACT_LINE = re.compile(r"kontaktperson(?:er)?\s*:\s*([^,\n]+),\s*([^\n.]+)", re.I)
 _BLOCKS = frozenset(("p", "div", "li", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "br", "tr", "td"))
+_MAX_HEADING = 120  # characters (with spaces) of a contact box heading
 _MAX_BOX = 800  # characters: a contact box is short; more than this is the article itself
 
 
@@ -32,8 +33,13 @@ def find_boxes(roots, headings=xpaths.CONTACT_HEADINGS) -> list[list]:
     boxes: list[list] = []
     for root in roots:
         for el in root.iter("h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "dt", "div"):
-            text = norm(el.text_content()).lower().strip(" :?")
-            if text not in wanted or len(el) > 3:
+            if len(el) > 3:
+                continue
+            raw = el.text_content()
+            if len(raw) > _MAX_HEADING:
+                continue
+            text = norm(raw).lower().strip(" :?")
+            if text not in wanted:
                 continue
             head = el
             while head.tag in ("strong", "b") and head.getparent() is not None:
@@ -44,7 +50,7 @@ def find_boxes(roots, headings=xpaths.CONTACT_HEADINGS) -> list[list]:
             parent = head.getparent()
             if parent is None:
                 continue
-            if parent not in roots and len(norm(parent.text_content())) <= _MAX_BOX:
+            if parent not in roots and len(parent.text_content()) <= 2 * _MAX_BOX:
                 group = [parent]
             else:
                 group = [head]

@@ -120,12 +120,15 @@ def clean(tree: lxml_html.HtmlElement) -> None:
         body = tree
     good = good_text(body)
     limit = PROTECT_SHARE * (good.get(body, 0) or 1)
-    candidates = tree.xpath(xpaths.DROP_XPATH)
+    candidates = [el for el in tree.xpath(xpaths.DROP_ATTR_XPATH) if xpaths.hidden_or_landmark(el)]
     candidates.extend(body.iter(*xpaths.PAGE_FURNITURE_TAGS))
+    seen: dict[str, bool] = {}  # many elements share one class string
     for el in body.xpath(".//*[@class or @id]"):
-        if el.tag not in ("article", "main") and xpaths.has_word(
-            _attrs(el), xpaths.BOILERPLATE_WORDS
-        ):
+        attrs = _attrs(el)
+        hit = seen.get(attrs)
+        if hit is None:
+            hit = seen[attrs] = xpaths.has_word(attrs, xpaths.BOILERPLATE_WORDS)
+        if hit and el.tag not in ("article", "main"):
             candidates.append(el)
     for el in candidates:
         if el.tag in ("html", "body"):

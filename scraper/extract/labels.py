@@ -71,7 +71,10 @@ def scan(region, skip: set, category_labels=xpaths.CATEGORY_LABELS) -> Labels:
         for _level in range(3):
             if el is None or el in seen or el in skip:
                 break
-            line = norm(el.text_content())
+            raw = el.text_content()
+            if len(raw) > 3 * MAX_LINE:
+                break
+            line = norm(raw)
             if len(line) > MAX_LINE:
                 break
             if _read(el, line, found, labels):
