@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 import archive.research_cli  # noqa: F401  (registers export and serve)
-import archive.warc_cli  # noqa: F401  (registers warc)
+import scraper.reprocess_cli  # noqa: F401  (registers reprocess and warc)
 from archive.cli import cli
 from scraper.crawl import CrawlJob, CrawlSummary, crawl_settings, run_changes, run_plan
 from scraper.discovery.revisit import RevisitSpecError, SpecPolicy

@@ -1,0 +1,77 @@
+"""Glue between the archive's reprocess and the extractor: StoredPage -> versioned content.
+
+Mirrors what the crawl pipeline does with a fresh response (scraper.pipelines), so that the
+same extractor gives the same content from a stored body as it gave at crawl time: HTML only,
+decoded with the encoding Scrapy would have chosen, the site's profile, login pages and
+listings never versioned.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from scrapy.http import HtmlResponse
+
+from archive.reprocess import Extract, StoredPage
+from archive.rules import header
+from scraper.discovery.urlkind import archive_kind
+from scraper.pipelines.extraction import decode, extractor, is_html
+from scraper.sites import ProfileError, load_profile
+
+ArticleExtract = Callable[[Any, str, Any], Any]  # scraper.extract.extract's signature
+
+
+class ExtractorNotFound(ValueError):
+    """An --extractor that names no importable callable."""
+
+
+def load_extractor(spec: str | None) -> tuple[ArticleExtract, str]:
+    """(extract, version): the installed extractor, or `module:function` (version from the
+    module's EXTRACTOR_VERSION, else the spec itself)."""
+    if not spec:
+        return extractor()
+    module_name, _, attr = spec.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+        function = getattr(module, attr or "extract")
+    except (ImportError, AttributeError) as exc:
+        raise ExtractorNotFound(
+            f"cannot load extractor {spec!r}: write MODULE:FUNCTION of an importable module"
+        ) from exc
+    return function, str(getattr(module, "EXTRACTOR_VERSION", spec))
+
+
+def scrapy_encoding(page: StoredPage) -> str:
+    """The encoding Scrapy's HtmlResponse picks for this body and its headers."""
+    headers = {}
+    for name, value in page.headers:
+        headers.setdefault(name, []).append(value)
+    return HtmlResponse(page.requested_url, body=page.body, headers=headers).encoding
+
+
+def page_content(extract: ArticleExtract) -> Extract:
+    """An archive.reprocess extract callable over an article extractor."""
+    profiles: dict[str, Any] = {}
+
+    def profile_for(site: str) -> Any:
+        if site not in profiles:
+            try:
+                profiles[site] = load_profile(site)
+            except ProfileError:
+                profiles[site] = None  # generic crawl (site named after its host): no profile
+        return profiles[site]
+
+    def content(page: StoredPage) -> Mapping[str, Any] | None:
+        ctype = header(page.headers, "content-type") or ""
+        if not page.body or not is_html(ctype, page.body):
+            return None
+        html = decode(page.body, scrapy_encoding(page))
+        article = extract(html, page.requested_url, profile_for(page.site))
+        kind = archive_kind(article.kind, "listing" if page.kind == "listing" else None)
+        if article.kind == "login" or not article.has_content or kind == "listing":
+            return None
+        return article.content()
+
+    return content
