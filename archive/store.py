@@ -188,6 +188,13 @@ class Archive:
             raise
         self.conn.execute("COMMIT")
 
+    def transaction(self) -> Any:
+        """A write transaction (BEGIN IMMEDIATE) for code outside record(), e.g. reprocessing.
+
+        `with arc.transaction() as conn:` commits on success and rolls back on any error.
+        """
+        return self._write()
+
     # -- runs ------------------------------------------------------------------------------
 
     def start_run(self, site: str, spider: str) -> int:
