@@ -83,3 +83,12 @@ def test_archive_of_an_older_schema_is_migrated_on_open(archive_path, make_captu
         assert [p.url for p in arc.pages()] == ["https://a.se/"]
         rec = arc.record(make_capture("https://a.se/"), None, run_id=None, site="a", kind="page")
         assert rec.outcome == "new"
+
+
+def test_transaction_commits_or_rolls_back_as_a_whole(archive):
+    with archive.transaction() as conn:
+        conn.execute("INSERT INTO runs (site, spider, started_at) VALUES ('a', 'x', 't')")
+    with pytest.raises(RuntimeError), archive.transaction() as conn:
+        conn.execute("INSERT INTO runs (site, spider, started_at) VALUES ('b', 'x', 't')")
+        raise RuntimeError("crash in the middle")
+    assert [r[0] for r in archive.conn.execute("SELECT site FROM runs")] == ["a"]
