@@ -120,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {name} | {res['precision']:.3f} | {res['recall']:.3f} | {res['f1']:.3f} "
             f"| {res['median_ms']:.1f} | {res['p95_ms']:.1f} |"
         )
+    print("\nuninews is scored on title + lead + body_text joined; trafilatura on its text output.")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0

@@ -179,30 +179,36 @@ def _link_density(el) -> float:
     return min(1.0, links / total)
 
 
-def best_candidate(tree: lxml_html.HtmlElement, extra=()) -> lxml_html.HtmlElement:
-    """The element whose paragraphs read most like an article (readability's vote)."""
+def best_candidate(tree: lxml_html.HtmlElement, extra=()) -> tuple[lxml_html.HtmlElement, dict]:
+    """The element whose paragraphs read most like an article (readability's vote), and
+    the good-paragraph characters under every element (see good_text)."""
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    scores: dict[lxml_html.HtmlElement, float] = {}
+    good: dict = {}
+    for el, text in paragraphs(body):
+        n = len(text)
+        good[el] = good.get(el, 0) + n
+        for ancestor in el.iterancestors():
+            good[ancestor] = good.get(ancestor, 0) + n
+        parent = el if el.tag == "div" else el.getparent()
+        if parent is None:
+            continue
+        score = 1 + text.count(",") + min(n / 100, 3)
+        scores[parent] = scores.get(parent, 0.0) + score
+        grand = parent.getparent()
+        if grand is not None:
+            scores[grand] = scores.get(grand, 0.0) + score / 2
     for expr in extra:
         try:
             found = [el for el in tree.xpath(expr) if isinstance(el, lxml_html.HtmlElement)]
         except Exception:
             continue
         if found:
-            return found[0]
-    body = tree.find("body")
-    if body is None:
-        body = tree
-    scores: dict[lxml_html.HtmlElement, float] = {}
-    for el, text in paragraphs(body):
-        parent = el if el.tag == "div" else el.getparent()
-        if parent is None:
-            continue
-        score = 1 + text.count(",") + min(len(text) / 100, 3)
-        scores[parent] = scores.get(parent, 0.0) + score
-        grand = parent.getparent()
-        if grand is not None:
-            scores[grand] = scores.get(grand, 0.0) + score / 2
+            return found[0], good
     if not scores:
-        return body
+        return body, good
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:5]
     best, best_score = body, -1.0
     for el, score in ranked:
@@ -212,7 +218,7 @@ def best_candidate(tree: lxml_html.HtmlElement, extra=()) -> lxml_html.HtmlEleme
         score *= 1 - _link_density(el)
         if score > best_score:
             best, best_score = el, score
-    return best
+    return best, good
 
 
 def _stats(el, good: dict) -> tuple[int, int, int]:

@@ -88,8 +88,7 @@ def build(tree: lxml_html.HtmlElement, url: str, cfg: dict[str, Any]) -> Article
 
     content.strip_tags(tree, _list(cfg, "drop"))
     content.clean(tree)
-    best = content.best_candidate(tree, _list(cfg, "content"))
-    good = content.good_text(tree)
+    best, good = content.best_candidate(tree, _list(cfg, "content"))
     if not _list(cfg, "content"):
         best = content.widen(best, good)
         body = tree.find("body")

@@ -90,6 +90,10 @@ ALWAYS_FURNITURE_WORDS = frozenset(
 )
 
 _WORD_SPLIT = re.compile(r"[\s_-]+")
+# First parts of the listed runs ("comment" of "comment-list"): only these start a run.
+_RUN_STARTS = frozenset(
+    w.split("-")[0] for w in BOILERPLATE_WORDS | ALWAYS_FURNITURE_WORDS if "-" in w
+)
 
 
 def has_word(attrs: str, words: frozenset[str]) -> bool:
@@ -98,7 +102,7 @@ def has_word(attrs: str, words: frozenset[str]) -> bool:
     for i, part in enumerate(parts):
         if part in words:
             return True
-        if i + 1 < len(parts):
+        if part in _RUN_STARTS and i + 1 < len(parts):
             pair = f"{part}-{parts[i + 1]}"
             if pair in words or (i + 2 < len(parts) and f"{pair}-{parts[i + 2]}" in words):
                 return True
