@@ -54,8 +54,10 @@ UNINEWS_VALIDATORS_STORE = "scraper.middlewares.conditional.ArchiveValidators"
 UNINEWS_REVISIT_POLICY = "scraper.discovery.revisit.SpecPolicy"
 UNINEWS_REVISIT = "all"  # all | none | older-than:7d
 
-# Extraction runs in a thread pool so the reactor keeps downloading meanwhile.
-UNINEWS_EXTRACT_IN_THREAD = True
+# Extraction runs off the reactor thread so downloads go on meanwhile:
+# "process" (a pool using the other cores), "thread" (one process) or "inline".
+UNINEWS_EXTRACT_POOL = "thread"
+UNINEWS_EXTRACT_WORKERS = 2  # 0: the pool's default size
 
 # Progress in the log while a crawl runs (pages/min, new, changed, unchanged, errors).
 UNINEWS_PROGRESS_INTERVAL = 30.0

@@ -1,21 +1,23 @@
 """Extract each captured page and record it in the archive; one run row per crawl.
 
 An adapter only: the extractor decides what a page holds, the archive decides
-whether it is new, changed or unchanged. Extraction runs in a thread pool
-(UNINEWS_EXTRACT_IN_THREAD) so downloads go on meanwhile; archive writes stay in
+whether it is new, changed or unchanged. Extraction runs off the reactor thread
+(UNINEWS_EXTRACT_POOL: "process" uses other cores, "thread" keeps one process,
+"inline" is for debugging) so downloads go on meanwhile; archive writes stay in
 the reactor thread, one transaction per capture.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.utils.defer import deferred_to_future
-from twisted.internet import threads
 
 from archive import Archive
 from scraper.discovery.urlkind import archive_kind
@@ -32,7 +34,9 @@ class ArchivePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.db_path = crawler.settings.get("UNINEWS_DB")
-        self.in_thread = crawler.settings.getbool("UNINEWS_EXTRACT_IN_THREAD")
+        self.pool_kind = crawler.settings.get("UNINEWS_EXTRACT_POOL", "thread")
+        self.workers = crawler.settings.getint("UNINEWS_EXTRACT_WORKERS") or None
+        self.pool: Executor | None = None
         self.extract, self.extractor_version = extractor()
         self.archive: Archive | None = None
         self.run_id: int | None = None
@@ -44,6 +48,11 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
+        if self.pool_kind == "process":
+            context = multiprocessing.get_context("forkserver")
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        elif self.pool_kind == "thread":
+            self.pool = ThreadPoolExecutor(self.workers)
         self.archive = Archive.open(self.db_path)
         self.run_id = self.archive.start_run(spider.site_name, spider.name)
         self.stats.set_value("uninews/run_id", self.run_id)
@@ -83,17 +92,19 @@ class ArchivePipeline:
         profile = getattr(self.crawler.spider, "profile", None)
         html = decode(item.capture.body, item.encoding)
         try:
-            if self.in_thread:
-                return await deferred_to_future(
-                    threads.deferToThread(self.extract, html, item.capture.url, profile)
-                )
-            return self.extract(html, item.capture.url, profile)
+            if self.pool is None:
+                return self.extract(html, item.capture.url, profile)
+            future = self.pool.submit(self.extract, html, item.capture.url, profile)
+            return await asyncio.wrap_future(future)
         except Exception:
             logger.exception("Extraction failed for %s; archived without content", item.capture.url)
             self.stats.inc_value("uninews/extract_failed")
             return None
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
         if self.archive is None:
             return
         status = run_status(self.stats.get_stats(), reason)

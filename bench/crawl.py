@@ -1,0 +1,124 @@
+"""Crawl speed on a generated site of 2,000 articles served locally.
+
+Compares, in one run against the same demo server:
+  full   `uninews crawl demo --spider news` (fetch, extract, archive), first crawl
+  bare   a plain Scrapy spider fetching exactly the URLs the full crawl archived
+  again  the full crawl repeated on the unchanged site (conditional GET: 304s)
+
+Prints pages per second of full and bare, their ratio (target >= 0.7), and the
+recrawl time as a fraction of the first crawl. Times are the crawls' own (spider
+open to close), not interpreter start-up.
+
+    .venv/bin/python bench/crawl.py [--pairs 1000] [--out bench/out] [-s NAME=VALUE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+FAST = [
+    "-s", "AUTOTHROTTLE_ENABLED=0",
+    "-s", "DOWNLOAD_DELAY=0",
+    "-s", "CONCURRENT_REQUESTS=16",
+    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+    "-s", "UNINEWS_PROGRESS_INTERVAL=0",
+]  # fmt: skip
+
+
+def full_crawl(base: str, db: Path, extra: list[str]) -> dict:
+    cmd = [sys.executable, "-m", "scraper.cli", "crawl", "demo", "--base-url", base,
+           "--spider", "news", "--db", str(db), "--json", *FAST, *extra]  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    run = json.loads(out.stdout)["runs"][0]
+    counts = run["counts"]
+    return {"seconds": run["seconds"], "pages": sum(counts.values()), "counts": counts}
+
+
+def bare_crawl(urls_file: Path, extra: list[str]) -> dict:
+    cmd = [sys.executable, __file__, "--bare", str(urls_file), *FAST, *extra]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_bare(urls_file: str, overrides: list[str]) -> None:
+    """The baseline: Scrapy with the same politeness settings, no pipelines, no extraction."""
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    urls = Path(urls_file).read_text().split()
+
+    class Bare(scrapy.Spider):
+        name = "bare"
+        custom_settings = {"HTTPERROR_ALLOW_ALL": True, "REDIRECT_ENABLED": False}
+
+        async def start(self):
+            for url in urls:
+                yield scrapy.Request(url, callback=self.parse)
+
+        def parse(self, response):
+            return None
+
+    settings = {"LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False}
+    for pair in overrides:
+        name, _, value = pair.partition("=")
+        settings[name] = value
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(Bare)
+    process.crawl(crawler)
+    process.start()
+    stats = crawler.stats.get_stats()
+    seconds = (stats["finish_time"] - stats["start_time"]).total_seconds()
+    pages = stats.get("response_received_count", 0) - 1  # robots.txt
+    print(json.dumps({"seconds": round(seconds, 3), "pages": pages}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=1000, help="article pairs (2 languages)")
+    parser.add_argument("--out", help="folder for the archive (default: a temporary one)")
+    parser.add_argument("-s", dest="overrides", action="append", default=[], help="NAME=VALUE")
+    parser.add_argument("--bare", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare:
+        run_bare(args.bare, args.overrides)
+        return
+    from scraper.demo import DemoServer, DemoSite
+
+    extra = [x for pair in args.overrides for x in ("-s", pair)]
+    folder = Path(args.out or tempfile.mkdtemp(prefix="uninews-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "bench.db"
+    for path in folder.glob("bench.db*"):
+        path.unlink()
+    site = DemoSite(article_pairs=args.pairs)
+    with DemoServer(site) as server:
+        full = full_crawl(server.base_url, db, extra)
+        conn = sqlite3.connect(db)
+        urls = [r[0] for r in conn.execute("SELECT DISTINCT requested_url FROM captures")]
+        conn.close()
+        urls_file = folder / "urls.txt"
+        urls_file.write_text("\n".join(urls))
+        bare = bare_crawl(urls_file, extra)
+        again = full_crawl(server.base_url, db, extra)
+    full_rate = full["pages"] / full["seconds"]
+    bare_rate = bare["pages"] / bare["seconds"]
+    print(f"site: {len(site.articles(1))} articles, {len(urls)} URLs fetched")
+    print(f"full crawl (fetch+extract+archive): {full['pages']} pages in {full['seconds']:.1f}s"
+          f" = {full_rate:.1f} pages/s  {full['counts']}")  # fmt: skip
+    print(f"bare Scrapy fetch of the same URLs: {bare['pages']} pages in {bare['seconds']:.1f}s"
+          f" = {bare_rate:.1f} pages/s")  # fmt: skip
+    print(f"ratio full/bare: {full_rate / bare_rate:.2f} (target >= 0.7)")
+    print(
+        f"unchanged recrawl: {again['pages']} pages in {again['seconds']:.1f}s"
+        f" = {again['seconds'] / full['seconds']:.2f} of the first crawl  {again['counts']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
