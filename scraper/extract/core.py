@@ -74,7 +74,7 @@ def _parser() -> lxml_html.HTMLParser:
 def build(tree: lxml_html.HtmlElement, url: str, cfg: dict[str, Any]) -> Article:
     ld = metadata.json_ld(tree)
     meta = metadata.metas(tree)
-    has_password = bool(tree.xpath("//input[@type='password']"))
+    has_password = any((i.get("type") or "").lower() == "password" for i in tree.iter("input"))
     art = Article(url=url)
     art.lang = metadata.lang(tree)
     art.canonical_url = metadata.canonical(tree, url)

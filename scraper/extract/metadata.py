@@ -74,7 +74,9 @@ def from_meta(meta: dict[str, str], keys) -> str | None:
 def json_ld(tree: lxml_html.HtmlElement) -> dict[str, Any]:
     """The first article-like JSON-LD object, else the first object with a headline."""
     found: list[dict[str, Any]] = []
-    for script in tree.xpath("//script[@type='application/ld+json']"):
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
         try:
             data = json.loads(script.text or "", strict=False)
         except (ValueError, RecursionError):
@@ -188,7 +190,8 @@ def tags(tree, meta: dict, ld: dict) -> list[str]:
     elif isinstance(keywords, list):
         values = [k for k in keywords if isinstance(k, str)]
     else:
-        values = tree.xpath("//meta[@property='article:tag']/@content")
+        values = [m.get("content") or "" for m in tree.iter("meta")
+                  if m.get("property") == "article:tag"]  # fmt: skip
     return list(dict.fromkeys(norm(v) for v in values if norm(v)))[:50]
 
 
@@ -198,13 +201,15 @@ def description(meta: dict) -> str | None:
 
 def lang(tree) -> str | None:
     """The document's declared language as a bare code ("sv", "en")."""
-    for expr in (
-        "/html/@lang",
-        "/html/@xml:lang",
-        "//meta[@http-equiv='content-language' or @http-equiv='Content-Language']/@content",
-        "//meta[@property='og:locale']/@content",
+    meta = {(m.get("http-equiv") or m.get("property") or "").lower(): m.get("content")
+            for m in tree.iter("meta")}  # fmt: skip
+    root = tree.getroottree().getroot()
+    for value in (
+        root.get("lang"),
+        root.get("{http://www.w3.org/XML/1998/namespace}lang") or root.get("xml:lang"),
+        meta.get("content-language"),
+        meta.get("og:locale"),
     ):
-        value = first(tree, (expr,))
         if value:
             code = re.split(r"[-_,\s]", value.strip().lower())[0]
             if 2 <= len(code) <= 3 and code.isalpha():
@@ -213,14 +218,22 @@ def lang(tree) -> str | None:
 
 
 def canonical(tree, url: str) -> str | None:
-    value = first(tree, ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"))
+    value = None
+    for link in tree.iter("link"):
+        if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href"):
+            value = link.get("href")
+            break
+    if value is None:
+        value = from_meta(metas(tree), ("og:url",))
     return absolute(url, value) if value else None
 
 
 def translations(tree, url: str) -> dict[str, str]:
     """hreflang alternates as {lang: absolute url}; x-default left out."""
     out: dict[str, str] = {}
-    for link in tree.xpath("//link[@rel='alternate'][@hreflang][@href]"):
+    for link in tree.iter("link"):
+        if link.get("rel") != "alternate" or not link.get("hreflang") or not link.get("href"):
+            continue
         code = link.get("hreflang", "").strip().lower()
         if code and code != "x-default" and code not in out:
             target = absolute(url, link.get("href"))
