@@ -19,7 +19,7 @@ import scraper.reprocess_cli  # noqa: F401  (registers reprocess and warc)
 from archive.cli import cli
 from scraper.crawl import CrawlJob, CrawlSummary, crawl_settings, run_changes, run_plan
 from scraper.discovery.revisit import RevisitSpecError, SpecPolicy
-from scraper.scope import ScopeError, check_start_url, parse_host_map
+from scraper.scope import ScopeError, check_start_url, netloc_of, parse_host_map
 from scraper.sites import ProfileError, load_profile, profile_names
 
 DEMO_ADDRESS = "127.0.0.1:8765"  # the demo profile's own address (scraper/sites/demo.toml)
@@ -137,6 +137,7 @@ def crawl(
         revisit=revisit,
         contact=contact,
         redis_url=redis_url,
+        crawl_key=profile.name if profile else netloc_of(start_url),
         overrides=parse_overrides(overrides),
         log_level="DEBUG" if verbose else "INFO",
     )

@@ -99,6 +99,7 @@ def crawl_settings(
     revisit: str = "all",
     contact: str | None = None,
     redis_url: str | None = None,
+    crawl_key: str = "",
     overrides: Mapping[str, Any] | None = None,
     log_level: str = "WARNING",
 ) -> Settings:
@@ -118,15 +119,29 @@ def crawl_settings(
     if contact:
         options["UNINEWS_CONTACT"] = contact
         options["USER_AGENT"] = user_agent(contact)
-    if redis_url:
-        options.update(
-            SCHEDULER="scrapy_redis.scheduler.Scheduler",
-            DUPEFILTER_CLASS="scrapy_redis.dupefilter.RFPDupeFilter",
-            SCHEDULER_PERSIST=True,  # workers share one queue; none may delete it on close
-            REDIS_URL=redis_url,
-        )
     settings.setdict(options, priority="cmdline")
     settings.setdict(dict(overrides or {}), priority="cmdline")
+    if redis_url:
+        # Workers of one crawl share a queue and a dupefilter under keys named for the site
+        # and the crawl (UNINEWS_CRAWL_ID, default the current UTC hour); none deletes them
+        # on close, since another worker may still be busy. They expire a day later.
+        crawl_id = settings.get("UNINEWS_CRAWL_ID") or time.strftime("%Y-%m-%dT%H", time.gmtime())
+        prefix = f"uninews:{crawl_key or 'crawl'}:{crawl_id}:%(spider)s"
+        settings.setdict(
+            {
+                "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+                "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+                "SCHEDULER_PERSIST": True,
+                "SCHEDULER_QUEUE_KEY": f"{prefix}:requests",
+                "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:dupefilter",
+                "REDIS_URL": redis_url,
+                "UNINEWS_REDIS_EXPIRE": settings.getint("UNINEWS_REDIS_EXPIRE", 86400),
+            },
+            priority="cmdline",
+        )
+        extensions = settings.getdict("EXTENSIONS")
+        extensions["scraper.extensions.redis_expiry.RedisExpiry"] = 600
+        settings.set("EXTENSIONS", extensions, priority="cmdline")
     return settings
 
 
