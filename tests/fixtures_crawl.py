@@ -41,7 +41,7 @@ def run_uninews(
 
 def crawl(*args: str, db: Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """`uninews crawl ARGS --db DB --json` with the fast settings; asserts nothing."""
-    return run_uninews("crawl", *args, "--db", str(db), "--json", *FAST, cwd=cwd)
+    return run_uninews("crawl", *FAST, *args, "--db", str(db), "--json", cwd=cwd)
 
 
 def summary_of(result: subprocess.CompletedProcess) -> dict:

@@ -3,6 +3,7 @@ one-line errors, limits, revisit policies, robots.txt from the site root."""
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -59,12 +60,28 @@ def test_nothing_fetchable_is_a_failed_run_exit_1(tmp_path):
 
 
 @pytest.mark.crawl
-def test_max_pages_caps_the_crawl(demo_server, tmp_path):
+def test_max_pages_caps_the_crawl_and_progress_is_logged(demo_server, tmp_path):
     db = tmp_path / "a.db"
     result = crawl("demo", "--base-url", demo_server.base_url, "--spider", "news",
-                   "--max-pages", "7", db=db)  # fmt: skip
+                   "--max-pages", "7", "-s", "UNINEWS_PROGRESS_INTERVAL=0.05", db=db)  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert ArchiveView(db).scalar("SELECT count(*) FROM captures") == 7
+    assert "pages/min" in result.stderr and "not_modified" in result.stderr
+
+
+@pytest.mark.crawl
+def test_demo_command_crawls_edits_and_shows_changes(demo_site, tmp_path):
+    db = tmp_path / "demo.db"
+    result = run_uninews("demo", "--db", str(db), "-s", "DOWNLOAD_DELAY=0", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout
+    changes = demo_site.expected_changes()
+    for path in [*changes.edited, changes.deleted, changes.moved[0], *changes.new]:
+        assert path in out
+    assert "gone" in out and "redirected" in out and "version 2" in out
+    assert "uninews history http://127.0.0.1:" in out and f"datasette {db}" in out
+    versions = ArchiveView(db).scalar("SELECT count(*) FROM versions WHERE version = 2")
+    assert versions == len(changes.edited)
 
 
 @pytest.mark.crawl
@@ -88,6 +105,9 @@ def test_revisit_policy_decides_whether_vanished_articles_are_checked(
         )
         assert status == "live", policy
         assert not any(e.path == deleted for e in demo_server.requests), policy
+        stats = ArchiveView(db).scalar("SELECT stats FROM runs ORDER BY id DESC LIMIT 1")
+        skipped = json.loads(stats).get("uninews/sitemap_unchanged_skipped", 0)
+        assert skipped >= len(demo_site.articles(2)) - 6, "sitemap lastmod was not honoured"
 
 
 @pytest.mark.crawl

@@ -132,6 +132,10 @@ def test_recrawl_writes_nothing_new_and_is_answered_304(crawls, demo_site):
     answers = [e.status for e in crawls.second.log if e.path in articles]
     assert len(answers) >= len(articles)
     assert answers.count(304) / len(answers) >= 0.95
+    asked = crawls.second.archive.rows(
+        "SELECT request_headers FROM captures WHERE http_status = 304 AND run_id > 2"
+    )
+    assert asked and all("If-None-Match" in r["request_headers"] for r in asked)
 
 
 def test_edited_state_versions_exactly_the_edited_articles(crawls, demo_site):
