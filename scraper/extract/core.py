@@ -236,12 +236,18 @@ def _guess_lang(text: str) -> str | None:
     return code
 
 
+LISTING_MAX_PROSE = 400  # characters of running text below which a page of teasers is a listing
+LOGIN_MAX_WORDS = 40  # a page with a password field and less text than this is a login wall
+_LOGIN_TITLE = re.compile(
+    r"logga in|inloggning|log ?in|sign ?in|anmelden|anmeldung|lösenord|password", re.I
+)
 _LOGIN_URL = re.compile(r"log-?in|signin|sign-in|auth|returnurl=", re.I)
 
 
 def _classify(art: Article, tree, kept, has_password: bool, url: str) -> None:
     words = len((art.body_text or "").split())
-    if has_password and (words < 150 or _LOGIN_URL.search(url)):
+    login_words = _LOGIN_URL.search(url) or _LOGIN_TITLE.search(art.title or "")
+    if has_password and (login_words or words < LOGIN_MAX_WORDS):
         art.kind, art.reason = "login", "the page asks for a password"
         return
     if not art.body_text and not art.title:
@@ -249,7 +255,7 @@ def _classify(art: Article, tree, kept, has_password: bool, url: str) -> None:
         return
     prose = sum(len(b.text) for b in kept if b.kind == "p" and b.link_density < 0.2)
     teasers = sum(1 for a in tree.iter("a") if len(metadata.norm(a.text_content())) >= _TEASER_MIN)
-    if not art.published_at and teasers >= 8 and prose < 40 * teasers and prose < 1500:
+    if not art.published_at and teasers >= 8 and prose < LISTING_MAX_PROSE:
         art.kind, art.reason = "listing", f"{teasers} teaser links and little running text"
         return
     if not art.body_text:
