@@ -111,3 +111,31 @@ def test_content_page_without_date_or_byline_is_a_page():
     assert art.kind == "page"
     assert art.title == "Strategiska partnerskap"
     assert art.published_at is None and art.authors == []
+
+
+def test_listing_with_dates_and_teaser_text():
+    items = "".join(
+        f'<li class="news-item"><a href="/nyheter/n-{i}_{i}/"><h2>Nyhet nummer {i} om '
+        f'forskning</h2></a><p class="date">2021-02-{10 + i}</p><p class="teaser">Forskare '
+        f"vid universitetet har undersökt frågan nummer {i} och presenterar nu sina "
+        f"resultat för allmänheten.</p></li>"
+        for i in range(10)
+    )
+    raw = f"<html lang='sv'><body><main><h1>Alla nyheter</h1><ul>{items}</ul></main></body></html>"
+    art = extract(raw.encode(), "https://www.umu.se/nyheter/")
+    assert art.kind == "listing"
+    assert "linked headlines" in art.reason
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://www.umu.se/nyheter/x_1/</loc></url></urlset>",
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Nyheter</title></channel></rss>',
+    ],
+)
+def test_sitemaps_and_feeds_are_not_pages(body):
+    art = extract(body, "https://www.umu.se/sitemap.xml")
+    assert art.kind == "not_html"
+    assert "XML" in art.reason

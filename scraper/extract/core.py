@@ -154,7 +154,7 @@ def build(tree: lxml_html.HtmlElement, url: str, cfg: dict[str, Any]) -> Article
     art.category = found.category or meta_category
     if art.lang is None:
         art.lang = _guess_lang(" ".join(filter(None, (art.title, art.lead, art.body_text))))
-    _classify(art, tree, kept, has_password, url)
+    _classify(art, tree, kept, all_blocks, has_password, url)
     return art
 
 
@@ -236,7 +236,11 @@ def _guess_lang(text: str) -> str | None:
     return code
 
 
-LISTING_MAX_PROSE = 400  # characters of running text below which a page of teasers is a listing
+LISTING_MIN_TEASERS = 5  # linked headlines (teasers) that make a page a listing
+LISTING_MAX_PROSE = (
+    400  # characters of running text below which a page of teaser links is a listing
+)
+TEASER_PROSE = 250  # characters of running text per linked headline a listing has at most
 LOGIN_MAX_WORDS = 40  # a page with a password field and less text than this is a login wall
 _LOGIN_TITLE = re.compile(
     r"logga in|inloggning|log ?in|sign ?in|anmelden|anmeldung|lösenord|password", re.I
@@ -244,7 +248,7 @@ _LOGIN_TITLE = re.compile(
 _LOGIN_URL = re.compile(r"log-?in|signin|sign-in|auth|returnurl=", re.I)
 
 
-def _classify(art: Article, tree, kept, has_password: bool, url: str) -> None:
+def _classify(art: Article, tree, kept, all_blocks, has_password: bool, url: str) -> None:
     words = len((art.body_text or "").split())
     login_words = _LOGIN_URL.search(url) or _LOGIN_TITLE.search(art.title or "")
     if has_password and (login_words or words < LOGIN_MAX_WORDS):
@@ -255,6 +259,17 @@ def _classify(art: Article, tree, kept, has_password: bool, url: str) -> None:
         return
     prose = sum(len(b.text) for b in kept if b.kind == "p" and b.link_density < 0.2)
     teasers = sum(1 for a in tree.iter("a") if len(metadata.norm(a.text_content())) >= _TEASER_MIN)
+    linked_headings = sum(
+        1 for b in all_blocks if b.kind in content.HEADINGS and b.link_density > 0.6
+    )
+    long_paragraphs = sum(1 for b in kept if b.kind == "p" and len(b.text) >= 300)
+    if (
+        linked_headings >= LISTING_MIN_TEASERS
+        and prose < TEASER_PROSE * linked_headings
+        and long_paragraphs < 3
+    ):
+        art.kind, art.reason = "listing", f"{linked_headings} linked headlines and little prose"
+        return
     if not art.published_at and teasers >= 8 and prose < LISTING_MAX_PROSE:
         art.kind, art.reason = "listing", f"{teasers} teaser links and little running text"
         return

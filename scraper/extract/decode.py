@@ -12,6 +12,7 @@ import codecs
 import re
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_XML_ROOT = re.compile(rb"<(?:urlset|sitemapindex|rss|feed|rdf:RDF)[\s>]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 _BOMS = (
@@ -85,8 +86,7 @@ def _guess(raw: bytes) -> str | None:
 def looks_binary(raw: bytes | str) -> str | None:
     """A reason when the body is clearly not an HTML document, else None."""
     if isinstance(raw, str):
-        head = raw[:1024].lstrip()
-        return None if "<" in raw[:65536] else "no markup in the body"
+        return looks_binary(raw[:65536].encode("utf-8", "replace"))
     head = raw[:1024].lstrip()
     for magic, what in (
         (b"%PDF", "a PDF document"),
@@ -103,6 +103,8 @@ def looks_binary(raw: bytes | str) -> str | None:
             return f"the body is {what}"
     if any(raw.startswith(bom) for bom, _ in _BOMS):
         return None
+    if _XML_ROOT.search(raw[:2048]):
+        return "the body is an XML sitemap or feed, not a page"
     sample = raw[:8192]
     if sample.count(b"\x00") > len(sample) // 100:
         return "the body is binary data"
