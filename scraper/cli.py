@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -75,6 +76,18 @@ def demo_server_for(base_url: str | None, port: int | None = None) -> Iterator[s
         server.stop()
 
 
+def check_archive(db_path: str) -> None:
+    """Open (or create) the archive before crawling, so a bad --db is one line, exit 2."""
+    from archive import Archive, ArchiveError
+
+    try:
+        Archive.open(db_path).close()
+    except ArchiveError as exc:
+        raise BadUsage(str(exc)) from exc
+    except sqlite3.Error as exc:
+        raise BadUsage(f"cannot open the archive {db_path}: {exc} (check --db)") from exc
+
+
 def jobs_for(spider: str | None, generic: bool, kwargs: dict[str, Any]) -> list[CrawlJob]:
     names = [spider] if spider and spider != "all" else ["news"] if generic else ["news", "pages"]
     return [CrawlJob(name, kwargs) for name in names]
@@ -130,6 +143,7 @@ def crawl(
         raise BadUsage("--base-url is for `uninews crawl demo`; use --host-map for other sites")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise BadUsage(f"bad --redis {redis_url!r}: write redis://HOST:PORT")
+    check_archive(db_path)
     settings = crawl_settings(
         db=db_path,
         profile_politeness=profile.politeness if profile else None,
@@ -166,6 +180,7 @@ def demo(db_path: str, port: int, overrides: tuple[str, ...], verbose: bool) -> 
     from scraper.demo import DemoServer, DemoSite
 
     profile = load_profile("demo")
+    check_archive(db_path)
     settings = crawl_settings(
         db=db_path,
         profile_politeness=profile.politeness,

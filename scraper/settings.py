@@ -38,6 +38,7 @@ HTTPERROR_ALLOW_ALL = True
 HTTPCACHE_ENABLED = False
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # a crawler of other people's sites opens no listening port
 
 # The archive.
 UNINEWS_DB = "archive.db"

@@ -40,6 +40,15 @@ def test_bad_usage_is_one_line_and_exit_2(args, message, tmp_path):
     assert not (tmp_path / "a.db").exists()
 
 
+@pytest.mark.parametrize("db", ["no-such-folder/a.db", "not-an-archive.txt"])
+def test_bad_archive_path_is_one_line_and_exit_2(db, tmp_path):
+    (tmp_path / "not-an-archive.txt").write_text("hello, I am a text file\n" * 10)
+    result = run_uninews("crawl", "--start-url", "http://127.0.0.1:1/news/", "--db", db,
+                         cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_sites_lists_the_profiles():
     result = run_uninews("sites")
     assert result.returncode == 0
