@@ -121,6 +121,8 @@ def crawl_settings(
         options["USER_AGENT"] = user_agent(contact)
     settings.setdict(options, priority="cmdline")
     settings.setdict(dict(overrides or {}), priority="cmdline")
+    if "USER_AGENT" not in (overrides or {}):  # -s UNINEWS_CONTACT=... rebuilds it too
+        settings.set("USER_AGENT", user_agent(settings["UNINEWS_CONTACT"]), priority="cmdline")
     if redis_url:
         # Workers of one crawl share a queue and a dupefilter under keys named for the site
         # and the crawl (UNINEWS_CRAWL_ID, default the current UTC hour); none deletes them

@@ -140,6 +140,7 @@ class ArchiveSpider(scrapy.Spider):
     # -- start ------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        self.known = self.known_pages()  # before any sitemap answer needs it
         for request in self.seeds():
             yield request
         for request in self.revisits():
@@ -152,12 +153,15 @@ class ArchiveSpider(scrapy.Spider):
         """Which archived pages this spider revisits (news: articles and listings)."""
         return True
 
-    def revisits(self) -> Iterator[scrapy.Request]:
+    def known_pages(self) -> dict[str, Any]:
+        """What the archive holds for this site, by normalized URL."""
         from archive import Archive
 
-        now = datetime.now(UTC)
         with Archive.open(self.db_path) as arc:
-            self.known = {page.url: page for page in arc.pages(self.site_name)}
+            return {page.url: page for page in arc.pages(self.site_name)}
+
+    def revisits(self) -> Iterator[scrapy.Request]:
+        now = datetime.now(UTC)
         count = 0
         for page in self.known.values():
             if not self.wants_revisit(page) or not self.revisit_policy.should_revisit(page, now):
