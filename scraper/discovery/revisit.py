@@ -23,7 +23,7 @@ class RevisitPolicy(Protocol):
     def should_revisit(self, page: Any, now: datetime) -> bool: ...
 
 
-def _parse_time(value: str | None) -> datetime | None:
+def parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
@@ -56,5 +56,5 @@ class SpecPolicy:
             return True
         if self.spec == "none":
             return False
-        seen = _parse_time(getattr(page, "last_seen", None))
+        seen = parse_time(getattr(page, "last_seen", None))
         return seen is None or now - seen >= self.max_age

@@ -43,7 +43,7 @@ REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 class ArchiveSpider(scrapy.Spider):
     """Base of the uninews spiders. Arguments: site=NAME or start_url=URL, host_map."""
 
-    name = "uninews-base"
+    # No `name`: Scrapy lists only the concrete spiders (news, pages).
     # What the archive calls these pages when the spider says nothing more precise.
     default_kind: str | None = None
 

@@ -16,6 +16,7 @@ from scrapy.http import Response
 
 from archive import normalize_url
 from scraper.discovery.feeds import Feed
+from scraper.discovery.revisit import parse_time
 from scraper.discovery.sitemaps import SitemapDoc, sitemaps_in_robots
 from scraper.spiders.base import ArchiveSpider
 
@@ -100,9 +101,7 @@ class NewsSpider(ArchiveSpider):
         page = self.known.get(normalize_url(url))
         if page is None or page.status != "live" or not page.last_seen:
             return False
-        from scraper.discovery.revisit import _parse_time
-
-        seen = _parse_time(page.last_seen)
+        seen = parse_time(page.last_seen)
         return seen is not None and lastmod <= seen
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
