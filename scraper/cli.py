@@ -240,7 +240,7 @@ def demo(db_path: str, port: int, overrides: tuple[str, ...], verbose: bool) -> 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def sites(as_json: bool) -> None:
-    """List the site profiles."""
+    """List the bundled site profiles: name, title and the hosts each one crawls."""
     rows = []
     for name in profile_names():
         profile = load_profile(name)
