@@ -1,7 +1,17 @@
 """HTML in, a clean Article out: the pure extraction layer (no Scrapy, no SQLite).
 
-from scraper.extract import extract
-article = extract(html_bytes, url, profile=None)
+Usage: ``extract(html_bytes, url, profile=None)`` returns an Article and never raises. A
+page that is not an article says so in ``kind`` ("listing", "login", "empty",
+"not_html") with a ``reason``; a content page without date or byline is "page".
+
+Modules: decode (bytes to text), content (furniture, container, blocks), metadata (JSON-LD,
+meta tags, links), labels (visible "Publicerad:", "Text:", "NYHET"), contacts, images,
+dates; selectors and phrases are data in xpaths.
+
+A site profile's ``[extract]`` table may hold, all optional and each tried before the
+generic rules: ``content`` (XPath of the article container), ``drop`` (XPath of
+furniture), ``title`` and ``lead`` (XPath), ``phrases`` (whole lines to drop),
+``category_labels``, ``contact_headings``.
 """
 
 from .article import CONTENT_FIELDS, KINDS, Article
