@@ -11,9 +11,7 @@ of every archive that holds it (see ROW_ID_DOC).
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import sqlite3
@@ -277,31 +275,37 @@ class _JsonlWriter:
 
 
 class _CsvWriter:
-    """RFC 4180 CSV in UTF-8: header row, lists and objects as JSON text, newlines quoted."""
+    """RFC 4180 CSV in UTF-8 with a header row: text always quoted (so newlines and commas
+    stay inside their cell), lists and objects as JSON text, no value as an empty cell.
+
+    Written by hand rather than with the csv module, which is ~10x slower on long cells.
+    """
 
     def __init__(self, handle: IO[bytes]) -> None:
-        self.text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
-        self.writer = csv.writer(self.text, lineterminator="\r\n")
-        self.writer.writerow(COLUMN_NAMES)
+        self.handle = handle
+        self.handle.write((",".join(COLUMN_NAMES) + "\r\n").encode("utf-8"))
+
+    @staticmethod
+    def _cell(name: str, value: Any) -> str:
+        if name in LIST_COLUMNS:
+            value = json.dumps(value, ensure_ascii=False)
+        elif name == "is_current":
+            return "true" if value else "false"
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return '"' + value.replace('"', '""') + '"'
+        return str(value)
 
     def write(self, rows: list[dict[str, Any]]) -> None:
-        self.writer.writerows(
-            [
-                [
-                    json.dumps(row[name], ensure_ascii=False)
-                    if name in LIST_COLUMNS
-                    else ("true" if row[name] else "false")
-                    if name == "is_current"
-                    else row[name]
-                    for name in COLUMN_NAMES
-                ]
-                for row in rows
-            ]
+        cell = self._cell
+        text = "".join(
+            ",".join([cell(name, row[name]) for name in COLUMN_NAMES]) + "\r\n" for row in rows
         )
+        self.handle.write(text.encode("utf-8"))
 
     def close(self) -> None:
-        self.text.flush()
-        self.text.detach()
+        pass
 
 
 def _timestamp(text: str | None) -> datetime | None:
