@@ -21,8 +21,8 @@ from .export import COLUMN_TYPES, COLUMNS, ROW_ID_DOC, ExportResult
 FORMAT_NOTES = {
     "jsonl": "JSON Lines, UTF-8: one JSON object per line; lists and objects as JSON values.",
     "csv": (
-        "CSV (RFC 4180), UTF-8, header row; fields with commas, quotes or newlines are quoted; "
-        "lists and objects are JSON text in their cell."
+        "CSV (RFC 4180), UTF-8, header row, CRLF row ends; text cells always quoted (newlines "
+        "stay inside them), empty cell for no value; lists and objects are JSON text."
     ),
     "parquet": (
         "Apache Parquet (zstd), declared schema: lists as list<string>, images, contacts and "
