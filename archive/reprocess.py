@@ -171,7 +171,7 @@ class Reprocessor:
         """Extract one page and write a version if its content changed; the new version number."""
         content = self.extract(page)
         arc = self.archive
-        with arc._write() as conn:
+        with arc.transaction() as conn:
             number = None
             if content is None:
                 self.stats.no_content += 1
