@@ -185,6 +185,9 @@ def archive_row(db: str, served: list[tuple[str, bytes]]) -> dict:
     blobs = conn.execute("SELECT count(*), sum(size), sum(stored_size) FROM blobs").fetchone()
     dicts = conn.execute("SELECT count(*), coalesce(sum(size), 0) FROM dictionaries").fetchone()
     versions = conn.execute("SELECT count(*) FROM versions").fetchone()[0]
+    tables = conn.execute(
+        "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 6"
+    ).fetchall()
     conn.close()
     size = os.path.getsize(db)
     raw = sum(len(body) for _, body in served)
@@ -200,6 +203,7 @@ def archive_row(db: str, served: list[tuple[str, bytes]]) -> dict:
         "dictionaries": dicts[0],
         "dictionary_bytes": dicts[1],
         "versions": versions,
+        "tables": tables,
     }
 
 
@@ -219,6 +223,7 @@ def report(name: str, db: str) -> None:
     for codec, ratio, ms in codec_rows(served):
         print(f"| {codec} | {ratio:.1%} | {ms:.1f} |")
     row = archive_row(db, served)
+    largest = ", ".join(f"{name} {size / 1024:,.0f} KB" for name, size in row["tables"])
     pages, speed = reprocess_speed(db)
     print(
         f"\nArchive after VACUUM: {row['archive_bytes']:,} bytes for {row['captures']} captures "
@@ -228,6 +233,7 @@ def report(name: str, db: str) -> None:
         f"({row['blobs']} distinct bodies, {row['dictionaries']} dictionaries of "
         f"{row['dictionary_bytes']:,} bytes); {row['versions']} versions with full-text index."
     )
+    print(f"Largest tables and indexes: {largest}.")
     print(f"Reprocess: {pages} pages at {speed:.1f} pages/s (installed extractor, unchanged).")
 
 
