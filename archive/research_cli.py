@@ -30,11 +30,13 @@ def command_line(ctx: click.Context) -> str:
     words = ["uninews", ctx.info_name or "export"]
     for param in ctx.command.params:
         value = ctx.params.get(param.name)
-        if value in (None, False) or param.name == "as_json_output":
+        if value in (None, False, ()) or param.name == "as_json_output":
             continue
-        words.append(param.opts[-1] if len(param.opts[-1]) > 2 else param.opts[0])
-        if not getattr(param, "is_flag", False):
-            words.append(str(value))
+        option = param.opts[-1] if len(param.opts[-1]) > 2 else param.opts[0]
+        if getattr(param, "is_flag", False):
+            words.append(option)
+        for one in value if isinstance(value, tuple) else () if param.is_flag else (value,):
+            words += [option, str(one)]
     return shlex.join(words)
 
 
@@ -53,6 +55,13 @@ def command_line(ctx: click.Context) -> str:
     help="Each page as it stood at this time (a date means the end of that day, UTC).",
 )
 @click.option("--latest", is_flag=True, help="One row per page: its current version.")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["article", "page"]),
+    help="Only pages of this kind (repeat for both; default: both).",
+)
 @click.option("--json", "as_json_output", is_flag=True, help="Print the summary as JSON.")
 @archive_errors
 @click.pass_context
@@ -67,6 +76,7 @@ def export_command(
     until: str | None,
     as_of: str | None,
     latest: bool,
+    kinds: tuple[str, ...],
     as_json_output: bool,
 ) -> None:
     """Export archived versions as a dataset, with a dataset card beside it.
@@ -82,6 +92,7 @@ def export_command(
         until=parse_day(until, "--until"),
         as_of=parse_instant(as_of),
         latest=latest,
+        kinds=tuple(kinds),
     )
     if flt.since and flt.until and flt.since > flt.until:
         raise UsageProblem(f"--since {flt.since} is after --until {flt.until}: swap them")

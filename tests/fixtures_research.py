@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fixtures_crawl import crawl
+from fixtures_crawl import ArchiveView, crawl
 
 from scraper.demo import DemoServer, DemoSite
 from scraper.demo.model import Changes
@@ -38,12 +38,7 @@ class DemoArchive:
         return self.base + path
 
     def rows(self, sql: str, *params: object) -> list[dict]:
-        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        conn.row_factory = sqlite3.Row
-        try:
-            return [dict(row) for row in conn.execute(sql, params)]
-        finally:
-            conn.close()
+        return ArchiveView(self.path).rows(sql, *params)
 
 
 def _utc_now() -> str:

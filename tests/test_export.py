@@ -16,7 +16,7 @@ from fixtures_research import DemoArchive, demo_archive_for
 import archive.research_cli  # noqa: F401  (registers export and serve on the cli group)
 from archive import export as export_module
 from archive.cli import cli
-from archive.export import COLUMN_NAMES, PARQUET_SCHEMA
+from archive.export import COLUMN_NAMES, PARQUET_SCHEMA, parse_instant
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +97,25 @@ def test_filters_by_site_language_and_dates(demo_archive, tmp_path):
     assert window and [r["id"] for r in window] == [r["id"] for r in expected]
 
 
+def test_kind_keeps_articles_or_section_pages(demo_archive, tmp_path):
+    articles = export_rows(demo_archive, tmp_path, "--kind", "article", "--latest")
+    pages = export_rows(demo_archive, tmp_path, "--kind", "page", "--latest")
+    assert {r["kind"] for r in articles} == {"article"} and {r["kind"] for r in pages} == {"page"}
+    both = export_rows(demo_archive, tmp_path, "--kind", "article", "--kind", "page", "--latest")
+    assert (
+        len(both)
+        == len(articles) + len(pages)
+        == len(export_rows(demo_archive, tmp_path, "--latest"))
+    )
+
+
+def test_as_of_times_are_utc_and_a_date_means_its_end():
+    assert parse_instant("2026-11-27") == "2026-11-27T23:59:59.999999Z"
+    assert parse_instant("2026-11-27T12:00:00") == "2026-11-27T12:00:00.000000Z"
+    assert parse_instant("2026-11-27T12:00:00+02:00") == "2026-11-27T10:00:00.000000Z"
+    assert parse_instant("2026-11-27T12:00:00Z") == "2026-11-27T12:00:00.000000Z"
+
+
 def test_csv_rows_survive_pythons_csv_module(demo_archive, tmp_path):
     rows = export_rows(demo_archive, tmp_path)
     out = tmp_path / "out.csv"
@@ -153,7 +172,7 @@ def test_every_export_writes_a_dataset_card(demo_archive, tmp_path):
     assert card["file"]["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     assert card["file"]["sha256"] in markdown
     assert card["command"].startswith("uninews export --format parquet --out ")
-    assert "--lang sv" in card["command"] and "--latest" in card["command"]
+    assert "--lang sv" in card["command"] and card["command"].endswith(" --latest")
     assert card["command"] in markdown
     assert card["uninews_version"] not in ("", "unknown")
     assert card["sources"]["sites"] == ["demo"]
