@@ -143,6 +143,7 @@ def crawl(
         raise BadUsage("--base-url is for `uninews crawl demo`; use --host-map for other sites")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise BadUsage(f"bad --redis {redis_url!r}: write redis://HOST:PORT")
+    settings_overrides = parse_overrides(overrides)
     check_archive(db_path)
     settings = crawl_settings(
         db=db_path,
@@ -152,7 +153,7 @@ def crawl(
         contact=contact,
         redis_url=redis_url,
         crawl_key=profile.name if profile else netloc_of(start_url),
-        overrides=parse_overrides(overrides),
+        overrides=settings_overrides,
         log_level="DEBUG" if verbose else "INFO",
     )
     demo = profile is not None and profile.name == "demo" and not mapping
@@ -180,11 +181,12 @@ def demo(db_path: str, port: int, overrides: tuple[str, ...], verbose: bool) -> 
     from scraper.demo import DemoServer, DemoSite
 
     profile = load_profile("demo")
+    settings_overrides = {"UNINEWS_PROGRESS_INTERVAL": 0, **parse_overrides(overrides)}
     check_archive(db_path)
     settings = crawl_settings(
         db=db_path,
         profile_politeness=profile.politeness,
-        overrides={"UNINEWS_PROGRESS_INTERVAL": 0, **parse_overrides(overrides)},
+        overrides=settings_overrides,
         log_level="DEBUG" if verbose else "INFO",
     )
     site = DemoSite()
