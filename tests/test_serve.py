@@ -16,9 +16,11 @@ from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
+from fixtures_archive import build_capture, build_content
 from fixtures_research import DemoArchive, demo_archive_for
 
 import archive.research_cli  # noqa: F401  (registers export and serve on the cli group)
+from archive import Archive
 from archive.cli import cli
 from archive.serve import Running, datasette_command, prepare, start, write_metadata
 
@@ -158,3 +160,32 @@ def test_serve_bad_archive_is_one_line_and_exit_2(tmp_path):
     junk.write_text("not a database")
     refused = CliRunner().invoke(cli, ["serve", "--db", str(junk)])
     assert refused.exit_code == 2 and "not a uninews archive" in refused.output
+
+
+def test_live_serving_follows_a_crawl_in_progress(demo_archive, tmp_path):
+    db = tmp_path / "archive.db"
+    shutil.copyfile(demo_archive.path, db)
+    prepare(db)
+    running = start(datasette_command(db, write_metadata(db, tmp_path), port=0, live=True))
+    try:
+        assert get_json(running, "/archive/versions.json", _search="fjällräven") == []
+        with Archive.open(db) as arc:  # a crawl writing while Datasette serves
+            content = build_content(title="Fjällräven tillbaka i Västerbotten")
+            arc.record(
+                build_capture(demo_archive.url("/nyheter/fjallraven_1/")),
+                content,
+                run_id=None,
+                site="demo",
+            )
+        hits = get_json(running, "/archive/versions.json", _search="fjällräven")
+        assert [h["title"] for h in hits] == ["Fjällräven tillbaka i Västerbotten"]
+        assert get_json(running, "/-/databases.json")[0]["is_mutable"] is True
+    finally:
+        running.stop()
+
+
+def test_export_and_serve_have_help():
+    for name in ("export", "serve"):
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0 and "--db" in result.output
+        assert cli.commands[name].help and len(cli.commands[name].help) > 40
