@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .export import COLUMN_TYPES, COLUMNS, ROW_ID_DOC, ExportResult
+from .export import COLUMNS, ROW_ID_DOC, ExportResult, column_type
 
 FORMAT_NOTES = {
     "jsonl": "JSON Lines, UTF-8: one JSON object per line; lists and objects as JSON values.",
@@ -102,7 +102,7 @@ def build_card(
         },
         "row_id": ROW_ID_DOC,
         "fields": [
-            {"name": name, "type": COLUMN_TYPES[name][result.fmt], "description": text}
+            {"name": name, "type": column_type(name, result.fmt), "description": text}
             for name, text in COLUMNS
         ],
     }

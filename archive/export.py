@@ -22,9 +22,6 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from .errors import ArchiveError
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -35,7 +32,7 @@ ROW_ID_DOC = (
     "across exports and archives."
 )
 
-# Every exported column, in order: (name, description). Types per format are in COLUMN_TYPES.
+# Every exported column, in order: (name, description). Types per format: column_type().
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "Stable row id: " + ROW_ID_DOC),
     ("url", "Normalized page URL (the page's id across versions)."),
@@ -75,59 +72,37 @@ _STRUCTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _struct_list(keys: tuple[str, ...]) -> pa.DataType:
-    return pa.list_(pa.struct([(key, pa.string()) for key in keys]))
+def parquet_schema() -> Any:
+    """The declared Parquet schema (pyarrow is imported here, not when uninews starts)."""
+    import pyarrow as pa
 
+    def struct_list(keys: tuple[str, ...]) -> Any:
+        return pa.list_(pa.struct([(key, pa.string()) for key in keys]))
 
-PARQUET_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("url", pa.string()),
-        ("version", pa.int32()),
-        ("is_current", pa.bool_()),
-        ("site", pa.string()),
-        ("kind", pa.string()),
-        ("page_status", pa.string()),
-        ("fetched_at", pa.timestamp("us", tz="UTC")),
-        ("archived_at", pa.timestamp("us", tz="UTC")),
-        ("title", pa.string()),
-        ("lead", pa.string()),
-        ("body_text", pa.string()),
-        ("body_markdown", pa.string()),
-        ("published_at", pa.string()),
-        ("updated_at", pa.string()),
-        ("authors", pa.list_(pa.string())),
-        ("category", pa.string()),
-        ("tags", pa.list_(pa.string())),
-        ("lang", pa.string()),
-        ("images", _struct_list(_STRUCTS["images"])),
-        ("contacts", _struct_list(_STRUCTS["contacts"])),
-        ("links", _struct_list(_STRUCTS["links"])),
-        ("changed_fields", pa.list_(pa.string())),
-        ("content_sha256", pa.string()),
-        ("body_sha256", pa.string()),
-        ("extractor_version", pa.string()),
-    ]
-)
-assert tuple(PARQUET_SCHEMA.names) == COLUMN_NAMES
-
-# How each column is typed in each format, for the dataset card.
-COLUMN_TYPES: dict[str, dict[str, str]] = {
-    name: {
-        "parquet": str(PARQUET_SCHEMA.field(name).type),
-        "jsonl": (
-            "list"
-            if name in LIST_COLUMNS
-            else {"version": "integer", "is_current": "boolean"}.get(name, "string or null")
-        ),
-        "csv": (
-            "JSON text"
-            if name in LIST_COLUMNS
-            else {"version": "integer", "is_current": "true/false"}.get(name, "text")
-        ),
+    types = {
+        "version": pa.int32(),
+        "is_current": pa.bool_(),
+        "fetched_at": pa.timestamp("us", tz="UTC"),
+        "archived_at": pa.timestamp("us", tz="UTC"),
+        "authors": pa.list_(pa.string()),
+        "tags": pa.list_(pa.string()),
+        "changed_fields": pa.list_(pa.string()),
+        **{name: struct_list(keys) for name, keys in _STRUCTS.items()},
     }
-    for name in COLUMN_NAMES
-}
+    return pa.schema([(name, types.get(name, pa.string())) for name in COLUMN_NAMES])
+
+
+def column_type(name: str, fmt: str) -> str:
+    """How a column is typed in a format, in words for the dataset card."""
+    if fmt == "parquet":
+        return str(parquet_schema().field(name).type)
+    if name in LIST_COLUMNS:
+        return "list" if fmt == "jsonl" else "JSON text"
+    if name == "version":
+        return "integer"
+    if name == "is_current":
+        return "boolean" if fmt == "jsonl" else "true/false"
+    return "string or null" if fmt == "jsonl" else "text"
 
 
 class ExportError(ArchiveError):
@@ -322,10 +297,14 @@ def _structs(items: list[Any], keys: tuple[str, ...]) -> list[dict[str, str | No
 
 
 class _ParquetWriter:
-    """One row group per batch, with the declared PARQUET_SCHEMA (zstd-compressed columns)."""
+    """One row group per batch, with the declared parquet_schema() (zstd-compressed columns)."""
 
     def __init__(self, handle: IO[bytes]) -> None:
-        self.writer = pq.ParquetWriter(handle, PARQUET_SCHEMA, compression="zstd")
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.table, self.schema = pa.Table, parquet_schema()
+        self.writer = pq.ParquetWriter(handle, self.schema, compression="zstd")
 
     def write(self, rows: list[dict[str, Any]]) -> None:
         columns: dict[str, list[Any]] = {name: [] for name in COLUMN_NAMES}
@@ -339,7 +318,7 @@ class _ParquetWriter:
                 elif name in LIST_COLUMNS:
                     value = [str(v) for v in value]
                 columns[name].append(value)
-        self.writer.write_table(pa.Table.from_pydict(columns, schema=PARQUET_SCHEMA))
+        self.writer.write_table(self.table.from_pydict(columns, schema=self.schema))
 
     def close(self) -> None:
         self.writer.close()

@@ -16,7 +16,7 @@ from fixtures_research import DemoArchive, demo_archive_for
 import archive.research_cli  # noqa: F401  (registers export and serve on the cli group)
 from archive import export as export_module
 from archive.cli import cli
-from archive.export import COLUMN_NAMES, PARQUET_SCHEMA, parse_instant
+from archive.export import COLUMN_NAMES, parquet_schema, parse_instant
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +144,7 @@ def test_parquet_reads_back_with_the_declared_types(demo_archive, tmp_path, monk
     )
     assert result.exit_code == 0, result.output
     file = pq.ParquetFile(out)
-    assert file.schema_arrow == PARQUET_SCHEMA
+    assert file.schema_arrow == parquet_schema()
     assert file.num_row_groups == -(-len(rows) // 25)
     table = file.read().to_pylist()
     assert [r["id"] for r in table] == [r["id"] for r in rows]
