@@ -68,6 +68,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.scope.ScopeMiddleware": 50,
     "scraper.middlewares.budget.PageBudgetMiddleware": 110,  # after robots.txt
     "scraper.middlewares.conditional.ConditionalGetMiddleware": 560,
+    "scraper.middlewares.wire.WireHeadersMiddleware": 595,  # before decompression
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
 }
 ITEM_PIPELINES = {

@@ -3,6 +3,7 @@ server that answers badly on purpose, and read-only views of the archive a crawl
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 import sqlite3
@@ -102,6 +103,7 @@ LINKS = [
     "/news/away/",
     "/news/moved/",
     "/news/no-location/",
+    "/news/compressed/",
 ]
 
 
@@ -201,6 +203,9 @@ class BadServer:
         elif path in redirects:
             self.send(h, 302 if path == "/news/members/" else 301, b"",
                       headers={"Location": redirects[path]})  # fmt: skip
+        elif path == "/news/compressed/":
+            body = gzip.compress(article_html("Compressed article"))
+            self.send(h, 200, body, headers={"Content-Encoding": "gzip"})
         elif path == "/news/no-location/":
             self.send(h, 302, b"")
         elif path == "/news/huge/":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fixtures_crawl import ArchiveView, crawl, summary_of
 
@@ -24,7 +26,10 @@ def bad_crawl(tmp_path_factory):
         result = crawl("--start-url", server.base_url + "/news/", *BAD, db=db)
     finally:
         server.stop()
-    captures = ArchiveView(db).rows("SELECT * FROM captures ORDER BY id")
+    captures = ArchiveView(db).rows(
+        "SELECT c.*, v.title FROM captures c LEFT JOIN versions v ON v.capture_id = c.id "
+        "ORDER BY c.id"
+    )
     by_path = {}
     for row in captures:
         by_path.setdefault(row["url"].split(server.base_url, 1)[-1], []).append(row)
@@ -97,3 +102,11 @@ def test_robots_txt_answering_500_does_not_stop_the_crawl(bad_crawl):
     _, _, server = bad_crawl
     assert "/robots.txt" in server.requests
     assert "/news/ok-article/" in server.requests
+
+
+def test_compressed_body_archived_decoded_with_headers_as_served(bad_crawl):
+    _, by_path, _ = bad_crawl
+    capture = by_path["/news/compressed/"][-1]
+    assert capture["outcome"] == "new"
+    assert ["Content-Encoding", "gzip"] in json.loads(capture["headers"])
+    assert "Compressed article" in (capture["title"] or "")

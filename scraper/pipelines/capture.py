@@ -13,6 +13,7 @@ from twisted.python.failure import Failure
 
 from archive.capture import Capture
 from scraper.items import CaptureItem, FetchItem
+from scraper.middlewares.wire import WIRE_HEADERS
 
 
 def utc_stamp(ts: float | None = None) -> str:
@@ -51,13 +52,14 @@ def capture_from_response(response: Response, **extra: Any) -> Capture:
     redirect_to = None
     if location and 300 <= response.status < 400:
         redirect_to = urljoin(response.url, location.decode("latin-1"))
+    wire = request.meta.get(WIRE_HEADERS) if request is not None else None
     return Capture(
         url=response.url,
         fetched_at=utc_stamp(),
         http_status=response.status,
         method=request.method if request is not None else "GET",
         request_headers=header_pairs(request.headers) if request is not None else (),
-        response_headers=header_pairs(response.headers),
+        response_headers=header_pairs(wire if wire is not None else response.headers),
         protocol=response.protocol or "HTTP/1.1",
         reason=reason_phrase(response.status),
         body=response.body,
