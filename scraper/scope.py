@@ -14,7 +14,10 @@ from urllib.parse import urlsplit, urlunsplit
 SCHEMES = ("http", "https")
 
 # Generic (no profile) login detection: a path or query naming a sign-in step.
-GENERIC_LOGIN_PATTERNS: tuple[str, ...] = (r"log-?in", r"sign-?in", r"returnurl=")
+GENERIC_LOGIN_PATTERNS: tuple[str, ...] = (
+    r"(^|[/_.?&=-])(log-?in|sign-?in|logon)([/_.?&=-]|$)",
+    r"returnurl=",
+)
 
 
 class ScopeError(ValueError):

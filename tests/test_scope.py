@@ -78,3 +78,5 @@ def test_login_urls_by_profile_and_generic_patterns():
     assert is_login_url("https://x.edu/account/Login.aspx")
     assert is_login_url("https://x.edu/auth/sign-in?next=/a")
     assert not is_login_url("https://x.edu/news/blogging-tips/")
+    assert not is_login_url("https://x.edu/news/blog-index/")
+    assert is_login_url("https://x.edu/sso/?ReturnUrl=%2Fnews%2F")
