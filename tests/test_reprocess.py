@@ -131,7 +131,8 @@ def test_changed_extraction_writes_versions_only_where_it_changed(db):
 
 def alt_env(tmp_path: Path) -> dict:
     (tmp_path / "alt_extractor.py").write_text(ALT_EXTRACTOR, encoding="utf-8")
-    return {**os.environ, "PYTHONPATH": str(tmp_path)}
+    path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path}
 
 
 def start_reprocess(db: str, env: dict) -> subprocess.Popen:
@@ -147,10 +148,12 @@ def start_reprocess(db: str, env: dict) -> subprocess.Popen:
 
 def wait_for_progress(proc: subprocess.Popen, pages: int) -> None:
     """Block until the reprocess says it has processed `pages` pages."""
+    seen = []
     for line in proc.stderr:
         if line.startswith(f"{pages}/"):
             return
-    raise AssertionError(f"reprocess ended before {pages} pages: {proc.wait()}")
+        seen.append(line)
+    raise AssertionError(f"reprocess ended ({proc.wait()}) before {pages} pages: {seen}")
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
