@@ -2,9 +2,9 @@
 
 An adapter only: the extractor decides what a page holds, the archive decides
 whether it is new, changed or unchanged. Extraction runs off the reactor thread
-(UNINEWS_EXTRACT_POOL: "process" uses other cores, "thread" keeps one process,
-"inline" is for debugging) so downloads go on meanwhile; archive writes stay in
-the reactor thread, one transaction per capture.
+(UNINEWS_EXTRACT_POOL: "thread" by default, "process" to use other cores, "inline"
+for debugging); archive writes run in one writer thread of their own, in order,
+one transaction per capture, so neither stalls the downloads.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 import logging
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
@@ -37,6 +38,7 @@ class ArchivePipeline:
         self.pool_kind = crawler.settings.get("UNINEWS_EXTRACT_POOL", "thread")
         self.workers = crawler.settings.getint("UNINEWS_EXTRACT_WORKERS") or None
         self.pool: Executor | None = None
+        self.writer: ThreadPoolExecutor | None = None  # the one thread that owns the archive
         self.extract, self.extractor_version = extractor()
         self.archive: Archive | None = None
         self.run_id: int | None = None
@@ -52,9 +54,12 @@ class ArchivePipeline:
             context = multiprocessing.get_context("forkserver")
             self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
         elif self.pool_kind == "thread":
-            self.pool = ThreadPoolExecutor(self.workers)
-        self.archive = Archive.open(self.db_path)
-        self.run_id = self.archive.start_run(spider.site_name, spider.name)
+            self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="uninews-extract")
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="uninews-archive")
+        self.archive = self.writer.submit(Archive.open, self.db_path).result()
+        self.run_id = self.writer.submit(
+            self.archive.start_run, spider.site_name, spider.name
+        ).result()
         self.stats.set_value("uninews/run_id", self.run_id)
 
     async def process_item(self, item: Any) -> Any:
@@ -62,7 +67,13 @@ class ArchivePipeline:
             return item
         capture = item.capture
         article = None
-        if capture.http_status == 200 and capture.body and is_html(item.content_type, capture.body):
+        # A URL that names a listing is archived as one whatever the extractor says: skip it.
+        if (
+            capture.http_status == 200
+            and capture.body
+            and item.url_kind != "listing"
+            and is_html(item.content_type, capture.body)
+        ):
             article = await self._extract(item)
         content, kind, lang = None, item.url_kind or "page", None
         if article is not None:
@@ -72,7 +83,8 @@ class ArchivePipeline:
                 capture = dataclasses.replace(capture, restricted=True)
             elif article.has_content and kind != "listing":
                 content = article.content()
-        recorded = self.archive.record(
+        recorded = await self._write(
+            self.archive.record,
             capture,
             content,
             run_id=self.run_id,
@@ -87,6 +99,9 @@ class ArchivePipeline:
             self.stats.inc_value(f"uninews/kind/{kind}")
         logger.debug("%s %s (%s)", recorded.outcome, recorded.url, kind)
         return {"url": recorded.url, "outcome": recorded.outcome, "version": recorded.version}
+
+    async def _write(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return await asyncio.wrap_future(self.writer.submit(method, *args, **kwargs))
 
     async def _extract(self, item: CaptureItem) -> Any:
         profile = getattr(self.crawler.spider, "profile", None)
@@ -109,9 +124,11 @@ class ArchivePipeline:
             return
         status = run_status(self.stats.get_stats(), reason)
         self.stats.set_value("uninews/run_status", status)
-        self.archive.finish_run(self.run_id, status, json_stats(self.stats.get_stats()))
-        self.archive.close()
-        self.archive = None
+        stats = json_stats(self.stats.get_stats())
+        self.writer.submit(self.archive.finish_run, self.run_id, status, stats).result()
+        self.writer.submit(self.archive.close).result()
+        self.writer.shutdown(wait=True)
+        self.archive = self.writer = None
 
 
 def run_status(stats: dict[str, Any], reason: str) -> str:
