@@ -121,5 +121,8 @@ def path_and_query(url: str) -> str:
 def is_login_url(url: str, patterns: Iterable[re.Pattern[str]] = ()) -> bool:
     """True when URL looks like a sign-in page (profile patterns, else generic ones)."""
     target = path_and_query(url)
-    pats = tuple(patterns) or compile_patterns(GENERIC_LOGIN_PATTERNS, re.IGNORECASE)
+    pats = tuple(patterns) or _GENERIC_LOGIN
     return any(p.search(target) for p in pats)
+
+
+_GENERIC_LOGIN = compile_patterns(GENERIC_LOGIN_PATTERNS, re.IGNORECASE)
