@@ -18,7 +18,15 @@ import click
 import archive.research_cli  # noqa: F401  (registers export and serve)
 import scraper.reprocess_cli  # noqa: F401  (registers reprocess and warc)
 from archive.cli import cli
-from scraper.crawl import CrawlJob, CrawlSummary, crawl_settings, run_changes, run_plan
+from scraper.crawl import (
+    CrawlJob,
+    CrawlLocked,
+    CrawlSummary,
+    crawl_lock,
+    crawl_settings,
+    run_changes,
+    run_plan,
+)
 from scraper.discovery.revisit import RevisitSpecError, SpecPolicy
 from scraper.scope import ScopeError, check_start_url, netloc_of, parse_host_map
 from scraper.sites import ProfileError, load_profile, profile_names
@@ -158,13 +166,25 @@ def crawl(
     )
     demo = profile is not None and profile.name == "demo" and not mapping
     port = int(DEMO_ADDRESS.rsplit(":", 1)[1])
-    with demo_server_for(base_url, port) if demo else contextlib.nullcontext() as served:
-        if served:
-            mapping = {DEMO_ADDRESS: served}
-        kwargs = {"site": site} if profile else {"start_url": start_url}
-        if mapping:
-            kwargs["host_map"] = json.dumps(mapping)
-        summary = run_plan(settings, [jobs_for(spider, profile is None, kwargs)], verbose)
+    lock = (
+        crawl_lock(db_path, profile.name if profile else netloc_of(start_url))
+        if not redis_url
+        else contextlib.nullcontext()
+    )
+    try:
+        with (
+            lock,
+            demo_server_for(base_url, port) if demo else contextlib.nullcontext() as served,
+        ):
+            if served:
+                mapping = {DEMO_ADDRESS: served}
+            kwargs = {"site": site} if profile else {"start_url": start_url}
+            if mapping:
+                kwargs["host_map"] = json.dumps(mapping)
+            summary = run_plan(settings, [jobs_for(spider, profile is None, kwargs)], verbose)
+    except CrawlLocked as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
     print_summary(summary, as_json)
     if not summary.ok:
         click.echo("Crawl failed: no page could be fetched (see the log with -v).", err=True)

@@ -7,10 +7,13 @@ CrawlSummary dataclass the CLI prints as text or JSON.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scraper import __version__
@@ -272,3 +275,37 @@ def run_changes(db: str, run_ids: Sequence[int]) -> list[PageChange]:
         )
         for r in rows
     ]
+
+
+class CrawlLocked(RuntimeError):
+    """Another crawl of the same site into the same archive is still running."""
+
+
+@contextlib.contextmanager
+def crawl_lock(db: str, key: str) -> Iterator[None]:
+    """Hold a lock file beside the archive so scheduled crawls of one site never overlap.
+
+    The operating system drops the lock when the process ends, however it ends.
+    """
+    import fcntl
+
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
+    path = Path(f"{db}.{safe}.lock")
+    handle = path.open("a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            owner = handle.read().strip() or "?"
+            raise CrawlLocked(
+                f"another crawl of {key} into {db} is running (pid {owner}); "
+                "wait for it, or use --redis to add workers to it"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()

@@ -49,6 +49,17 @@ def test_bad_archive_path_is_one_line_and_exit_2(db, tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_overlapping_crawl_of_one_site_is_refused(tmp_path):
+    from scraper.crawl import crawl_lock
+
+    db = tmp_path / "a.db"
+    with crawl_lock(str(db), "demo"):
+        result = run_uninews("crawl", "demo", "--base-url", "http://127.0.0.1:1", "--db", str(db))
+    assert result.returncode == 1
+    assert "another crawl of demo" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_sites_lists_the_profiles():
     result = run_uninews("sites")
     assert result.returncode == 0
