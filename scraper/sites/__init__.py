@@ -31,12 +31,13 @@ class Profile:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "") -> Profile:
-        known = {"name", "title", "scope", "discovery", "urls", "extract", "politeness"}
+        known = {"name", "title", "scope", "discovery", "urls", "extract", "politeness", "extends"}
         unknown = set(data) - known
         if unknown:
             raise ProfileError(f"{source}: unknown table(s) {sorted(unknown)}")
         if "name" not in data:
             raise ProfileError(f"{source}: a profile needs a name")
+        data = {k: v for k, v in data.items() if k != "extends"}
         return cls(source=source, **data)
 
 
@@ -46,8 +47,12 @@ def profile_names() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
-def load_profile(name_or_path: str) -> Profile:
-    """Load a bundled profile by name (``umu``) or any profile file by path."""
+def load_profile(name_or_path: str, _seen: set[str] | None = None) -> Profile:
+    """Load a bundled profile by name (``umu``) or any profile file by path.
+
+    ``extends = "umu"`` at the top of a profile starts from that profile's tables, so a
+    site on the same CMS restates only what differs.
+    """
     path = Path(name_or_path)
     if path.suffix == ".toml" and path.exists():
         text, source = path.read_text(encoding="utf-8"), str(path)
@@ -61,4 +66,19 @@ def load_profile(name_or_path: str) -> Profile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{source}: not valid TOML: {exc}") from exc
+    base = data.get("extends")
+    if base:
+        if _seen is not None and base in _seen:
+            raise ProfileError(f"{source}: profiles extend each other in a loop ({base})")
+        parent = load_profile(base, _seen=(_seen or set()) | {data.get("name", "")})
+        data = _merged(parent, data)
     return Profile.from_dict(data, source=source)
+
+
+def _merged(parent: Profile, data: dict[str, Any]) -> dict[str, Any]:
+    """A profile that `extends` another takes the parent's tables, key by key overridden."""
+    merged: dict[str, Any] = {"title": parent.title}
+    for table in ("scope", "discovery", "urls", "extract", "politeness"):
+        merged[table] = {**getattr(parent, table), **data.get(table, {})}
+    merged.update({k: v for k, v in data.items() if not isinstance(v, dict)})
+    return merged
