@@ -260,6 +260,8 @@ def redis_url() -> Iterator[str]:
                 break
         else:
             pytest.fail("redis-server did not start")
+        # keep reading its log so a full pipe never stalls it
+        threading.Thread(target=proc.stdout.read, daemon=True).start()
         import redis
 
         assert redis.Redis(port=port).ping()
