@@ -107,7 +107,12 @@ LINKS = [
 ]
 
 
-def article_html(title: str, links: list[str] = ()) -> bytes:
+FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>
+<item><title>Only in the feed</title><link>/news/from-feed-only/</link></item>
+</channel></rss>"""
+
+
+def article_html(title: str, links: list[str] = (), head: str = "") -> bytes:
     items = "".join(f'<li><a href="{href}">{href}</a></li>' for href in links)
     paragraphs = "".join(
         f"<p>Paragraph {n} of {title}: the research group reports new results this week, "
@@ -116,7 +121,7 @@ def article_html(title: str, links: list[str] = ()) -> bytes:
     )
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        f'</head><body><main><article><h1>{title}</h1><p class="lead">Lead of {title}.</p>'
+        f'{head}</head><body><main><article><h1>{title}</h1><p class="lead">Lead of {title}.</p>'
         f"{paragraphs}</article><ul>{items}</ul></main></body></html>"
     ).encode()
 
@@ -187,8 +192,11 @@ class BadServer:
         if path == "/robots.txt":
             self.send(h, self.robots_status, b"oops", "text/plain")
         elif path == "/news/":
-            self.send(h, 200, article_html("News", LINKS))
-        elif path in ("/news/ok-article/", "/news/moved-here/"):
+            feed = '<link rel="alternate" type="application/rss+xml" href="/news/feed.xml">'
+            self.send(h, 200, article_html("News", LINKS, feed))
+        elif path == "/news/feed.xml":
+            self.send(h, 200, FEED, "application/rss+xml")
+        elif path in ("/news/ok-article/", "/news/moved-here/", "/news/from-feed-only/"):
             self.send(h, 200, article_html(f"Article at {path}"))
         elif path == "/news/server-error/":
             self.send(h, 500, b"<html><body>Internal error</body></html>")

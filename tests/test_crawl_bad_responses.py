@@ -110,3 +110,10 @@ def test_compressed_body_archived_decoded_with_headers_as_served(bad_crawl):
     assert capture["outcome"] == "new"
     assert ["Content-Encoding", "gzip"] in json.loads(capture["headers"])
     assert "Compressed article" in (capture["title"] or "")
+
+
+def test_feed_a_page_advertises_is_read(bad_crawl):
+    _, by_path, server = bad_crawl
+    assert "/news/feed.xml" in server.requests
+    assert outcome(by_path, "/news/from-feed-only/") == "new"
+    assert "/news/feed.xml" not in by_path  # discovery files are not archived as pages

@@ -179,6 +179,8 @@ def test_generic_mode_finds_the_articles(demo_server, demo_site, tmp_path: Path)
     swedish = {a.path for a in demo_site.articles(1) if a.lang == "sv"}
     assert swedish <= set(found)
     assert {found[p] for p in swedish} == {"article"}
+    requested = {e.path for e in demo_server.requests}
+    assert {"/robots.txt", demo_site.sitemap_index} <= requested  # sitemaps named in robots.txt
     listings = archive.rows("SELECT url FROM pages WHERE url LIKE '%?page=%'")
     assert listings, "pagination was not followed"
     assert all(
