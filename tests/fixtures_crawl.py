@@ -104,6 +104,8 @@ LINKS = [
     "/news/moved/",
     "/news/no-location/",
     "/news/compressed/",
+    "/news/tag/research/",
+    "/news/2024/05/",
 ]
 
 
@@ -211,6 +213,9 @@ class BadServer:
         elif path in redirects:
             self.send(h, 302 if path == "/news/members/" else 301, b"",
                       headers={"Location": redirects[path]})  # fmt: skip
+        elif path in ("/news/tag/research/", "/news/2024/05/"):
+            # looks like an article to an extractor (one long text), but lists others
+            self.send(h, 200, article_html(f"Stories at {path}", ["/news/ok-article/"]))
         elif path == "/news/compressed/":
             body = gzip.compress(article_html("Compressed article"))
             self.send(h, 200, body, headers={"Content-Encoding": "gzip"})

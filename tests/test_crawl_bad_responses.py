@@ -117,3 +117,11 @@ def test_feed_a_page_advertises_is_read(bad_crawl):
     assert "/news/feed.xml" in server.requests
     assert outcome(by_path, "/news/from-feed-only/") == "new"
     assert "/news/feed.xml" not in by_path  # discovery files are not archived as pages
+
+
+@pytest.mark.parametrize("path", ["/news/tag/research/", "/news/2024/05/"])
+def test_tag_and_archive_pages_are_listings_without_versions(bad_crawl, path):
+    _, by_path, _ = bad_crawl
+    capture = by_path[path][-1]
+    assert capture["kind"] == "listing"
+    assert capture["title"] is None  # no version written
