@@ -30,7 +30,7 @@ def test_two_workers_archive_every_article_once(demo_server, demo_site, redis_ur
     versions = archive.scalar("SELECT count(*) FROM versions")
     assert versions == len(articles)
     runs = archive.rows("SELECT spider, status FROM runs")
-    assert runs == [{"spider": "news", "status": "finished"}] * 2
+    assert runs == [{"spider": "news", "status": "finished"}] * 2  # an idle worker is no failure
     import redis
 
     keys = redis.Redis.from_url(redis_url).keys("uninews:demo:test:*")

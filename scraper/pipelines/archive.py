@@ -122,7 +122,8 @@ class ArchivePipeline:
             self.pool = None
         if self.archive is None:
             return
-        status = run_status(self.stats.get_stats(), reason)
+        shared = bool(self.crawler.settings.get("REDIS_URL"))
+        status = run_status(self.stats.get_stats(), reason, shared)
         self.stats.set_value("uninews/run_status", status)
         stats = json_stats(self.stats.get_stats())
         self.writer.submit(self.archive.finish_run, self.run_id, status, stats).result()
@@ -131,9 +132,13 @@ class ArchivePipeline:
         self.archive = self.writer = None
 
 
-def run_status(stats: dict[str, Any], reason: str) -> str:
-    """finished | failed (no page could be fetched at all) | the close reason otherwise."""
-    if stats.get("uninews/pages", 0) <= stats.get("uninews/error", 0):
+def run_status(stats: dict[str, Any], reason: str, shared: bool = False) -> str:
+    """finished | failed (no page could be fetched at all) | the close reason otherwise.
+
+    A worker of a shared (--redis) crawl that found nothing left to do has not failed.
+    """
+    pages, errors = stats.get("uninews/pages", 0), stats.get("uninews/error", 0)
+    if pages <= errors and not (shared and pages == 0):
         return "failed"
     return "finished" if reason in ("finished",) or reason.startswith("closespider") else reason
 
