@@ -109,6 +109,7 @@ def test_compressed_body_archived_decoded_with_headers_as_served(bad_crawl):
     capture = by_path["/news/compressed/"][-1]
     assert capture["outcome"] == "new"
     assert ["Content-Encoding", "gzip"] in json.loads(capture["headers"])
+    assert json.loads(capture["extra"]) == {"body_decoded_from": "gzip"}
     assert "Compressed article" in (capture["title"] or "")
 
 

@@ -45,7 +45,7 @@ def describe_failure(failure: Failure) -> str:
     return f"{exc.__class__.__name__}: {text.splitlines()[0] if text else ''}".strip()
 
 
-def capture_from_response(response: Response, **extra: Any) -> Capture:
+def capture_from_response(response: Response, **fields: Any) -> Capture:
     request = response.request
     latency = request.meta.get("download_latency") if request is not None else None
     location = response.headers.get(b"Location")
@@ -53,6 +53,10 @@ def capture_from_response(response: Response, **extra: Any) -> Capture:
     if location and 300 <= response.status < 400:
         redirect_to = urljoin(response.url, location.decode("latin-1"))
     wire = request.meta.get(WIRE_HEADERS) if request is not None else None
+    encoding = wire.get(b"Content-Encoding") if wire is not None else None
+    if encoding and not response.headers.get(b"Content-Encoding"):
+        # the headers are as served, the body is decoded: say so for WARC writers
+        fields["extra"] = {"body_decoded_from": encoding.decode("latin-1")}
     return Capture(
         url=response.url,
         fetched_at=utc_stamp(),
@@ -66,18 +70,18 @@ def capture_from_response(response: Response, **extra: Any) -> Capture:
         redirect_to=redirect_to,
         elapsed_ms=round(latency * 1000) if latency is not None else None,
         ip_address=str(response.ip_address) if response.ip_address else None,
-        **extra,
+        **fields,
     )
 
 
-def capture_from_failure(request: Request, error: str, **extra: Any) -> Capture:
+def capture_from_failure(request: Request, error: str, **fields: Any) -> Capture:
     return Capture(
         url=request.url,
         fetched_at=utc_stamp(),
         method=request.method,
         request_headers=header_pairs(request.headers),
         error=error,
-        **extra,
+        **fields,
     )
 
 
