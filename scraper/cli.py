@@ -116,7 +116,9 @@ def jobs_for(spider: str | None, generic: bool, kwargs: dict[str, Any]) -> list[
 @click.option("--redis", "redis_url", help="Share one crawl between workers (redis://HOST:PORT).")
 @click.option("--host-map", multiple=True, metavar="HOST=URL", help="Serve a host from URL.")
 @click.option("--base-url", help="demo only: a running demo server (default: serve one here).")
-@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Setting.")
+@click.option(
+    "-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's log on stderr.")
 def crawl(
@@ -134,7 +136,18 @@ def crawl(
     as_json: bool,
     verbose: bool,
 ) -> None:
-    """Crawl a site by profile name (umu, demo, ...) or any site with --start-url."""
+    """Crawl a site by profile name (umu, demo, ...) or any site with --start-url.
+
+    \b
+    Examples:
+      uninews crawl umu --contact ops@example.org
+      uninews crawl demo                      (serves the demo site meanwhile)
+      uninews crawl --start-url https://www.example.edu/news/ --max-pages 200
+      uninews crawl umu --revisit older-than:7d --spider news
+      uninews crawl umu --redis redis://127.0.0.1:6379/0   (one of several workers)
+
+    Exit status: 0 crawled, 1 failed run (nothing could be fetched), 2 bad usage.
+    """
     if bool(site) == bool(start_url):
         raise BadUsage("give a site profile (see `uninews sites`) or --start-url URL, not both")
     try:
@@ -194,7 +207,9 @@ def crawl(
 @cli.command()
 @click.option("--db", "db_path", default="archive.db", show_default=True, help="Archive file.")
 @click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port (default: free).")
-@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Setting.")
+@click.option(
+    "-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting."
+)
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's log on stderr.")
 def demo(db_path: str, port: int, overrides: tuple[str, ...], verbose: bool) -> None:
     """Serve the bundled demo site, crawl it, edit it, crawl again, show what changed."""
