@@ -6,10 +6,11 @@ WARC-Concurrent-To. A body already written earlier in the same file becomes a re
 both pointing at the earlier response with WARC-Refers-To, as Heritrix and Browsertrix write
 them, so pywb, OpenWayback and CDX indexers take the file as it is.
 
-What the file cannot say as received: HTTP clients hand over bodies de-chunked (and Scrapy
-decompresses gzip/br ones). Headers describing a transfer coding the stored body no longer has
-are kept under an `X-Archive-Orig-` prefix and a Content-Length for the stored body is added,
-the convention of web-archive replay tools; every other header is written as stored, in order.
+What the file cannot say as received: HTTP clients hand over bodies de-chunked, and Scrapy
+decompresses gzip/deflate/br/zstd ones (the capture says so in extra.body_decoded_from).
+Headers describing a coding the stored body no longer has are kept under an `X-Archive-Orig-`
+prefix and a Content-Length for the stored body is added, the convention of web-archive replay
+tools; every other header is written as stored, in order.
 """
 
 from __future__ import annotations
@@ -129,15 +130,20 @@ def request_headers(url: str, stored: list[list[str]]) -> list[tuple[str, str]]:
     return headers
 
 
-def payload_headers(stored: list[list[str]], body: bytes) -> list[tuple[str, str]]:
-    """Response headers that agree with the stored body (see the module docstring)."""
+def payload_headers(
+    stored: list[list[str]], body: bytes, decoded_from: str | None = None
+) -> list[tuple[str, str]]:
+    """Response headers that agree with the stored body (see the module docstring).
+
+    `decoded_from`: the Content-Encoding the crawler removed from the body, if it said so.
+    """
     out: list[tuple[str, str]] = []
     length_ok = True
     for name, value in stored:
         lower = name.lower()
         if lower == "transfer-encoding":
             out.append((ORIG_PREFIX + name, value))
-        elif lower == "content-encoding" and not _encoded(value, body):
+        elif lower == "content-encoding" and (decoded_from or not _encoded(value, body)):
             out.append((ORIG_PREFIX + name, value))
         elif lower == "content-length" and value.strip() != str(len(body)):
             out.append((ORIG_PREFIX + name, value))
@@ -150,13 +156,11 @@ def payload_headers(stored: list[list[str]], body: bytes) -> list[tuple[str, str
 
 
 def _encoded(coding: str, body: bytes) -> bool:
-    """Whether the body still carries its Content-Encoding (only gzip can be told by its bytes)."""
-    coding = coding.strip().lower()
-    if coding in ("", "identity"):
-        return True
-    if coding in ("gzip", "x-gzip"):
+    """Whether a body the crawler said nothing about still carries its Content-Encoding
+    (gzip can be told by its bytes; any other coding is taken as kept)."""
+    if coding.strip().lower() in ("gzip", "x-gzip"):
         return body.startswith(GZIP_MAGIC)
-    return False  # Scrapy decodes deflate, br and zstd; what it kept undecoded it keeps in header
+    return True
 
 
 class WarcExport:
@@ -192,6 +196,7 @@ class WarcExport:
         status_line = f"{row['http_status']} {row['reason'] or ''}".rstrip()
         protocol = row["protocol"] or "HTTP/1.1"
         stored_headers = json.loads(row["headers"])
+        decoded_from = json.loads(row["extra"] or "{}").get("body_decoded_from")
         sha = row["body_sha256"]
 
         if row["http_status"] == 304:
@@ -201,7 +206,7 @@ class WarcExport:
             original = self.by_body[sha]
             body = self.archive.body(sha)
             http = StatusAndHeaders(
-                status_line, payload_headers(stored_headers, body), protocol=protocol
+                status_line, payload_headers(stored_headers, body, decoded_from), protocol=protocol
             )
             record = self.writer.create_warc_record(
                 url,
@@ -221,7 +226,7 @@ class WarcExport:
         else:
             body = self.archive.body(sha) if sha is not None else b""
             http = StatusAndHeaders(
-                status_line, payload_headers(stored_headers, body), protocol=protocol
+                status_line, payload_headers(stored_headers, body, decoded_from), protocol=protocol
             )
             record = self.writer.create_warc_record(
                 url,

@@ -298,6 +298,12 @@ def test_payload_headers_describe_the_stored_body():
     gzipped = gzip.compress(body)
     kept = [["Content-Encoding", "gzip"], ["Content-Length", str(len(gzipped))]]
     assert payload_headers(kept, gzipped) == [tuple(p) for p in kept]
+    brotli = [["Content-Encoding", "br"], ["Content-Length", "9"]]
+    assert payload_headers(brotli, body, decoded_from="br") == [
+        ("X-Archive-Orig-Content-Encoding", "br"),
+        ("X-Archive-Orig-Content-Length", "9"),
+        ("Content-Length", str(len(body))),
+    ]
 
 
 def test_write_warc_streams_to_any_binary_file(archive, make_capture, tmp_path):
