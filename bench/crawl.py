@@ -11,18 +11,20 @@ open to close), not interpreter start-up.
 
     .venv/bin/python bench/crawl.py [--pairs 1000] [--out bench/out] [-s NAME=VALUE ...]
 
-Measured 2026-11-27 on the 2-core machine while other work ran on it (load 3-5):
-2,200 URLs (2,000 articles, 200 listing pages); full 65.5 pages/s, bare 135.9 pages/s,
-ratio 0.48; unchanged recrawl 0.37 of the first crawl (all 304). Per page, single
-thread: extraction 4.5 ms CPU, archive record 3.0 ms, so the full crawl costs about
-the bare fetch plus those two; with the demo server on the same two cores there is
-no idle core for `-s UNINEWS_EXTRACT_POOL=process` to use (0.41 measured).
+Measured 2026-11-27 on the 2-core machine (other work running, load 1-3):
+2,200 URLs (2,000 articles, 200 listing pages); full 67.5 pages/s, bare 182.4 pages/s,
+ratio 0.37; crawler CPU per page 14.4 ms full vs 6.1 ms bare; unchanged recrawl 0.35 of
+the first crawl (all 304). Single-threaded, extraction costs 4.5 ms CPU a page and an
+archive record 3.0 ms: the gap is that work, on a crawler process that one core (GIL)
+carries while the bare fetch has the second core for the local server.
+`-s UNINEWS_EXTRACT_POOL=process` measured lower here (0.41 vs 0.48 under equal load).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -38,19 +40,27 @@ FAST = [
 ]  # fmt: skip
 
 
+def child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def full_crawl(base: str, db: Path, extra: list[str]) -> dict:
+    cpu = child_cpu()
     cmd = [sys.executable, "-m", "scraper.cli", "crawl", "demo", "--base-url", base,
            "--spider", "news", "--db", str(db), "--json", *FAST, *extra]  # fmt: skip
     out = subprocess.run(cmd, capture_output=True, text=True, check=True)
     run = json.loads(out.stdout)["runs"][0]
     counts = run["counts"]
-    return {"seconds": run["seconds"], "pages": sum(counts.values()), "counts": counts}
+    return {"seconds": run["seconds"], "pages": sum(counts.values()), "counts": counts,
+            "cpu": child_cpu() - cpu}  # fmt: skip
 
 
 def bare_crawl(urls_file: Path, extra: list[str]) -> dict:
+    cpu = child_cpu()
     cmd = [sys.executable, __file__, "--bare", str(urls_file), *FAST, *extra]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "cpu": child_cpu() - cpu}
 
 
 def run_bare(urls_file: str, overrides: list[str]) -> None:
@@ -121,6 +131,8 @@ def main() -> None:
     print(f"bare Scrapy fetch of the same URLs: {bare['pages']} pages in {bare['seconds']:.1f}s"
           f" = {bare_rate:.1f} pages/s")  # fmt: skip
     print(f"ratio full/bare: {full_rate / bare_rate:.2f} (target >= 0.7)")
+    full_cpu, bare_cpu = (r["cpu"] / r["pages"] * 1000 for r in (full, bare))
+    print(f"crawler CPU per page (start-up included): full {full_cpu:.1f}, bare {bare_cpu:.1f} ms")
     print(
         f"unchanged recrawl: {again['pages']} pages in {again['seconds']:.1f}s"
         f" = {again['seconds'] / full['seconds']:.2f} of the first crawl  {again['counts']}"
