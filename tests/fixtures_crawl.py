@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import socket
 import sqlite3
 import struct
@@ -259,8 +260,9 @@ REDIS_SERVER = "/usr/bin/redis-server"
 @pytest.fixture
 def redis_url() -> Iterator[str]:
     """A throwaway redis-server on a free port (no persistence), stopped after the test."""
-    if not Path(REDIS_SERVER).exists():
-        pytest.skip("redis-server is not installed")
+    if not Path(REDIS_SERVER).exists() and not os.environ.get("CI"):
+        # CI installs it (.ci/run); there a missing server must fail, not skip.
+        pytest.skip("redis-server is not installed here (apt-get install redis-server)")
     port = free_port()
     proc = subprocess.Popen(
         [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
