@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -263,12 +265,14 @@ def demo(db_path: str, port: int, overrides: tuple[str, ...], verbose: bool) -> 
         click.echo(f"  (and {other} listing pages whose teasers changed: no versions)")
     example = example or "URL"
     db = db_path if " " not in db_path else f'"{db_path}"'
+    prog = _program_name()
     click.echo(
         "\nExplore the archive:\n"
-        f'  uninews search "universitet" --db {db}\n'
-        f"  uninews history {example} --db {db}\n"
-        f"  uninews diff {example} --db {db}\n"
-        f"  datasette {db}"
+        f'  {prog} search "universitet" --db {db}\n'
+        f"  {prog} history {example} --db {db}\n"
+        f"  {prog} diff {example} --db {db}\n"
+        f"  {prog} export --format csv --out articles.csv --db {db}\n"
+        f"  {prog} serve --db {db}        # Datasette on http://127.0.0.1:8001/"
     )
     if not summary.ok:
         sys.exit(1)
@@ -295,3 +299,14 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _program_name() -> str:
+    """How the user can type this command again: `uninews` when it is on PATH, else its path."""
+    invoked = sys.argv[0] if sys.argv and sys.argv[0] else "uninews"
+    on_path = shutil.which("uninews")
+    if on_path and os.path.realpath(on_path) == os.path.realpath(invoked):
+        return "uninews"
+    if os.path.basename(invoked) != "uninews":
+        return "uninews"
+    return os.path.relpath(invoked) if not os.path.isabs(invoked) else invoked
