@@ -99,7 +99,7 @@ def test_demo_command_crawls_edits_and_shows_changes(demo_site, tmp_path):
     for path in [*changes.edited, changes.deleted, changes.moved[0], *changes.new]:
         assert path in out
     assert "gone" in out and "redirected" in out and "version 2" in out
-    assert "uninews history http://127.0.0.1:" in out and f"datasette {db}" in out
+    assert "uninews history http://127.0.0.1:" in out and f"uninews serve --db {db}" in out
     versions = ArchiveView(db).scalar("SELECT count(*) FROM versions WHERE version = 2")
     assert versions == len(changes.edited)
 
