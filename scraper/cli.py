@@ -297,10 +297,6 @@ def main() -> None:
     cli(prog_name="uninews")
 
 
-if __name__ == "__main__":
-    main()
-
-
 def _program_name() -> str:
     """How the user can type this command again: `uninews` when it is on PATH, else its path."""
     invoked = sys.argv[0] if sys.argv and sys.argv[0] else "uninews"
@@ -310,3 +306,7 @@ def _program_name() -> str:
     if os.path.basename(invoked) != "uninews":
         return "uninews"
     return os.path.relpath(invoked) if not os.path.isabs(invoked) else invoked
+
+
+if __name__ == "__main__":
+    main()
