@@ -1,9 +1,15 @@
 """Raw response bodies: zstd-compressed, keyed by sha256, stored once however often served.
 
 Pages of one site share most of their bytes (menus, footers, scripts), which a per-body
-compressor cannot see. After TRAIN_SAMPLES bodies of a site, a zstd dictionary is trained on
-them and kept in the `dictionaries` table; later bodies of that site are compressed with it
-(blobs.dictionary_id says which one; NULL means plain zstd).
+compressor cannot see. When a site has TRAIN_AT[n] bodies, a zstd dictionary is trained on its
+latest TRAIN_SAMPLES bodies and kept in the `dictionaries` table; later bodies of that site are
+compressed with the newest one (blobs.dictionary_id says which; NULL means no dictionary).
+Older dictionaries stay, so every blob stays readable.
+
+A page fetched again mostly repeats its previous body (a token, a teaser, a date differ). Such a
+body is also compressed as a delta: zstd with the page's previous whole body as raw-content
+dictionary (compression "zstd-delta", blobs.base_sha256 names the base), kept when smaller.
+A base is never itself a delta, so reading any blob takes at most two decompressions.
 """
 
 from __future__ import annotations
@@ -13,13 +19,21 @@ from dataclasses import dataclass
 
 import zstandard
 
-# Level 3 with a trained dictionary stores 80 KB umu.se-like pages in about 7 KB (level 6
-# without one: 17 KB) at a fifth of level 6's CPU time (measured with bench/archive.py).
-COMPRESSION_LEVEL = 3
+# bench/storage.py, two crawls of a 600-article demo site (distinct bodies, stored/raw):
+# level 3 with dictionaries at 16 and 128 bodies 9.8%, level 9 7.9%, both under 1 ms a body;
+# with deltas to the page's last body 7.6% and 6.5%. On 298 pages of 283 unrelated sites
+# (extraction-dev) level 9 stores 17.8% against level 3's 19.8% at ~15 ms per 135 KB page.
+COMPRESSION_LEVEL = 9
 COMPRESSION = "zstd"
-# 128 bodies of ~80 KB train a dictionary in ~0.7 s; 256 trained no better (bench pages).
+DELTA = "zstd-delta"
+# A site's first dictionary after 16 bodies already halves its pages (36% -> 17% on the demo
+# site); retrained on the latest 128 bodies at 128 and 1024 bodies it follows the site's
+# templates (17% -> 10%). 128 bodies of ~80 KB train in ~0.7 s; 256 trained no better.
+TRAIN_AT = (16, 128, 1024)
 TRAIN_SAMPLES = 128
 DICTIONARY_SIZE = 110 * 1024
+# Bodies bigger than this are never used as a delta base (the base is held in memory twice).
+DELTA_BASE_MAX = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -29,6 +43,8 @@ class PackedBlob:
     size: int
     stored_size: int
     dictionary_id: int | None
+    compression: str = COMPRESSION
+    base_sha256: str | None = None  # a delta's base body
 
 
 def body_sha256(body: bytes) -> str:
@@ -61,20 +77,41 @@ class BlobCodec:
     def add_dictionary(self, dictionary_id: int, data: bytes) -> None:
         self._dictionaries[dictionary_id] = zstandard.ZstdCompressionDict(data)
 
-    def pack(self, body: bytes, sha256: str, dictionary_id: int | None = None) -> PackedBlob:
+    def pack(
+        self,
+        body: bytes,
+        sha256: str,
+        dictionary_id: int | None = None,
+        base: tuple[str, bytes] | None = None,
+    ) -> PackedBlob:
+        """The smaller of: zstd (with the site dictionary, if any), a delta to `base`."""
         compressor = self._compressors.get(dictionary_id)
         if compressor is None:
             dict_data = self._dictionaries[dictionary_id] if dictionary_id is not None else None
             compressor = zstandard.ZstdCompressor(level=self.level, dict_data=dict_data)
             self._compressors[dictionary_id] = compressor
         packed = compressor.compress(body)
+        if base is not None and len(base[1]) <= DELTA_BASE_MAX:
+            delta = zstandard.ZstdCompressor(level=self.level, dict_data=_raw(base[1]))
+            diff = delta.compress(body)
+            if len(diff) < len(packed):
+                return PackedBlob(sha256, diff, len(body), len(diff), None, DELTA, base[0])
         return PackedBlob(sha256, packed, len(body), len(packed), dictionary_id)
 
     def unpack(
-        self, content: bytes, compression: str = COMPRESSION, dictionary_id: int | None = None
+        self,
+        content: bytes,
+        compression: str = COMPRESSION,
+        dictionary_id: int | None = None,
+        base: bytes | None = None,
     ) -> bytes:
+        """The body exactly as served; a delta needs its base body."""
         if compression in ("", "none", None):
             return bytes(content)
+        if compression == DELTA:
+            if base is None:
+                raise ValueError("a zstd-delta blob cannot be read without its base body")
+            return zstandard.ZstdDecompressor(dict_data=_raw(base)).decompress(content)
         if compression != COMPRESSION:
             raise ValueError(f"unknown blob compression {compression!r}")
         decompressor = self._decompressors.get(dictionary_id)
@@ -83,3 +120,8 @@ class BlobCodec:
             decompressor = zstandard.ZstdDecompressor(dict_data=dict_data)
             self._decompressors[dictionary_id] = decompressor
         return decompressor.decompress(content)
+
+
+def _raw(base: bytes) -> zstandard.ZstdCompressionDict:
+    """A whole earlier body as zstd dictionary (raw content: no training, used as history)."""
+    return zstandard.ZstdCompressionDict(base, dict_type=zstandard.DICT_TYPE_RAWCONTENT)

@@ -160,6 +160,11 @@ def _v2_dictionaries(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE blobs ADD COLUMN dictionary_id INTEGER REFERENCES dictionaries (id)")
 
 
+def _v3_delta_blobs(conn: sqlite3.Connection) -> None:
+    """Bodies stored as a delta to the page's previous body (compression 'zstd-delta')."""
+    conn.execute("ALTER TABLE blobs ADD COLUMN base_sha256 TEXT REFERENCES blobs (sha256)")
+
+
 def _split(script: str) -> list[str]:
     """Split DDL on statement ends (sqlite3.complete_statement knows about trigger bodies)."""
     statements, current = [], ""
@@ -174,7 +179,11 @@ def _split(script: str) -> list[str]:
 
 
 # Append only; never edit a released migration.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_initial, _v2_dictionaries)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _v1_initial,
+    _v2_dictionaries,
+    _v3_delta_blobs,
+)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import queries
-from .blobs import TRAIN_SAMPLES, BlobCodec, body_sha256, train_dictionary
+from .blobs import DELTA, TRAIN_AT, TRAIN_SAMPLES, BlobCodec, body_sha256, train_dictionary
 from .capture import Capture
 from .content import changed_fields, content_sha256, from_row, normalize_content, to_columns
 from .errors import ArchiveError, ArchiveMissing, ArchiveTooNew, NotAnArchive, NotFound
@@ -28,8 +28,8 @@ from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate
 from .urls import normalize_url
 
 BUSY_TIMEOUT_MS = 30_000
-# Until a site has a dictionary, look for enough training samples every this many new blobs
-# (the lookup reads up to TRAIN_SAMPLES capture rows; doing it for every blob would cost more).
+# Until a site has all its dictionaries (blobs.TRAIN_AT), look for enough training samples every
+# this many new blobs (the lookup reads the site's capture rows; for every blob it would cost more).
 TRAIN_CHECK_EVERY = 16
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -244,7 +244,8 @@ class Archive:
         with self._write() as conn:
             page = conn.execute("SELECT * FROM pages WHERE url = ?", (url,)).fetchone()
             if sha is not None:
-                self._store_blob(conn, sha, capture.body, site)
+                previous = page["body_sha256"] if page is not None else None
+                self._store_blob(conn, sha, capture.body, site, previous)
 
             version_number: int | None = None
             changed: list[str] = []
@@ -293,38 +294,74 @@ class Archive:
             )  # fmt: skip
         return Recorded(outcome, capture_id, url, version_number)
 
-    def _store_blob(self, conn: sqlite3.Connection, sha: str, body: bytes, site: str) -> None:
+    def _store_blob(
+        self, conn: sqlite3.Connection, sha: str, body: bytes, site: str, previous: str | None
+    ) -> None:
         if conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)).fetchone():
             return
-        packed = self._codec.pack(body, sha, self._dictionary_for(conn, site))
+        base = self._delta_base(conn, previous)
+        packed = self._codec.pack(body, sha, self._dictionary_for(conn, site), base)
         conn.execute(
-            "INSERT INTO blobs (sha256, content, compression, size, stored_size, dictionary_id)"
-            " VALUES (?, ?, 'zstd', ?, ?, ?)",
-            (sha, packed.content, packed.size, packed.stored_size, packed.dictionary_id),
-        )
+            "INSERT INTO blobs (sha256, content, compression, size, stored_size, dictionary_id,"
+            " base_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (sha, packed.content, packed.compression, packed.size, packed.stored_size,
+             packed.dictionary_id, packed.base_sha256),
+        )  # fmt: skip
+
+    def _delta_base(self, conn: sqlite3.Connection, sha: str | None) -> tuple[str, bytes] | None:
+        """The page's previous whole body (a delta's own base: bases are never deltas)."""
+        row = self._blob_row(conn, sha) if sha is not None else None
+        if row is not None and row["base_sha256"] is not None:
+            row = self._blob_row(conn, row["base_sha256"])
+        return (row["sha256"], self._unpack(conn, row)) if row is not None else None
+
+    @staticmethod
+    def _blob_row(conn: sqlite3.Connection, sha: str) -> sqlite3.Row | None:
+        return conn.execute(
+            "SELECT sha256, content, compression, dictionary_id, base_sha256 FROM blobs"
+            " WHERE sha256 = ?",
+            (sha,),
+        ).fetchone()
 
     def _dictionary_for(self, conn: sqlite3.Connection, site: str) -> int | None:
-        """The site's compression dictionary; trained once TRAIN_SAMPLES bodies are stored."""
-        row = conn.execute(
-            "SELECT id FROM dictionaries WHERE site = ? ORDER BY id DESC LIMIT 1", (site,)
-        ).fetchone()
-        if row is not None:
-            self._load_dictionary(conn, row["id"])
-            return row["id"]
+        """The site's newest dictionary; (re)trained when it has TRAIN_AT[n] bodies."""
+        trained = [
+            r["id"]
+            for r in conn.execute(
+                "SELECT id FROM dictionaries WHERE site = ? ORDER BY id DESC", (site,)
+            )
+        ]
+        current = trained[0] if trained else None
+        if len(trained) < len(TRAIN_AT) and self._training_due(site):
+            current = self._train(conn, site, TRAIN_AT[len(trained)]) or current
+        if current is not None:
+            self._load_dictionary(conn, current)
+        return current
+
+    def _training_due(self, site: str) -> bool:
         wait = self._training_wait.get(site, 0)
         if wait > 0:
             self._training_wait[site] = wait - 1
-            return None
+            return False
         self._training_wait[site] = TRAIN_CHECK_EVERY
+        return True
+
+    def _train(self, conn: sqlite3.Connection, site: str, needed: int) -> int | None:
+        """A new dictionary from the site's latest bodies, once it has `needed` of them."""
+        stored = conn.execute(
+            "SELECT count(DISTINCT body_sha256) FROM captures WHERE site = ?"
+            " AND body_sha256 IS NOT NULL AND http_status BETWEEN 200 AND 299",
+            (site,),
+        ).fetchone()[0]
+        if stored < needed:
+            return None
         samples = conn.execute(
-            "SELECT b.content, b.compression, b.dictionary_id FROM blobs b"
-            " WHERE b.sha256 IN (SELECT body_sha256 FROM captures WHERE site = ?"
+            "SELECT b.sha256, b.content, b.compression, b.dictionary_id, b.base_sha256"
+            " FROM blobs b WHERE b.sha256 IN (SELECT body_sha256 FROM captures WHERE site = ?"
             " AND body_sha256 IS NOT NULL AND http_status BETWEEN 200 AND 299"
             " ORDER BY id DESC LIMIT ?)",
             (site, TRAIN_SAMPLES),
         ).fetchall()
-        if len(samples) < TRAIN_SAMPLES:
-            return None
         data = train_dictionary([self._unpack(conn, r) for r in samples])
         if data is None:  # zstd found nothing to learn: try again on later bodies
             self._training_wait[site] = TRAIN_SAMPLES
@@ -345,6 +382,9 @@ class Archive:
             self._codec.add_dictionary(dictionary_id, data)
 
     def _unpack(self, conn: sqlite3.Connection, row: sqlite3.Row) -> bytes:
+        if row["compression"] == DELTA:
+            base = self._unpack(conn, self._blob_row(conn, row["base_sha256"]))
+            return self._codec.unpack(row["content"], DELTA, base=base)
         if row["dictionary_id"] is not None:
             self._load_dictionary(conn, row["dictionary_id"])
         return self._codec.unpack(row["content"], row["compression"], row["dictionary_id"])
@@ -472,9 +512,7 @@ class Archive:
 
     def body(self, sha256: str) -> bytes:
         """A raw body exactly as served, from its blob."""
-        row = self.conn.execute(
-            "SELECT content, compression, dictionary_id FROM blobs WHERE sha256 = ?", (sha256,)
-        ).fetchone()
+        row = self._blob_row(self.conn, sha256)
         if row is None:
             raise NotFound(f"no stored body with sha256 {sha256}")
         return self._unpack(self.conn, row)

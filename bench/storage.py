@@ -39,7 +39,12 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 import zstandard  # noqa: E402
 
 from archive import Archive, Capture  # noqa: E402
-from archive.blobs import COMPRESSION_LEVEL, DICTIONARY_SIZE, TRAIN_SAMPLES  # noqa: E402
+from archive.blobs import (  # noqa: E402
+    COMPRESSION_LEVEL,
+    DICTIONARY_SIZE,
+    TRAIN_AT,
+    TRAIN_SAMPLES,
+)
 from archive.reprocess import reprocess  # noqa: E402
 from scraper.demo import DemoServer, DemoSite  # noqa: E402
 from scraper.extract import EXTRACTOR_VERSION, extract  # noqa: E402
@@ -64,13 +69,13 @@ def crawl_demo(db: str, pairs: int) -> None:
         subprocess.run(again, check=True, capture_output=True)
 
 
-def record_dev(db: str) -> None:
+def record_dev(db: str, dev: Path) -> None:
     """The dev pages as captures of one collection, with the installed extractor's content."""
-    annotations = json.loads((DEV / "annotations.json").read_text(encoding="utf-8"))
+    annotations = json.loads((dev / "annotations.json").read_text(encoding="utf-8"))
     with Archive.open(db) as arc:
         run = arc.start_run("extraction-dev", "bench")
         for n, (url, entry) in enumerate(annotations.items()):
-            body = gzip.decompress((DEV / "html" / entry["file"]).read_bytes())
+            body = gzip.decompress((dev / "html" / entry["file"]).read_bytes())
             if not url.startswith(("http://", "https://")):
                 url = f"https://extraction-dev.invalid/{entry['file']}"
             article = extract(body, url)
@@ -183,6 +188,7 @@ def archive_row(db: str, served: list[tuple[str, bytes]]) -> dict:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.execute("VACUUM")
     blobs = conn.execute("SELECT count(*), sum(size), sum(stored_size) FROM blobs").fetchone()
+    deltas = conn.execute("SELECT count(*) FROM blobs WHERE base_sha256 IS NOT NULL").fetchone()
     dicts = conn.execute("SELECT count(*), coalesce(sum(size), 0) FROM dictionaries").fetchone()
     versions = conn.execute("SELECT count(*) FROM versions").fetchone()[0]
     tables = conn.execute(
@@ -200,6 +206,7 @@ def archive_row(db: str, served: list[tuple[str, bytes]]) -> dict:
         "raw_per_page": raw / len(served),
         "blobs": blobs[0],
         "blob_ratio": (blobs[2] or 0) / (blobs[1] or 1),
+        "deltas": deltas[0],
         "dictionaries": dicts[0],
         "dictionary_bytes": dicts[1],
         "versions": versions,
@@ -230,7 +237,8 @@ def report(name: str, db: str) -> None:
         f"({row['raw_bytes']:,} raw bytes served): **{row['ratio']:.1%} of raw**, "
         f"{row['per_page'] / 1024:.1f} KB per captured page "
         f"(raw {row['raw_per_page'] / 1024:.1f} KB). Blobs alone {row['blob_ratio']:.1%} "
-        f"({row['blobs']} distinct bodies, {row['dictionaries']} dictionaries of "
+        f"({row['blobs']} distinct bodies, {row['deltas']} as deltas, {row['dictionaries']} "
+        f"dictionaries of "
         f"{row['dictionary_bytes']:,} bytes); {row['versions']} versions with full-text index."
     )
     print(f"Largest tables and indexes: {largest}.")
@@ -242,20 +250,22 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=30, help="demo site article pairs")
     parser.add_argument("--skip-demo", action="store_true")
     parser.add_argument("--skip-dev", action="store_true")
+    parser.add_argument("--dev", type=Path, default=DEV, help="the extraction-dev folder")
     args = parser.parse_args()
     print(
         f"uninews storage bench: {platform.python_version()}, {os.cpu_count()} cores; "
-        f"archive codec: zstd -{COMPRESSION_LEVEL}, {DICTIONARY_SIZE // 1024} KB dictionary "
-        f"trained after {TRAIN_SAMPLES} bodies of a site"
+        f"archive codec: zstd -{COMPRESSION_LEVEL}, {DICTIONARY_SIZE // 1024} KB dictionaries "
+        f"trained at {', '.join(map(str, TRAIN_AT))} bodies of a site (latest "
+        f"{TRAIN_SAMPLES}), deltas to a page's last body"
     )
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_demo:
             db = str(Path(tmp) / "demo.db")
             crawl_demo(db, args.pairs)
             report(f"demo site ({args.pairs * 2} articles), two real crawls", db)
-        if not args.skip_dev and DEV.is_dir():
+        if not args.skip_dev:
             db = str(Path(tmp) / "dev.db")
-            record_dev(db)
+            record_dev(db, args.dev)
             report("extraction-dev (298 pages, 283 sites) as one collection", db)
 
 
