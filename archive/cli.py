@@ -6,8 +6,10 @@ become one-line messages with exit code 2 at this edge.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +18,7 @@ import click
 
 from .diff import diff_fields
 from .errors import ArchiveError
+from .queries import MATCH_CLOSE, MATCH_OPEN, SearchHit, parse_day
 from .render import FORMATS, as_json, as_markdown, as_text, decode_html
 from .store import Archive
 
@@ -65,6 +68,83 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def date_options(func: Callable) -> Callable:
+    """--since/--until: the article's date (published, else fetched), both days included."""
+    func = click.option("--until", help="Only articles dated on or before this day.")(func)
+    return click.option("--since", help="Only articles dated on or after this day.")(func)
+
+
+def day_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """--since/--until as YYYY-MM-DD days, checked (one-line errors for bad dates)."""
+    first, last = parse_day(since, "--since"), parse_day(until, "--until")
+    if first and last and first > last:
+        raise UsageProblem(f"--since {first} is after --until {last}: swap them")
+    return first, last
+
+
+def color_option(func: Callable) -> Callable:
+    return click.option(
+        "--color/--no-color",
+        "color",
+        default=None,
+        help="Colour the output (default: only when stdout is a terminal).",
+    )(func)
+
+
+def wants_color(color: bool | None) -> bool:
+    return sys.stdout.isatty() if color is None else color
+
+
+def styled_snippet(hit: SearchHit, color: bool) -> str:
+    """The snippet on one line: matches in [brackets], or bold yellow on a terminal."""
+    if not color:
+        return " ".join(hit.snippet.split())
+    parts = re.split(f"{MATCH_OPEN}(.*?){MATCH_CLOSE}", " ".join(hit.marked.split()))
+    return "".join(
+        click.style(part, fg="yellow", bold=True) if n % 2 else part for n, part in enumerate(parts)
+    )
+
+
+def _changed_words(old: str, new: str) -> tuple[str, str]:
+    """Two versions of a paragraph, red and green, the words that differ bold and underlined."""
+    a, b = old.split(" "), new.split(" ")
+    out_a, out_b = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        mark = op != "equal"
+        if i2 > i1:
+            out_a.append(click.style(" ".join(a[i1:i2]), fg="red", bold=mark, underline=mark))
+        if j2 > j1:
+            out_b.append(click.style(" ".join(b[j1:j2]), fg="green", bold=mark, underline=mark))
+    return " ".join(out_a), " ".join(out_b)
+
+
+def styled_diff(lines: list[str]) -> list[str]:
+    """A unified diff in colour: removed red, added green, hunks cyan; a paragraph replaced by
+    another shows which words changed."""
+    out, i = [], 0
+    while i < len(lines):
+        if not lines[i].startswith("-"):
+            line = lines[i]
+            colour = "green" if line.startswith("+") else "cyan" if line.startswith("@@") else None
+            out.append(click.style(line, fg=colour) if colour else line)
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and lines[j].startswith("-"):
+            j += 1
+        k = j
+        while k < len(lines) and lines[k].startswith("+"):
+            k += 1
+        removed, added = lines[i:j], lines[j:k]
+        pairs = [_changed_words(r[1:], a[1:]) for r, a in zip(removed, added, strict=False)]
+        out += [click.style("-", fg="red") + old for old, _ in pairs]
+        out += [click.style(line, fg="red") for line in removed[len(pairs) :]]
+        out += [click.style("+", fg="green") + new for _, new in pairs]
+        out += [click.style(line, fg="green") for line in added[len(pairs) :]]
+        i = k
+    return out
+
+
 @click.group()
 @click.version_option(package_name="uninews")
 def cli() -> None:
@@ -77,29 +157,61 @@ def cli() -> None:
 @json_option
 @click.option("--current", is_flag=True, help="Only current versions of live pages.")
 @click.option("--site", help="Only pages of this site (profile name).")
+@click.option("--lang", help="Only versions in this language (sv, en, ...).")
+@date_options
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="Most hits.")
+@color_option
 @archive_errors
 def search(
-    query: str, db_path: str, as_json_output: bool, current: bool, site: str | None, limit: int
+    query: str,
+    db_path: str,
+    as_json_output: bool,
+    current: bool,
+    site: str | None,
+    lang: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    color: bool | None,
 ) -> None:
     """Full-text search over the title, lead and body of every archived version.
 
     Plain words must all match (Umeå, covid-19 and "quoted phrases" are searched as text).
     FTS5 syntax (AND, OR, NOT, NEAR(), word*, title:word) is used as written. Hits are ranked
     with a title match counting most; each shows its version and whether it is current.
+    --since/--until (YYYY-MM-DD) compare the article's date: published, else fetched.
     """
+    since, until = day_range(since, until)
     with open_for_reading(db_path) as arc:
-        hits = arc.search(query, current_only=current, site=site, limit=limit)
+        hits = arc.search(
+            query,
+            current_only=current,
+            site=site,
+            lang=lang,
+            since=since,
+            until=until,
+            limit=limit,
+        )
     if as_json_output:
-        echo_json([hit.__dict__ for hit in hits])
+        echo_json([hit.to_dict() for hit in hits])
         return
     if not hits:
         click.echo(f"No archived version matches {query!r}.", err=True)
         return
+    color = wants_color(color)
     for hit in hits:
-        flag = "current" if hit.is_current else "older"
-        click.echo(f"{hit.title or '(no title)'}\n  {hit.url}  v{hit.version} ({flag})")
-        click.echo(f"  {' '.join(hit.snippet.split())}")
+        flag = (
+            "older version"
+            if not hit.is_current
+            else "current"
+            if hit.status == "live"
+            else f"last version, page {hit.status}"
+        )
+        dated = f", {hit.published_at[:10]}" if hit.published_at else ""
+        click.echo(click.style(hit.title or "(no title)", bold=True), color=color)
+        meta = f"v{hit.version} ({flag}), {hit.lang or '?'}{dated}"
+        click.echo(f"  {click.style(hit.url, fg='blue')}  {meta}", color=color)
+        click.echo(f"  {styled_snippet(hit, color)}", color=color)
 
 
 @cli.command()
@@ -175,11 +287,20 @@ def show(url: str, db_path: str, number: int | None, fmt: str) -> None:
 @json_option
 @click.option("--from", "from_", type=click.IntRange(1), help="Older version (default: to - 1).")
 @click.option("--to", "to", type=click.IntRange(1), help="Newer version (default: current).")
+@color_option
 @archive_errors
-def diff(url: str, db_path: str, as_json_output: bool, from_: int | None, to: int | None) -> None:
+def diff(
+    url: str,
+    db_path: str,
+    as_json_output: bool,
+    from_: int | None,
+    to: int | None,
+    color: bool | None,
+) -> None:
     """What changed between two versions of a page, field by field.
 
-    Bodies are compared paragraph by paragraph as a unified diff.
+    Bodies are compared paragraph by paragraph as a unified diff: in colour on a terminal
+    (removed red, added green, changed words underlined), plain text otherwise.
     """
     with open_for_reading(db_path) as arc:
         new = arc.version(url, to)
@@ -201,10 +322,15 @@ def diff(url: str, db_path: str, as_json_output: bool, from_: int | None, to: in
     if old.version == new.version:
         click.echo(f"{new.url} version {new.version} compared with itself: no changes.", err=True)
         return
-    click.echo(f"{new.url}: version {old.version} -> version {new.version}")
+    color = wants_color(color)
+    title = f"{new.url}: version {old.version} -> version {new.version}"
+    click.echo(click.style(title, bold=True), color=color)
+    click.echo(f"fetched {old.fetched_at} -> {new.fetched_at}")
     if not changes:
         click.echo("no field changed")
     for change in changes:
-        click.echo(f"\n== {change.field}")
-        for line in change.diff[2:]:
-            click.echo(line)
+        click.echo()
+        click.echo(click.style(f"== {change.field}", bold=True), color=color)
+        lines = change.diff[2:]
+        for line in styled_diff(lines) if color else lines:
+            click.echo(line, color=color)

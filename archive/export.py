@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import ArchiveError
+from .queries import ARTICLE_DAY
 
 FORMATS = ("jsonl", "csv", "parquet")
 BATCH_ROWS = 500  # rows per fetchmany() and per Parquet row group: ~5 MB of article text
@@ -111,7 +112,8 @@ class ExportError(ArchiveError):
 
 @dataclass(frozen=True)
 class ExportFilter:
-    """Which versions to export. Dates are checked and normalized by parse_day / parse_instant.
+    """Which versions to export. Dates are checked and normalized by queries.parse_day (the
+    same as search's) and parse_instant.
 
     since/until: the article's date (published_at, else the day it was fetched), inclusive.
     as_of: each page as it stood at that instant (its latest version fetched at or before it),
@@ -128,21 +130,6 @@ class ExportFilter:
 
     def describe(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v not in (None, False, ())}
-
-
-def parse_day(text: str | None, option: str = "date") -> str | None:
-    """A YYYY-MM-DD day from a date or timestamp; ExportError with what to write otherwise."""
-    if text is None:
-        return None
-    try:
-        return datetime.fromisoformat(text.strip()).date().isoformat()
-    except ValueError:
-        try:
-            return date.fromisoformat(text.strip()).isoformat()
-        except ValueError:
-            raise ExportError(
-                f"bad {option} {text!r}: write a date like 2026-11-27 (or 2026-11-27T12:00:00Z)"
-            ) from None
 
 
 def parse_instant(text: str | None, option: str = "--as-of") -> str | None:
@@ -174,8 +161,6 @@ _SELECT = (
     " v.content_sha256, c.body_sha256, v.extractor_version"
     " FROM versions v JOIN pages p ON p.url = v.url JOIN captures c ON c.id = v.capture_id"
 )
-# The date a --since/--until compares: what the page says, else the day it was fetched.
-_ARTICLE_DAY = "substr(coalesce(v.published_at, c.fetched_at), 1, 10)"
 
 
 def export_sql(flt: ExportFilter) -> tuple[str, dict[str, Any]]:
@@ -188,10 +173,10 @@ def export_sql(flt: ExportFilter) -> tuple[str, dict[str, Any]]:
         where.append("coalesce(v.lang, p.lang) = :lang")
         params["lang"] = flt.lang
     if flt.since is not None:
-        where.append(f"{_ARTICLE_DAY} >= :since")
+        where.append(f"{ARTICLE_DAY} >= :since")
         params["since"] = flt.since
     if flt.until is not None:
-        where.append(f"{_ARTICLE_DAY} <= :until")
+        where.append(f"{ARTICLE_DAY} <= :until")
         params["until"] = flt.until
     if flt.kinds:
         names = [f":kind{i}" for i in range(len(flt.kinds))]

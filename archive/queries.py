@@ -11,10 +11,11 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .content import CONTENT_FIELDS, JSON_FIELDS
-from .errors import InvalidQuery, NotFound
+from .errors import ArchiveError, InvalidQuery, NotFound
 
 if TYPE_CHECKING:
     from .store import PageRow
@@ -27,7 +28,7 @@ SNIPPET_TOKENS = 12
 # queries (word*), initial-token (^), grouping, column filters (title:word).
 _EXPLICIT_SYNTAX = re.compile(
     r"\b(AND|OR|NOT)\b|\bNEAR\s*\(|\w\*|(^|\s)\^\w|\([^()]*\w[^()]*\)"
-    r"|\b(title|lead|body_text)\s*:"
+    r"|\b(title|lead|body_text)\s*:\s*[\w\"(^]"
 )
 _TOKENS = re.compile(r'"[^"]*"|[^\s"]+')
 
@@ -50,29 +51,67 @@ def fts_query(query: str) -> tuple[str, bool]:
     return " ".join(terms), False
 
 
-def search_sql(*, current_only: bool = False, site: str | None = None, limit: int = 20) -> str:
-    """SQL for a ranked full-text search; parameters :query (and :site).
+# The day a --since/--until compares: the date the page gives, else the day it was fetched.
+ARTICLE_DAY = "substr(coalesce(v.published_at, c.fetched_at), 1, 10)"
+# Around each match in a snippet; control characters never found in extracted text.
+MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
+
+
+class InvalidDate(ArchiveError):
+    """A --since/--until that is not a date."""
+
+
+def parse_day(text: str | None, option: str = "date") -> str | None:
+    """A YYYY-MM-DD day from a date or an ISO timestamp; InvalidDate says what to write."""
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text.strip()).date().isoformat()
+    except ValueError:
+        raise InvalidDate(
+            f"bad {option} {text!r}: write a date like 2026-11-27 (or 2026-11-27T12:00:00Z)"
+        ) from None
+
+
+def search_sql(
+    *,
+    current_only: bool = False,
+    site: str | None = None,
+    lang: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 20,
+) -> str:
+    """SQL for a ranked full-text search; parameters :query (and :site, :lang, :since, :until).
 
     Ranks in the full-text index alone first and builds snippets and joins only for the
     `limit` best rows: on 100,000 versions that is several times faster than ranking the join.
     """
     weights = ", ".join(str(w) for w in RANK_WEIGHTS)
     filters, joins = [], ""
-    if current_only or site is not None:
+    if current_only or any(x is not None for x in (site, lang, since, until)):
         joins = " JOIN versions v ON v.id = f.rowid JOIN pages p ON p.url = v.url"
+        if since is not None or until is not None:
+            joins += " JOIN captures c ON c.id = v.capture_id"
         if current_only:
             filters.append("p.status = 'live' AND v.version = p.current_version")
         if site is not None:
             filters.append("p.site = :site")
+        if lang is not None:
+            filters.append("coalesce(v.lang, p.lang) = :lang")
+        if since is not None:
+            filters.append(f"{ARTICLE_DAY} >= :since")
+        if until is not None:
+            filters.append(f"{ARTICLE_DAY} <= :until")
     where = " AND ".join(["versions_fts MATCH :query", *filters])
     return (
         "WITH top AS ("
         f"SELECT f.rowid AS id, bm25(versions_fts, {weights}) AS rank"
         f" FROM versions_fts f{joins} WHERE {where} ORDER BY rank LIMIT {int(limit)})"
         " SELECT v.url, v.version, v.id AS version_id, v.title, v.lead, v.published_at,"
-        " v.archived_at, v.lang, p.site, p.status,"
+        " v.archived_at, coalesce(v.lang, p.lang) AS lang, p.site, p.status,"
         " v.version = p.current_version AS is_current,"
-        f" snippet(versions_fts, -1, '[', ']', '…', {SNIPPET_TOKENS}) AS snippet,"
+        f" snippet(versions_fts, -1, char(2), char(3), '…', {SNIPPET_TOKENS}) AS marked,"
         " top.rank AS rank"
         " FROM top"
         " JOIN versions_fts ON versions_fts.rowid = top.id"
@@ -96,8 +135,12 @@ class SearchHit:
     site: str
     status: str
     is_current: bool
-    snippet: str
+    snippet: str  # matches in [brackets]
     rank: float
+    marked: str = field(default="", repr=False, compare=False)  # matches between MATCH_* marks
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "marked"}
 
 
 def search(
@@ -106,15 +149,25 @@ def search(
     *,
     current_only: bool = False,
     site: str | None = None,
+    lang: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
     limit: int = 20,
 ) -> list[SearchHit]:
-    """Ranked hits over every archived version (or only current versions of live pages)."""
+    """Ranked hits over every archived version (or only current versions of live pages).
+
+    since/until (YYYY-MM-DD, see parse_day) keep hits whose article is dated in that range,
+    both days included: its published date, else the day it was fetched.
+    """
     match, explicit = fts_query(query)
     if not match:
         return []
-    sql = search_sql(current_only=current_only, site=site, limit=limit)
+    sql = search_sql(
+        current_only=current_only, site=site, lang=lang, since=since, until=until, limit=limit
+    )
+    params = {"query": match, "site": site, "lang": lang, "since": since, "until": until}
     try:
-        rows = conn.execute(sql, {"query": match, "site": site}).fetchall()
+        rows = conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
         if not explicit:
             raise
@@ -122,7 +175,13 @@ def search(
             f"invalid full-text query {query!r} ({exc}): write plain words, "
             'or put "quotes" around text with special characters'
         ) from exc
-    return [SearchHit(**{**dict(row), "is_current": bool(row["is_current"])}) for row in rows]
+    hits = []
+    for row in rows:
+        data = dict(row)
+        data["is_current"] = bool(data["is_current"])
+        data["snippet"] = data["marked"].replace(MATCH_OPEN, "[").replace(MATCH_CLOSE, "]")
+        hits.append(SearchHit(**data))
+    return hits
 
 
 def _decode(row: sqlite3.Row, json_columns: frozenset[str] | set[str]) -> dict[str, Any]:

@@ -14,15 +14,17 @@ import tempfile
 import click
 
 from .card import write_card
-from .cli import UsageProblem, archive_errors, cli, db_option, echo_json, open_for_reading
-from .export import FORMATS, ExportFilter, export, parse_day, parse_instant
+from .cli import (
+    archive_errors,
+    cli,
+    date_options,
+    day_range,
+    db_option,
+    echo_json,
+    open_for_reading,
+)
+from .export import FORMATS, ExportFilter, export, parse_instant
 from .serve import ServeError, datasette_command, prepare, write_metadata
-
-
-def date_options(func):  # noqa: ANN001, ANN201 - a click decorator
-    """--since/--until: the article's date (published, else fetched), both days included."""
-    func = click.option("--until", help="Articles dated on or before this day (YYYY-MM-DD).")(func)
-    return click.option("--since", help="Articles dated on or after this day (YYYY-MM-DD).")(func)
 
 
 def command_line(ctx: click.Context) -> str:
@@ -85,17 +87,16 @@ def export_command(
     OUT.card.md and OUT.card.json, records the command, the uninews version, counts, field
     descriptions and the sha256 of the data file.
     """
+    since, until = day_range(since, until)
     flt = ExportFilter(
         site=site,
         lang=lang,
-        since=parse_day(since, "--since"),
-        until=parse_day(until, "--until"),
+        since=since,
+        until=until,
         as_of=parse_instant(as_of),
         latest=latest,
         kinds=tuple(kinds),
     )
-    if flt.since and flt.until and flt.since > flt.until:
-        raise UsageProblem(f"--since {flt.since} is after --until {flt.until}: swap them")
     with open_for_reading(db_path) as arc:
         result = export(arc.conn, out, fmt, flt)
         command = command_line(ctx)
