@@ -52,8 +52,13 @@ def full_crawl(base: str, db: Path, extra: list[str]) -> dict:
     out = subprocess.run(cmd, capture_output=True, text=True, check=True)
     run = json.loads(out.stdout)["runs"][0]
     counts = run["counts"]
+    # Extraction processes are the forkserver's children: their CPU is in the run's stats.
+    conn = sqlite3.connect(db)
+    (stats,) = conn.execute("SELECT stats FROM runs WHERE id = ?", (run["run_id"],)).fetchone()
+    conn.close()
+    workers = json.loads(stats).get("uninews/extract_worker_cpu", 0.0)
     return {"seconds": run["seconds"], "pages": sum(counts.values()), "counts": counts,
-            "cpu": child_cpu() - cpu}  # fmt: skip
+            "cpu": child_cpu() - cpu + workers, "worker_cpu": workers}  # fmt: skip
 
 
 def bare_crawl(urls_file: Path, extra: list[str]) -> dict:
@@ -132,7 +137,11 @@ def main() -> None:
           f" = {bare_rate:.1f} pages/s")  # fmt: skip
     print(f"ratio full/bare: {full_rate / bare_rate:.2f} (target >= 0.7)")
     full_cpu, bare_cpu = (r["cpu"] / r["pages"] * 1000 for r in (full, bare))
-    print(f"crawler CPU per page (start-up included): full {full_cpu:.1f}, bare {bare_cpu:.1f} ms")
+    workers_cpu = full["worker_cpu"] / full["pages"] * 1000
+    print(
+        f"crawler CPU per page (start-up included): full {full_cpu:.1f} (extraction processes"
+        f" {workers_cpu:.1f}), bare {bare_cpu:.1f} ms"
+    )
     print(
         f"unchanged recrawl: {again['pages']} pages in {again['seconds']:.1f}s"
         f" = {again['seconds'] / full['seconds']:.2f} of the first crawl  {again['counts']}"

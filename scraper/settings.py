@@ -60,8 +60,11 @@ UNINEWS_REVISIT = "all"  # all | none | older-than:7d
 
 # Extraction runs off the reactor thread so downloads go on meanwhile:
 # "process" (a pool using the other cores), "thread" (one process) or "inline".
-UNINEWS_EXTRACT_POOL = "thread"
-UNINEWS_EXTRACT_WORKERS = 2  # 0: the pool's default size
+# On 2 cores one extraction process beside the crawler took the demo crawl from 80 to
+# 111 pages/s (bench/crawl.py): the crawler's thread holds the GIL nearly all the time,
+# so extraction threads only queue behind it.
+UNINEWS_EXTRACT_POOL = "process"
+UNINEWS_EXTRACT_WORKERS = 0  # 0: one per core beyond the crawler's own (at least one)
 
 # Progress in the log while a crawl runs (pages/min, new, changed, unchanged, errors).
 UNINEWS_PROGRESS_INTERVAL = 30.0

@@ -2,9 +2,10 @@
 
 An adapter only: the extractor decides what a page holds, the archive decides
 whether it is new, changed or unchanged. Extraction runs off the reactor thread
-(UNINEWS_EXTRACT_POOL: "thread" by default, "process" to use other cores, "inline"
-for debugging); archive writes run in one writer thread of their own, in order,
-one transaction per capture, so neither stalls the downloads.
+(UNINEWS_EXTRACT_POOL: "process" by default, a pool on the cores the crawler's own
+thread leaves free; "thread" in this process; "inline" for debugging); archive writes
+run in one writer thread of their own, in order, one transaction per capture, so
+neither stalls the downloads.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import asyncio
 import dataclasses
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
@@ -23,7 +25,13 @@ from scrapy.crawler import Crawler
 from archive import Archive
 from scraper.discovery.urlkind import archive_kind
 from scraper.items import CaptureItem
-from scraper.pipelines.extraction import decode, extractor, is_html
+from scraper.pipelines.extraction import (
+    extract_body,
+    extract_in_worker,
+    extractor,
+    init_worker,
+    is_html,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +43,8 @@ class ArchivePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.db_path = crawler.settings.get("UNINEWS_DB")
-        self.pool_kind = crawler.settings.get("UNINEWS_EXTRACT_POOL", "thread")
-        self.workers = crawler.settings.getint("UNINEWS_EXTRACT_WORKERS") or None
+        self.pool_kind = crawler.settings.get("UNINEWS_EXTRACT_POOL", "process")
+        self.workers = crawler.settings.getint("UNINEWS_EXTRACT_WORKERS") or pool_size()
         self.pool: Executor | None = None
         self.writer: ThreadPoolExecutor | None = None  # the one thread that owns the archive
         self.extract, self.extractor_version = extractor()
@@ -52,7 +60,14 @@ class ArchivePipeline:
         spider = self.crawler.spider
         if self.pool_kind == "process":
             context = multiprocessing.get_context("forkserver")
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            # Workers forked with the extractor already imported start in milliseconds.
+            context.set_forkserver_preload(["scraper.pipelines.extraction", "scraper.extract"])
+            self.pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=init_worker,
+                initargs=(self.extract, getattr(spider, "profile", None)),
+            )
         elif self.pool_kind == "thread":
             self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="uninews-extract")
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="uninews-archive")
@@ -105,11 +120,17 @@ class ArchivePipeline:
 
     async def _extract(self, item: CaptureItem) -> Any:
         profile = getattr(self.crawler.spider, "profile", None)
-        html = decode(item.capture.body, item.encoding)
+        body, encoding, url = item.capture.body, item.encoding, item.capture.url
         try:
             if self.pool is None:
-                return self.extract(html, item.capture.url, profile)
-            future = self.pool.submit(self.extract, html, item.capture.url, profile)
+                return extract_body(self.extract, body, encoding, url, profile)
+            if isinstance(self.pool, ProcessPoolExecutor):
+                future = self.pool.submit(extract_in_worker, body, encoding, url)
+                article, cpu = await asyncio.wrap_future(future)
+                self.stats.inc_value("uninews/extract_worker_cpu", cpu)
+                return article
+            else:
+                future = self.pool.submit(extract_body, self.extract, body, encoding, url, profile)
             return await asyncio.wrap_future(future)
         except Exception:
             logger.exception("Extraction failed for %s; archived without content", item.capture.url)
@@ -130,6 +151,12 @@ class ArchivePipeline:
         self.writer.submit(self.archive.close).result()
         self.writer.shutdown(wait=True)
         self.archive = self.writer = None
+
+
+def pool_size() -> int:
+    """Extraction workers: the cores left when the crawler's own thread has one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (cores or 1) - 1)
 
 
 def run_status(stats: dict[str, Any], reason: str, shared: bool = False) -> str:
