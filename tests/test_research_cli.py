@@ -57,6 +57,8 @@ def test_search_filters_by_language_site_and_date(demo_archive, uninews):
         return json.loads(result.stdout)
 
     everything = hits()
+    assert everything and set(everything[0]) >= {"url", "version", "snippet", "published_at"}
+    assert "marked" not in everything[0] and "\x02" not in json.dumps(everything)
     english = hits("--lang", "en")
     assert english and {h["lang"] for h in english} == {"en"}
     assert len(english) == sum(h["lang"] == "en" for h in everything)
