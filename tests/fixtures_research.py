@@ -5,8 +5,7 @@ edited state 2) against a demo server on 127.0.0.1. It is built once per test se
 under pytest's base temp folder) and copied for each test module, so a test that writes (serve
 adds its views) never changes what another test reads.
 
-A test module gets it with a three-line module fixture calling `demo_archive_for(...)` (or,
-once conftest.py lists this file in pytest_plugins, simply by asking for `demo_archive`).
+A test asks for `demo_archive` (conftest.py lists this file in pytest_plugins).
 """
 
 from __future__ import annotations

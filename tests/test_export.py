@@ -11,17 +11,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from fixtures_research import DemoArchive, demo_archive_for
+from fixtures_research import DemoArchive
 
 import archive.research_cli  # noqa: F401  (registers export and serve on the cli group)
 from archive import export as export_module
 from archive.cli import cli
 from archive.export import COLUMN_NAMES, parquet_schema, parse_instant
-
-
-@pytest.fixture(scope="module")
-def demo_archive(demo_site, tmp_path_factory, request) -> DemoArchive:
-    return demo_archive_for(demo_site, tmp_path_factory, request)
 
 
 def uninews(*args: str):

@@ -11,17 +11,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fixtures_research import DemoArchive, demo_archive_for
+from fixtures_research import DemoArchive
 
 from archive.cli import cli
 
 BIN = Path(sys.executable).parent
 ANSI = "\x1b["
-
-
-@pytest.fixture(scope="module")
-def demo_archive(demo_site, tmp_path_factory, request) -> DemoArchive:
-    return demo_archive_for(demo_site, tmp_path_factory, request)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner
 from fixtures_archive import build_capture, build_content
-from fixtures_research import DemoArchive, demo_archive_for
+from fixtures_research import DemoArchive
 
 import archive.research_cli  # noqa: F401  (registers export and serve on the cli group)
 from archive import Archive
@@ -25,11 +25,6 @@ from archive.cli import cli
 from archive.serve import Running, datasette_command, prepare, start, write_metadata
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def demo_archive(demo_site, tmp_path_factory, request) -> DemoArchive:
-    return demo_archive_for(demo_site, tmp_path_factory, request)
 
 
 @pytest.fixture(scope="module")
