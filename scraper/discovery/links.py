@@ -54,27 +54,29 @@ def is_pagination_url(url: str) -> bool:
 def page_links(body: bytes | str, url: str, encoding: str = "utf-8") -> PageLinks:
     """Parse HTML once and return its links, advertised feeds and next-page links."""
     text = body.decode(encoding, errors="replace") if isinstance(body, bytes) else body
-    sel = Selector(text=text or "<html/>", type="html")
-    base = sel.xpath("//base/@href").get()
+    # parsel builds the tree; the queries run on lxml directly, which spares a Selector
+    # object per result (a listing's "next" test alone made one per link text).
+    root = Selector(text=text or "<html/>", type="html").root
+    base = next(iter(root.xpath("//base/@href")), None)
     base = urljoin(url, base) if base else url
     out = PageLinks()
     seen: set[str] = set()
-    for href in sel.xpath("//a/@href").getall():
+    for href in root.xpath("//a/@href"):
         link = _clean(base, href)
         if link and link not in seen:
             seen.add(link)
             out.links.append(link)
-    for node in sel.xpath("//link[@rel='alternate'][@type]"):
-        if (node.attrib.get("type") or "").lower() in FEED_TYPES:
-            link = _clean(base, node.attrib.get("href"))
+    for node in root.xpath("//link[@rel='alternate'][@type]"):
+        if (node.get("type") or "").lower() in FEED_TYPES:
+            link = _clean(base, node.get("href"))
             if link:
                 out.feeds.append(link)
     nexts: list[str] = []
     for xp in NEXT_XPATHS:
-        nexts.extend(h for h in sel.xpath(xp).getall())
-    for a in sel.xpath("//a[@href]"):
-        if NEXT_TEXTS.match(" ".join(a.xpath(".//text()").getall())):
-            nexts.append(a.attrib["href"])
+        nexts.extend(root.xpath(xp))
+    for a in root.xpath("//a[@href]"):
+        if NEXT_TEXTS.match(" ".join(a.xpath(".//text()"))):
+            nexts.append(a.get("href"))
     for href in nexts:
         link = _clean(base, href)
         if link and link != url and link not in out.next_pages:
