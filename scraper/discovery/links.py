@@ -40,8 +40,12 @@ def _clean(base: str, href: str | None) -> str | None:
     href = href.strip()
     if href.startswith(("javascript:", "mailto:", "tel:", "#", "data:")):
         return None
-    url = urldefrag(urljoin(base, href))[0]
-    if urlsplit(url).scheme not in ("http", "https") or NOT_PAGES.search(urlsplit(url).path):
+    try:
+        url = urldefrag(urljoin(base, href))[0]
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[not-an-address]/": no URL, not a reason to drop the rest
+        return None
+    if parts.scheme not in ("http", "https") or NOT_PAGES.search(parts.path):
         return None
     return url
 
