@@ -206,6 +206,7 @@ def archive_row(db: str, served: list[tuple[str, bytes]]) -> dict:
         "raw_per_page": raw / len(served),
         "blobs": blobs[0],
         "blob_ratio": (blobs[2] or 0) / (blobs[1] or 1),
+        "blob_dict_ratio": ((blobs[2] or 0) + dicts[1]) / (blobs[1] or 1),
         "deltas": deltas[0],
         "dictionaries": dicts[0],
         "dictionary_bytes": dicts[1],
@@ -236,7 +237,8 @@ def report(name: str, db: str) -> None:
         f"\nArchive after VACUUM: {row['archive_bytes']:,} bytes for {row['captures']} captures "
         f"({row['raw_bytes']:,} raw bytes served): **{row['ratio']:.1%} of raw**, "
         f"{row['per_page'] / 1024:.1f} KB per captured page "
-        f"(raw {row['raw_per_page'] / 1024:.1f} KB). Blobs alone {row['blob_ratio']:.1%} "
+        f"(raw {row['raw_per_page'] / 1024:.1f} KB). Blobs alone {row['blob_ratio']:.1%}, "
+        f"{row['blob_dict_ratio']:.1%} with the dictionaries "
         f"({row['blobs']} distinct bodies, {row['deltas']} as deltas, {row['dictionaries']} "
         f"dictionaries of "
         f"{row['dictionary_bytes']:,} bytes); {row['versions']} versions with full-text index."
