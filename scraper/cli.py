@@ -18,7 +18,8 @@ from typing import Any
 import click
 
 import archive.research_cli  # noqa: F401  (registers export and serve)
-import scraper.reprocess_cli  # noqa: F401  (registers reprocess and warc)
+import archive.warc_cli  # noqa: F401  (registers warc)
+import scraper.reprocess_cli  # noqa: F401  (registers reprocess)
 from archive.cli import cli
 from scraper.crawl import (
     CrawlJob,

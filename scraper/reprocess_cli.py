@@ -1,7 +1,7 @@
 """`uninews reprocess`: re-extract stored bodies with the current extractor (thin CLI).
 
-Importing this module also registers `uninews warc` (archive.warc_cli), so the entry point
-needs one import for both archival commands.
+The extractor glue (and with it Scrapy's response classes) is imported only when the
+command runs, so registering the command costs every other `uninews` command nothing.
 """
 
 from __future__ import annotations
@@ -12,10 +12,8 @@ from typing import Any
 
 import click
 
-import archive.warc_cli  # noqa: F401  (registers warc)
 from archive.cli import UsageProblem, archive_errors, cli, db_option, open_for_reading
 from archive.reprocess import ReprocessStats, reprocess
-from scraper.reprocess import ExtractorNotFound, load_extractor, page_content
 
 
 def _terminate(signum: int, frame: Any) -> None:
@@ -48,6 +46,8 @@ def reprocess_command(
     extractor version. The run is recorded in `runs` (spider "reprocess"); an interrupted
     reprocess (Ctrl-C, kill) is resumed by running the command again.
     """
+    from scraper.reprocess import ExtractorNotFound, load_extractor, page_content
+
     try:
         extract, version = load_extractor(extractor_spec)
     except ExtractorNotFound as exc:

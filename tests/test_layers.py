@@ -6,7 +6,11 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("module", ["scraper.extract", "archive", "archive.cli"])
+@pytest.mark.parametrize(
+    "module",
+    # scraper.cli: every `uninews` command starts fast; Scrapy loads only when a crawl runs.
+    ["scraper.extract", "archive", "archive.cli", "archive.research_cli", "scraper.cli"],
+)
 def test_module_does_not_import_scrapy(module):
     code = f"import sys, {module}; print('scrapy' in sys.modules or 'twisted' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
