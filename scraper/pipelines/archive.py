@@ -17,6 +17,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from scrapy import signals
@@ -129,9 +130,17 @@ class ArchivePipeline:
                 article, cpu = await asyncio.wrap_future(future)
                 self.stats.inc_value("uninews/extract_worker_cpu", cpu)
                 return article
-            else:
-                future = self.pool.submit(extract_body, self.extract, body, encoding, url, profile)
+            future = self.pool.submit(extract_body, self.extract, body, encoding, url, profile)
             return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): the rest of the crawl extracts in
+            # threads rather than archiving every later page without content.
+            if isinstance(self.pool, ProcessPoolExecutor):
+                logger.warning("Extraction process died; extracting in threads from now on")
+                self.stats.inc_value("uninews/extract_pool_broken")
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="uninews-extract")
+            return await self._extract(item)
         except Exception:
             logger.exception("Extraction failed for %s; archived without content", item.capture.url)
             self.stats.inc_value("uninews/extract_failed")
