@@ -11,13 +11,16 @@ open to close), not interpreter start-up.
 
     .venv/bin/python bench/crawl.py [--pairs 1000] [--out bench/out] [-s NAME=VALUE ...]
 
-Measured 2026-11-27 on the 2-core machine (other work running, load 1-3):
-2,200 URLs (2,000 articles, 200 listing pages); full 67.5 pages/s, bare 182.4 pages/s,
-ratio 0.37; crawler CPU per page 14.4 ms full vs 6.1 ms bare; unchanged recrawl 0.35 of
-the first crawl (all 304). Single-threaded, extraction costs 4.5 ms CPU a page and an
-archive record 3.0 ms: the gap is that work, on a crawler process that one core (GIL)
-carries while the bare fetch has the second core for the local server.
-`-s UNINEWS_EXTRACT_POOL=process` measured lower here (0.41 vs 0.48 under equal load).
+Measured 2026-11-27 on the 2-core machine, 2,200 URLs (2,000 articles, 200 listings).
+Before (thread extraction): full 75.0 pages/s, bare 182.5, ratio 0.41; crawler CPU 13.1 vs
+5.8 ms a page. After (extraction in one forkserver process, faster call-to-action matching,
+links followed once, lxml link queries), quiet machine: full 126.3, bare 225.6, ratio 0.56;
+crawler process 8.2 ms a page (+ 4.4 ms in the extraction process) vs 5.0 bare. With another
+job holding one core (load ~3) the extraction process has no core of its own: ratio 0.42-0.48,
+and `-s UNINEWS_EXTRACT_POOL=thread` measured 0.47 beside 0.42. Where the rest goes: the
+crawler's thread holds the GIL nearly all the time (Scrapy's own work per response ~4.5 ms,
+archive writes ~0.9 ms of GIL a page, pipelines and discovery ~1.5 ms), so 0.7 would need
+the crawler process itself under ~6.3 ms a page.
 """
 
 from __future__ import annotations
