@@ -91,7 +91,7 @@ class CrawlSummary:
 
 
 def user_agent(contact: str) -> str:
-    return f"uninews/{__version__} (+{contact})"
+    return f"uninews/{__version__} (+{contact})" if contact else f"uninews/{__version__}"
 
 
 def crawl_settings(

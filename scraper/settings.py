@@ -10,9 +10,11 @@ BOT_NAME = "uninews"
 SPIDER_MODULES = ["scraper.spiders"]
 NEWSPIDER_MODULE = "scraper.spiders"
 
-# Identity: an identifiable User-Agent with a way to reach the operator.
-UNINEWS_CONTACT = "https://github.com/uninews/uninews"
-USER_AGENT = f"uninews/{__version__} (+{UNINEWS_CONTACT})"  # rebuilt from the contact by the CLI
+# Identity: an identifiable User-Agent with a way to reach the operator. Operators set
+# their own contact (`uninews crawl --contact ops@example.org`): the project itself has no
+# address a site owner could write to about someone else's crawl.
+UNINEWS_CONTACT = ""
+USER_AGENT = f"uninews/{__version__}"  # rebuilt from the contact by the CLI
 
 # Politeness.
 ROBOTSTXT_OBEY = True
