@@ -16,21 +16,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from archive.rules import OUTCOMES
 from scraper import __version__
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
 
-OUTCOMES = (
-    "new",
-    "changed",
-    "unchanged",
-    "not_modified",
-    "gone",
-    "redirected",
-    "restricted",
-    "error",
-)
 SPIDERS = ("news", "pages")
 
 
