@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 # Run as a script, this file's folder comes first on sys.path and its name would shadow the
@@ -119,26 +120,41 @@ def html(
     ).encode()
 
 
+def page_url(page: int) -> str:
+    return f"https://www.umu.se/nyheter/artikel-{page}_{9_000_000 + page}/"
+
+
+def version_stream(
+    rng: random.Random, n_versions: int, sv: Vocabulary, en: Vocabulary
+) -> Iterator[tuple[int, int, dict]]:
+    """(n, page, content): half first versions of new pages, half edited second versions.
+
+    bench/export.py builds its archive from the same stream.
+    """
+    pages = max(1, n_versions // 2)
+    contents: dict[int, dict] = {}
+    for n in range(n_versions):
+        page = n % pages
+        if page in contents:
+            content = dict(contents.pop(page))
+            content["body_text"] += "\n\n" + words(rng, sv, 40).capitalize() + "."
+        else:
+            content = contents[page] = article(rng, page, sv, en)
+        yield n, page, content
+
+
 def run(n_versions: int, path: str, n_queries: int, seed: int) -> dict:
     rng = random.Random(seed)
     sv, en = Vocabulary(rng, SWEDISH_COMMON), Vocabulary(rng, ENGLISH_COMMON)
     head, foot = boilerplate(rng, sv)
-    pages = max(1, n_versions // 2)
     started = time.perf_counter()
     written, recording = 0, 0.0
     with Archive.open(path) as arc:
         run_id = arc.start_run("bench", "bench")
-        contents: dict[int, dict] = {}
-        for n in range(n_versions):
-            page = n % pages
-            if page in contents:
-                content = dict(contents.pop(page))
-                content["body_text"] += "\n\n" + words(rng, sv, 40).capitalize() + "."
-            else:
-                content = contents[page] = article(rng, page, sv, en)
+        for n, page, content in version_stream(rng, n_versions, sv, en):
             body = html(rng, sv, head, foot, content, rng.randrange(800, 5000))
             capture = Capture(
-                url=f"https://www.umu.se/nyheter/artikel-{page}_{9_000_000 + page}/",
+                url=page_url(page),
                 fetched_at=f"2026-11-27T{n // 3600 % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z",
                 http_status=200,
                 reason="OK",

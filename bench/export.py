@@ -50,23 +50,16 @@ def build(path: str, n_versions: int, seed: int = 1) -> float:
     """Fill `path` with n_versions versions; return the seconds it took."""
     gen = _generator()
     rng = random.Random(seed)
-    pages = max(1, n_versions // 2)
+    sv, en = gen.Vocabulary(rng, gen.SWEDISH_COMMON), gen.Vocabulary(rng, gen.ENGLISH_COMMON)
     started = time.perf_counter()
     with Archive.open(path) as arc:
         run_id = arc.start_run("bench", "bench")
-        contents: dict[int, dict] = {}
-        for n in range(n_versions):
-            page = n % pages
-            if page in contents:
-                content = dict(contents.pop(page))
-                content["body_text"] += "\n\n" + gen.words(rng, gen.SWEDISH, 40).capitalize() + "."
-            else:
-                content = contents[page] = gen.article(rng, page)
+        for n, page, content in gen.version_stream(rng, n_versions, sv, en):
             content["images"] = [{"src": f"https://www.umu.se/bild/{page}.jpg", "alt": "Bild"}]
             content["contacts"] = [{"name": "Åsa Öberg", "email": "asa.oberg@umu.se"}]
             second = n // 60
             capture = Capture(
-                url=f"https://www.umu.se/nyheter/artikel-{page}_{9_000_000 + page}/",
+                url=gen.page_url(page),
                 fetched_at=f"2026-11-{1 + second // 86400 % 28:02d}T{second // 3600 % 24:02d}:"
                 f"{second // 60 % 60:02d}:{second % 60:02d}Z",
                 http_status=200,
