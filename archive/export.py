@@ -18,12 +18,13 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from .errors import ArchiveError
 from .queries import ARTICLE_DAY
+from .times import parse_utc
 
 FORMATS = ("jsonl", "csv", "parquet")
 BATCH_ROWS = 500  # rows per fetchmany() and per Parquet row group: ~5 MB of article text
@@ -136,20 +137,14 @@ def parse_instant(text: str | None, option: str = "--as-of") -> str | None:
     """A UTC timestamp for as-of: a bare date means the end of that day; naive times are UTC."""
     if text is None:
         return None
-    raw = text.strip()
     try:
-        if len(raw) == 10:
-            moment = datetime.combine(date.fromisoformat(raw), time.max, tzinfo=UTC)
-        else:
-            moment = datetime.fromisoformat(raw)
+        moment = parse_utc(text, date_means_end_of_day=True)
     except ValueError:
         raise ExportError(
             f"bad {option} {text!r}: write a date (2026-11-27, meaning the end of that day) "
             "or a UTC time (2026-11-27T12:00:00Z)"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 _SELECT = (

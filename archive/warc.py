@@ -29,6 +29,7 @@ from warcio.warcwriter import WARCWriter
 
 from .errors import ArchiveError, NotFound
 from .store import Archive
+from .times import parse_utc
 
 WARC_VERSION = "1.1"
 PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
@@ -77,16 +78,13 @@ class _Original:
 
 def since_bound(value: str) -> str:
     """An ISO 8601 date or timestamp as the UTC string captures.fetched_at is compared with."""
-    text = value.strip()
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = parse_utc(value)
     except ValueError as exc:
         raise BadDate(
             f"bad --since {value!r}: write a date or UTC time, e.g. 2026-11-27 or "
             "2026-11-27T08:00:00Z"
         ) from exc
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
