@@ -212,3 +212,18 @@ def test_optimizely_english_press_release_in_windows_1252():
 
 def test_extractor_version_is_exported():
     assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION
+
+
+def test_bad_profile_expressions_are_passed_over(tmp_path):
+    """A profile is user data: a broken XPath in it must not cost the article."""
+    path = tmp_path / "broken.toml"
+    path.write_text(
+        'name = "broken"\nextends = "umu"\n[scope]\nhosts = ["www.umu.se"]\n'
+        '[extract]\ndrop = ["//div[", "//*[contains(@class,\'printicon\')]"]\n'
+        'title = ["//h1[", "//h1"]\n',
+        encoding="utf-8",
+    )
+    broken = extract(load("umu_sv_article.html"), REFERENCE_URL, load_profile(str(path)))
+    good = extract(load("umu_sv_article.html"), REFERENCE_URL, load_profile("umu"))
+    assert broken.title == good.title
+    assert broken.body_text == good.body_text

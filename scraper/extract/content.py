@@ -16,7 +16,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import xpaths
-from .metadata import absolute
+from .metadata import absolute, matches
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 BLOCK_TAGS = frozenset(
@@ -88,11 +88,7 @@ def strip_tags(tree: lxml_html.HtmlElement, extra_drop=()) -> None:
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     etree.strip_elements(tree, *xpaths.DROP_TAGS, with_tail=False)
     for expr in extra_drop:
-        try:
-            found = tree.xpath(expr)
-        except Exception:  # a bad profile expression must not stop extraction
-            continue
-        for el in found:
+        for el in matches(tree, expr):
             if isinstance(el, lxml_html.HtmlElement) and el.tag not in ("html", "body"):
                 _drop(el)
 

@@ -39,14 +39,19 @@ def norm(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()
 
 
+def matches(tree: lxml_html.HtmlElement, expr: str) -> list:
+    """What an XPath expression finds; nothing for a bad one (profiles are user data, and a
+    bad profile expression must not stop extraction)."""
+    try:
+        return tree.xpath(expr)
+    except Exception:
+        return []
+
+
 def first(tree: lxml_html.HtmlElement, expressions) -> str | None:
     """First non-empty string any expression yields."""
     for expr in expressions:
-        try:
-            found = tree.xpath(expr)
-        except Exception:  # a bad profile expression must not stop extraction
-            continue
-        for value in found:
+        for value in matches(tree, expr):
             text = norm(value if isinstance(value, str) else value.text_content())
             if text:
                 return text
