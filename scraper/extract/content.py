@@ -60,6 +60,8 @@ _CTA_LOWERED = re.compile(
     xpaths.CALL_TO_ACTION.pattern, xpaths.CALL_TO_ACTION.flags & ~re.IGNORECASE
 )
 _CASE_TRAPS = frozenset("\u0130\u0131\u017f")  # İ ı ſ
+_DROP_ATTR = etree.XPath(xpaths.DROP_ATTR_XPATH)
+_CLASS_OR_ID = etree.XPath(xpaths.CLASS_OR_ID_XPATH)
 _CONTENT_HINT = re.compile(
     r"(?:^|[\s_-])(?:article|content|entry|post|story|body|text|main|news|ingress|blog)"
     r"(?=$|[\s_-])",
@@ -125,10 +127,10 @@ def clean(tree: lxml_html.HtmlElement) -> None:
         body = tree
     good = good_text(body)
     limit = PROTECT_SHARE * (good.get(body, 0) or 1)
-    candidates = [el for el in tree.xpath(xpaths.DROP_ATTR_XPATH) if xpaths.hidden_or_landmark(el)]
+    candidates = [el for el in _DROP_ATTR(tree) if xpaths.hidden_or_landmark(el)]
     candidates.extend(body.iter(*xpaths.PAGE_FURNITURE_TAGS))
     seen: dict[str, bool] = {}  # many elements share one class string
-    for el in body.xpath(".//*[@class or @id]"):
+    for el in _CLASS_OR_ID(body):
         attrs = _attrs(el)
         hit = seen.get(attrs)
         if hit is None:

@@ -20,6 +20,7 @@ _BULKY = re.compile(
 )
 WHOLE_PAGE_SHARE = 0.7  # calibrated on extraction-dev (F1): 0.2 .894, 0.4 .910, 0.7 .916, 1.0 .902
 _TEASER_MIN = 30  # characters: a link this long reads as a teaser headline
+_WITH_CLASS = etree.XPath(".//*[@class]")
 
 
 def extract(html: bytes | str | None, url: str, profile: Any = None) -> Article:
@@ -88,7 +89,7 @@ def build(tree: lxml_html.HtmlElement, url: str, cfg: dict[str, Any]) -> Article
     published = metadata.published(tree, meta, ld)
     updated = metadata.updated(tree, meta, ld)
     meta_category = metadata.category(meta, ld)
-    page_title = metadata.first(tree, ("//head/title",))
+    page_title = metadata.page_title(tree)
 
     content.strip_tags(tree, _list(cfg, "drop"))
     content.clean(tree)
@@ -107,7 +108,7 @@ def build(tree: lxml_html.HtmlElement, url: str, cfg: dict[str, Any]) -> Article
 
     h1_el = _title_element(region, tree)
     h1 = metadata.norm(h1_el.text_content()) if h1_el is not None else None
-    art.title = metadata.title(tree, meta, ld, h1, _list(cfg, "title"))
+    art.title = metadata.title(tree, meta, ld, h1, _list(cfg, "title"), page_title)
     if art.title is None and page_title:
         art.title = page_title
     if h1_el is not None and art.title and metadata.norm(h1) == art.title:
@@ -192,7 +193,7 @@ def _lead_element(region, expressions, skip):
         for el in found:
             if isinstance(el, lxml_html.HtmlElement) and el not in skip:
                 return el
-    for el in region.xpath(".//*[@class]"):
+    for el in _WITH_CLASS(region):
         classes = el.get("class", "").lower().split()
         if any(c in xpaths.LEAD_CLASSES for c in classes) and el not in skip:
             if len(metadata.norm(el.text_content())) >= 40:

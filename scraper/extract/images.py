@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from . import xpaths
 from .metadata import absolute, norm
 
 _ICON = re.compile(r"logo|icon|sprite|pixel|spacer|print|blank\.gif|avatar|badge", re.I)
-_WRAPPER = (
+_WRAPPER = etree.XPath(
     "ancestor::*[self::figure or contains(@class,'mediaflowwrapper') or contains(@class,'bildlink')"
     " or contains(@class,'image') or contains(@class,'figure') or contains(@class,'media')][1]"
 )
-_CAPTION = ".//figcaption | .//*[contains(@class,'bildText') or contains(@class,'caption')]"
-_NEXT_CAPTION = "following-sibling::*[1][contains(@class,'bildText') or contains(@class,'caption')]"
+_CAPTION = etree.XPath(
+    ".//figcaption | .//*[contains(@class,'bildText') or contains(@class,'caption')]"
+)
+_NEXT_CAPTION = etree.XPath(
+    "following-sibling::*[1][contains(@class,'bildText') or contains(@class,'caption')]"
+)
+_CREDITS = tuple(etree.XPath(expr) for expr in xpaths.CREDIT_XPATHS)
 
 
 def _src(img) -> str | None:
@@ -55,21 +62,21 @@ def images(roots, base_url: str, consumed: set) -> list[dict]:
 
 
 def _caption(img, consumed: set) -> tuple[str | None, str | None]:
-    wrapper = img.xpath(_WRAPPER)
+    wrapper = _WRAPPER(img)
     wrapper = wrapper[0] if wrapper else None
     cap_el = None
     if wrapper is not None:
-        found = wrapper.xpath(_CAPTION)
+        found = _CAPTION(wrapper)
         cap_el = found[0] if found else None
         if cap_el is None:
-            found = wrapper.xpath(_NEXT_CAPTION)
+            found = _NEXT_CAPTION(wrapper)
             cap_el = found[0] if found else None
     if cap_el is None:
         return None, None
     scope = wrapper if wrapper is not None else cap_el
     credit_el = None
-    for expr in xpaths.CREDIT_XPATHS:
-        found = scope.xpath(expr)
+    for expr in _CREDITS:
+        found = expr(scope)
         if found:
             credit_el = found[0]
             break

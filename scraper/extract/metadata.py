@@ -11,6 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from . import xpaths
@@ -39,11 +40,25 @@ def norm(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()
 
 
+# The generic expressions compiled once: tree.xpath(str) compiles on every call, which cost
+# as much as the search itself. Profile expressions (user data) are compiled per call.
+_COMPILED = {
+    expr: etree.XPath(expr, smart_strings=False)
+    for expr in (
+        xpaths.PAGE_TITLE,
+        *xpaths.PUBLISHED_XPATHS,
+        *xpaths.UPDATED_XPATHS,
+        *xpaths.AUTHOR_XPATHS,
+    )
+}
+
+
 def matches(tree: lxml_html.HtmlElement, expr: str) -> list:
     """What an XPath expression finds; nothing for a bad one (profiles are user data, and a
     bad profile expression must not stop extraction)."""
     try:
-        return tree.xpath(expr)
+        compiled = _COMPILED.get(expr)
+        return compiled(tree) if compiled is not None else tree.xpath(expr)
     except Exception:
         return []
 
@@ -121,14 +136,22 @@ def _names(value: Any) -> list[str]:
     return []
 
 
-def title(tree, meta_tags: dict, ld: dict, h1: str | None, extra=()) -> str | None:
-    """A site's own title selector, else h1 when the meta titles agree, else og:title..."""
+def page_title(tree) -> str | None:
+    return first(tree, (xpaths.PAGE_TITLE,))
+
+
+def title(
+    tree, meta_tags: dict, ld: dict, h1: str | None, extra=(), page_title: str | None = None
+) -> str | None:
+    """A site's own title selector, else h1 when the meta titles agree, else og:title...
+    (page_title: the document's <title>, when the caller has read it already)."""
     own = first(tree, extra) if extra else None
     if own:
         return own
     meta = from_meta(meta_tags, xpaths.TITLE_META)
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
-    page_title = first(tree, ("//head/title",))
+    if page_title is None:
+        page_title = first(tree, (xpaths.PAGE_TITLE,))
     if h1 and any(h1.lower() in norm(t).lower() for t in (meta, headline, page_title) if t):
         return h1
     for candidate in (headline, meta, h1):

@@ -36,6 +36,7 @@ PAGE_FURNITURE_TAGS = ("header", "footer", "form")
 # Hidden elements and landmark roles that are never the article: one cheap XPath pass for
 # the attributes, the values are checked in Python (translate() in XPath cost 2 ms a page).
 DROP_ATTR_XPATH = "//body//*[@hidden or @aria-hidden or @style or @role]"
+CLASS_OR_ID_XPATH = ".//*[@class or @id]"
 DROP_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog",
      "menu"}
@@ -123,6 +124,7 @@ CONTENT_XPATHS = (
     "//*[@role='main']",
 )
 
+PAGE_TITLE = "//head/title"
 TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title", "headline")
 
 # class names of a lead paragraph (one class token of the element must be one of these)
