@@ -264,13 +264,13 @@ def show(url: str, db_path: str, number: int | None, fmt: str) -> None:
     """
     with open_for_reading(db_path) as arc:
         if fmt in ("html", "raw") and number is None and arc.page(url).current_version is None:
-            body, headers = arc.latest_body(url)
+            body, headers = arc.latest_body(url, decoded=True)
         else:
             row = arc.version(url, number)
             if fmt in ("html", "raw"):
                 if row.body_sha256 is None:
                     raise UsageProblem(f"no raw body stored for version {row.version} of {row.url}")
-                body, headers = arc.body(row.body_sha256), row.response_headers
+                body, headers = arc.decoded_body(row.body_sha256), row.response_headers
     if fmt == "raw":
         sys.stdout.buffer.write(body)
         sys.stdout.buffer.flush()

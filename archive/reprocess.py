@@ -39,7 +39,7 @@ class StoredPage:
     site: str
     kind: str  # article | page | listing
     headers: tuple[tuple[str, str], ...]  # response headers in order
-    body: bytes
+    body: bytes  # Content-Encoding undone (Archive.decoded_body)
 
 
 Extract = Callable[[StoredPage], Mapping[str, Any] | None]
@@ -164,7 +164,7 @@ class Reprocessor:
                 site=row["site"],
                 kind=row["kind"],
                 headers=tuple(tuple(pair) for pair in json.loads(row["headers"])),
-                body=self.archive.body(row["body_sha256"]),
+                body=self.archive.decoded_body(row["body_sha256"]),
             )
 
     def process(self, page: StoredPage) -> int | None:

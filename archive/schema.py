@@ -165,6 +165,23 @@ def _v3_delta_blobs(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE blobs ADD COLUMN base_sha256 TEXT REFERENCES blobs (sha256)")
 
 
+def _v4_bodies_as_received(conn: sqlite3.Connection) -> None:
+    """Bodies kept as received, also when the server compressed them (archive.recode).
+
+    blobs.sha256 is now the hash of the bytes as received and blobs.size their length.
+    blobs.content_encoding: the coding those bytes carry (NULL: none, or a body an uninews
+    before this migration kept decoded). blobs.recipe_id: the parameters (JSON, in `recipes`,
+    shared by the blobs of a server) that rebuild the bytes as received from the decoded body
+    held in content; NULL when content holds the bytes as received themselves.
+    """
+    conn.execute(
+        "CREATE TABLE recipes (id INTEGER PRIMARY KEY,"
+        " recipe TEXT NOT NULL UNIQUE CHECK (json_valid(recipe)))"
+    )
+    conn.execute("ALTER TABLE blobs ADD COLUMN content_encoding TEXT")
+    conn.execute("ALTER TABLE blobs ADD COLUMN recipe_id INTEGER REFERENCES recipes (id)")
+
+
 def _split(script: str) -> list[str]:
     """Split DDL on statement ends (sqlite3.complete_statement knows about trigger bodies)."""
     statements, current = [], ""
@@ -183,6 +200,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_initial,
     _v2_dictionaries,
     _v3_delta_blobs,
+    _v4_bodies_as_received,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -19,10 +19,20 @@ from pathlib import Path
 from typing import Any
 
 from . import queries
-from .blobs import DELTA, TRAIN_AT, TRAIN_SAMPLES, BlobCodec, body_sha256, train_dictionary
+from .blobs import (
+    DELTA,
+    TRAIN_AT,
+    TRAIN_SAMPLES,
+    BlobCodec,
+    body_sha256,
+    checked_recipe,
+    rebuild,
+    train_dictionary,
+)
 from .capture import Capture
 from .content import changed_fields, content_sha256, from_row, normalize_content, to_columns
 from .errors import ArchiveError, ArchiveMissing, ArchiveTooNew, NotAnArchive, NotFound
+from .recode import CannotDecode, RecipeFinder, decode
 from .rules import header, page_status_after, response_class
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate
 from .urls import normalize_url
@@ -87,6 +97,7 @@ class Archive:
         self.conn = conn
         self.path = path
         self._codec = BlobCodec()
+        self._recipes = RecipeFinder()
         # Per site: plain blobs to store before looking again for enough training samples.
         self._training_wait: dict[str, int] = {}
 
@@ -239,13 +250,14 @@ class Archive:
         normalized = normalize_content(content) if content is not None else None
         new_hash = content_sha256(normalized) if normalized is not None else None
         keep_body = capture.body is not None and response not in ("restricted", "not_modified")
-        sha = body_sha256(capture.body) if keep_body else None
+        received = capture.body if capture.wire_body is None else capture.wire_body
+        sha = body_sha256(received) if keep_body else None
 
         with self._write() as conn:
             page = conn.execute("SELECT * FROM pages WHERE url = ?", (url,)).fetchone()
             if sha is not None:
                 previous = page["body_sha256"] if page is not None else None
-                self._store_blob(conn, sha, capture.body, site, previous)
+                self._store_blob(conn, sha, received, site, previous, capture)
 
             version_number: int | None = None
             changed: list[str] = []
@@ -295,31 +307,60 @@ class Archive:
         return Recorded(outcome, capture_id, url, version_number)
 
     def _store_blob(
-        self, conn: sqlite3.Connection, sha: str, body: bytes, site: str, previous: str | None
+        self,
+        conn: sqlite3.Connection,
+        sha: str,
+        received: bytes,
+        site: str,
+        previous: str | None,
+        capture: Capture,
     ) -> None:
+        """Keep the body as received; a compressed one as its decoded body plus a recipe when
+        one rebuilds it exactly (archive.blobs), else as received."""
         if conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)).fetchone():
             return
-        base = self._delta_base(conn, previous)
-        packed = self._codec.pack(body, sha, self._dictionary_for(conn, site), base)
+        content, coding, recipe = received, None, None
+        if capture.wire_body is not None and capture.body is not None:
+            coding = header(capture.response_headers, "content-encoding") or "unknown"
+            found = self._recipes.find((site, coding), received, capture.body, coding)
+            recipe = checked_recipe(found, capture.body, sha)
+            if recipe is not None:
+                content = capture.body
+        # Compressed bytes kept as received gain nothing from a delta: none is tried.
+        base = self._delta_base(conn, previous) if coding is None or recipe else None
+        packed = self._codec.pack(content, sha, self._dictionary_for(conn, site), base)
         conn.execute(
             "INSERT INTO blobs (sha256, content, compression, size, stored_size, dictionary_id,"
-            " base_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (sha, packed.content, packed.compression, packed.size, packed.stored_size,
-             packed.dictionary_id, packed.base_sha256),
+            " base_sha256, content_encoding, recipe_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (sha, packed.content, packed.compression, len(received), packed.stored_size,
+             packed.dictionary_id, packed.base_sha256, coding,
+             self._recipe_id(conn, recipe) if recipe else None),
         )  # fmt: skip
 
+    @staticmethod
+    def _recipe_id(conn: sqlite3.Connection, recipe: str) -> int:
+        """The row of a recipe in `recipes` (one per distinct recipe: a server's pages share)."""
+        row = conn.execute("SELECT id FROM recipes WHERE recipe = ?", (recipe,)).fetchone()
+        if row is not None:
+            return int(row[0])
+        return int(conn.execute("INSERT INTO recipes (recipe) VALUES (?)", (recipe,)).lastrowid)
+
     def _delta_base(self, conn: sqlite3.Connection, sha: str | None) -> tuple[str, bytes] | None:
-        """The page's previous whole body (a delta's own base: bases are never deltas)."""
+        """The page's previous whole body, as stored (a delta's own base: bases are never
+        deltas); None when that is compressed bytes kept as received."""
         row = self._blob_row(conn, sha) if sha is not None else None
         if row is not None and row["base_sha256"] is not None:
             row = self._blob_row(conn, row["base_sha256"])
-        return (row["sha256"], self._unpack(conn, row)) if row is not None else None
+        if row is None or (row["content_encoding"] is not None and row["recipe"] is None):
+            return None
+        return row["sha256"], self._unpack(conn, row)
 
     @staticmethod
     def _blob_row(conn: sqlite3.Connection, sha: str) -> sqlite3.Row | None:
         return conn.execute(
-            "SELECT sha256, content, compression, dictionary_id, base_sha256 FROM blobs"
-            " WHERE sha256 = ?",
+            "SELECT b.sha256, b.content, b.compression, b.dictionary_id, b.base_sha256,"
+            " b.content_encoding, r.recipe FROM blobs b LEFT JOIN recipes r ON r.id = b.recipe_id"
+            " WHERE b.sha256 = ?",
             (sha,),
         ).fetchone()
 
@@ -355,11 +396,13 @@ class Archive:
         ).fetchone()[0]
         if stored < needed:
             return None
+        # Compressed bytes kept as received would teach the dictionary nothing: left out.
         samples = conn.execute(
             "SELECT b.sha256, b.content, b.compression, b.dictionary_id, b.base_sha256"
             " FROM blobs b WHERE b.sha256 IN (SELECT body_sha256 FROM captures WHERE site = ?"
             " AND body_sha256 IS NOT NULL AND http_status BETWEEN 200 AND 299"
-            " ORDER BY id DESC LIMIT ?)",
+            " ORDER BY id DESC LIMIT ?)"
+            " AND (b.content_encoding IS NULL OR b.recipe_id IS NOT NULL)",
             (site, TRAIN_SAMPLES),
         ).fetchall()
         data = train_dictionary([self._unpack(conn, r) for r in samples])
@@ -382,6 +425,7 @@ class Archive:
             self._codec.add_dictionary(dictionary_id, data)
 
     def _unpack(self, conn: sqlite3.Connection, row: sqlite3.Row) -> bytes:
+        """The blob's content as stored: for a blob with a recipe, the decoded body."""
         if row["compression"] == DELTA:
             base = self._unpack(conn, self._blob_row(conn, row["base_sha256"]))
             return self._codec.unpack(row["content"], DELTA, base=base)
@@ -511,14 +555,48 @@ class Archive:
         return PageRow.from_row(row)
 
     def body(self, sha256: str) -> bytes:
-        """A raw body exactly as served, from its blob."""
+        """A raw body exactly as received (compressed if the server compressed it): the bytes
+        a WARC record holds, whose sha256 is `sha256`.
+
+        Archives written before schema 4 kept compressed bodies decoded; those read back as
+        they were kept (their capture says extra.body_decoded_from).
+        """
+        row = self._stored_blob(sha256)
+        content = self._unpack(self.conn, row)
+        if row["recipe"] is not None:
+            return rebuild(content, row["recipe"], sha256)
+        return content
+
+    def decoded_body(self, sha256: str) -> bytes:
+        """A raw body with the Content-Encoding it was received with undone: the HTML a
+        browser renders, for readers that parse pages (reprocess, `show --format html`).
+
+        The coding is the one recorded with the blob from its capture's Content-Encoding
+        header. Bytes that do not decode as their header said are returned as received.
+        """
+        row = self._stored_blob(sha256)
+        content = self._unpack(self.conn, row)
+        if row["content_encoding"] is None or row["recipe"] is not None:
+            return content  # not compressed, or stored decoded
+        try:
+            return decode(content, row["content_encoding"])
+        except CannotDecode:
+            return content
+
+    def body_encoding(self, sha256: str) -> str | None:
+        """The Content-Encoding of the body as received that its blob holds, or None: none, or
+        a body an uninews before schema 4 kept decoded (see body())."""
+        return self._stored_blob(sha256)["content_encoding"]
+
+    def _stored_blob(self, sha256: str) -> sqlite3.Row:
         row = self._blob_row(self.conn, sha256)
         if row is None:
             raise NotFound(f"no stored body with sha256 {sha256}")
-        return self._unpack(self.conn, row)
+        return row
 
-    def latest_body(self, url: str) -> tuple[bytes, list[list[str]]]:
-        """The most recent body fetched for a page and its response headers (any kind of page)."""
+    def latest_body(self, url: str, *, decoded: bool = False) -> tuple[bytes, list[list[str]]]:
+        """The most recent body fetched for a page and its response headers (any kind of page);
+        as received, or with its Content-Encoding undone if `decoded` (see decoded_body())."""
         page = self.page(url)
         row = self.conn.execute(
             "SELECT body_sha256, headers FROM captures WHERE url = ? AND body_sha256 IS NOT NULL"
@@ -527,7 +605,8 @@ class Archive:
         ).fetchone()
         if row is None:
             raise NotFound(f"no body stored for {page.url} (status {page.status})")
-        return self.body(row["body_sha256"]), json.loads(row["headers"])
+        read = self.decoded_body if decoded else self.body
+        return read(row["body_sha256"]), json.loads(row["headers"])
 
     def search(self, query: str, **options: Any) -> list[queries.SearchHit]:
         return queries.search(self.conn, query, **options)

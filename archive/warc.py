@@ -6,11 +6,13 @@ WARC-Concurrent-To. A body already written earlier in the same file becomes a re
 both pointing at the earlier response with WARC-Refers-To, as Heritrix and Browsertrix write
 them, so pywb, OpenWayback and CDX indexers take the file as it is.
 
-What the file cannot say as received: HTTP clients hand over bodies de-chunked, and Scrapy
-decompresses gzip/deflate/br/zstd ones (the capture says so in extra.body_decoded_from).
-Headers describing a coding the stored body no longer has are kept under an `X-Archive-Orig-`
-prefix and a Content-Length for the stored body is added, the convention of web-archive replay
-tools; every other header is written as stored, in order.
+Bodies are written as received: a gzip/deflate/br/zstd body as the server compressed it, under
+its own Content-Encoding header (Archive.body()). What the file cannot say as received: HTTP
+clients hand over bodies de-chunked, and archives written before schema 4 kept compressed
+bodies decoded (their captures say so in extra.body_decoded_from). Headers describing a coding
+the stored body no longer has are kept under an `X-Archive-Orig-` prefix and a Content-Length
+for the stored body is added, the convention of web-archive replay tools; every other header is
+written as stored, in order.
 """
 
 from __future__ import annotations
@@ -194,8 +196,11 @@ class WarcExport:
         status_line = f"{row['http_status']} {row['reason'] or ''}".rstrip()
         protocol = row["protocol"] or "HTTP/1.1"
         stored_headers = json.loads(row["headers"])
-        decoded_from = json.loads(row["extra"] or "{}").get("body_decoded_from")
         sha = row["body_sha256"]
+        decoded_from = None
+        if sha is not None and self.archive.body_encoding(sha) is None:
+            # kept decoded by an uninews before schema 4 (a body kept as received has a coding)
+            decoded_from = json.loads(row["extra"] or "{}").get("body_decoded_from")
 
         if row["http_status"] == 304:
             record = self._not_modified(url, row, response_id, common, status_line, protocol)

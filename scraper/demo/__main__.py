@@ -16,11 +16,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--state", type=int, choices=(1, 2), default=1)
     parser.add_argument("--pairs", type=int, default=30, help="article pairs (Swedish + English)")
+    parser.add_argument(
+        "--gzip", action="store_true", help="gzip answers for clients that accept it, as nginx"
+    )
     args = parser.parse_args(argv)
     if args.pairs < 10:
         parser.error("--pairs must be at least 10")
     server = DemoServer(
-        DemoSite(article_pairs=args.pairs), state=args.state, host=args.host, port=args.port
+        DemoSite(article_pairs=args.pairs),
+        state=args.state,
+        host=args.host,
+        port=args.port,
+        gzip=args.gzip,
     )
     try:
         server.start()

@@ -10,8 +10,10 @@ import hashlib
 import itertools
 import secrets
 import socket
+import struct
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -24,6 +26,13 @@ from .render import MARKERS, ROTATOR, TOKEN
 from .site import STATE2_SAVED, STATES, DemoSite
 
 HOSTS = ("https://www.aurora.umu.se", "https://www.umu.se")  # rewritten to the server's base URL
+
+# With gzip on, answers are compressed as nginx's gzip filter does by default: level 1, its
+# fixed header (no mtime, OS 3), for 200/403/404 answers of these types.
+GZIP_LEVEL = 1
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
+GZIP_STATUSES = frozenset({200, 403, 404})
+GZIP_TYPES = ("text/", "application/xml", "application/rss+xml", "application/json", "image/svg")
 
 
 @dataclass(frozen=True)
@@ -53,9 +62,18 @@ class DemoServer:
     """Serve a DemoSite on 127.0.0.1 in a background thread (also a context manager)."""
 
     def __init__(
-        self, site: DemoSite | None = None, state: int = 1, host: str = "127.0.0.1", port: int = 0
+        self,
+        site: DemoSite | None = None,
+        state: int = 1,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        gzip: bool = False,
     ) -> None:
+        """`gzip`: compress answers for clients that accept it (see GZIP_LEVEL); off by default,
+        so bodies on the wire are the pages' own bytes."""
         self.site = site or DemoSite()
+        self.gzip = gzip
         self._state = _valid(state)
         self._host, self._port = host, port
         self._httpd: ThreadingHTTPServer | None = None
@@ -284,6 +302,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._finish(status, headers, demo.render(prepared, state), send_body)
 
+    def _gzip_wanted(self, status: int, headers: dict[str, str]) -> bool:
+        accepted = self.headers.get("Accept-Encoding", "")
+        codings = {c.split(";")[0].strip().lower() for c in accepted.split(",")}
+        content_type = headers.get("Content-Type", "")
+        return "gzip" in codings and status in GZIP_STATUSES and content_type.startswith(GZIP_TYPES)
+
     def _not_modified(self, prepared: Prepared) -> bool:
         inm = self.headers.get("If-None-Match")
         if inm is not None:
@@ -304,6 +328,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.demo._record(
             RequestLog(self.command, self.path, status, dict(self.headers.items()), time.time())
         )
+        if self.demo.gzip and self._gzip_wanted(status, headers):
+            body = nginx_gzip(body)
+            headers = {**headers, "Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -312,6 +339,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body and status != 304:
             self.wfile.write(body)
+
+
+def nginx_gzip(body: bytes, level: int = GZIP_LEVEL) -> bytes:
+    """gzip as nginx writes it for a body of known length: its fixed header, and a smaller
+    deflate window and memory level for small bodies (ngx_http_gzip_filter_memory)."""
+    wbits, memlevel = 15, 8
+    while len(body) < (1 << (wbits - 1)) - 262:
+        wbits, memlevel = wbits - 1, memlevel - 1
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -wbits, max(memlevel, 1))
+    stream = compressor.compress(body) + compressor.flush()
+    return GZIP_HEADER + stream + struct.pack("<LL", zlib.crc32(body), len(body) & 0xFFFFFFFF)
 
 
 def _split(text: str) -> tuple[bytes | str, ...]:

@@ -13,7 +13,7 @@ from twisted.python.failure import Failure
 
 from archive.capture import Capture
 from scraper.items import CaptureItem, FetchItem
-from scraper.middlewares.wire import WIRE_HEADERS
+from scraper.middlewares.wire import WIRE_BODY, WIRE_HEADERS
 
 
 def utc_stamp(ts: float | None = None) -> str:
@@ -57,6 +57,9 @@ def capture_from_response(response: Response, **fields: Any) -> Capture:
     if encoding and not response.headers.get(b"Content-Encoding"):
         # the headers are as served, the body is decoded: say so for WARC writers
         fields["extra"] = {"body_decoded_from": encoding.decode("latin-1")}
+    received = request.meta.get(WIRE_BODY) if request is not None else None
+    if received is not None and received is not response.body and received != response.body:
+        fields["wire_body"] = received  # what the archive keeps: the bytes as received
     return Capture(
         url=response.url,
         fetched_at=utc_stamp(),
