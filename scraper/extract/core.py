@@ -70,10 +70,23 @@ def _keep_json_ld(match: re.Match) -> str:
     return match.group() if "ld+json" in head else ""
 
 
+# lxml.html picks each element's Python class in a Python method, called for every element
+# the extractor touches (about a quarter of its time on extraction-dev); a C-level lookup
+# hands out the same HtmlElement class (no form helpers, which extraction never uses).
+_LOOKUP = etree.ElementDefaultClassLookup(
+    element=lxml_html.HtmlElement,
+    comment=lxml_html.HtmlComment,
+    pi=lxml_html.HtmlProcessingInstruction,
+    entity=lxml_html.HtmlEntity,
+)
+
+
 def _parser() -> lxml_html.HTMLParser:
-    return lxml_html.HTMLParser(
+    parser = lxml_html.HTMLParser(
         remove_comments=True, remove_pis=True, huge_tree=True, encoding="utf-8"
     )
+    parser.set_element_class_lookup(_LOOKUP)
+    return parser
 
 
 def build(tree: lxml_html.HtmlElement, url: str, cfg: dict[str, Any]) -> Article:

@@ -99,7 +99,12 @@ _RUN_STARTS = frozenset(
 
 def has_word(attrs: str, words: frozenset[str]) -> bool:
     """Whether a class/id string holds one of `words` (runs of up to three parts too)."""
-    parts = [p for p in _WORD_SPLIT.split(attrs.lower()) if p]
+    parts = _WORD_SPLIT.split(attrs.lower())
+    if not words.isdisjoint(parts):
+        return True
+    if _RUN_STARTS.isdisjoint(parts):  # most class strings: no word, no run
+        return False
+    parts = [p for p in parts if p]
     for i, part in enumerate(parts):
         if part in words:
             return True
