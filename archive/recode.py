@@ -253,6 +253,8 @@ def _deflate_matches(
 ) -> bool:
     """Whether zlib with these parameters writes exactly `expected`; stops at the first
     difference (every byte compressobj has returned so far is final)."""
+    if level == 0:  # stored blocks: written whole, as zlib.compress does (see _deflate)
+        return memlevel == 8 and _deflate(decoded, 0, wbits, memlevel) == expected
     try:
         compressor = zlib.compressobj(level, zlib.DEFLATED, wbits, memlevel)
     except (ValueError, zlib.error):
@@ -266,6 +268,15 @@ def _deflate_matches(
             at += len(out)
     out = compressor.flush()
     return len(expected) == at + len(out) and expected[at:] == out
+
+
+def _deflate(decoded: bytes, level: int, wbits: int, memlevel: int) -> bytes:
+    """zlib's stream for these parameters. Level 0 (stored blocks, cut where input arrives)
+    in one call, the last block marked final, as zlib.compress and gzip.compress write it."""
+    if level == 0:
+        return zlib.compress(decoded, 0, wbits)
+    compressor = zlib.compressobj(level, zlib.DEFLATED, wbits, memlevel)
+    return compressor.compress(decoded) + compressor.flush()
 
 
 def brotli_window(wire: bytes) -> int | None:
@@ -301,7 +312,10 @@ def _find_brotli(
 
 
 def _brotli_matches(expected: memoryview, decoded: bytes, quality: int, lgwin: int) -> bool:
-    """Streamed (as servers compress on the fly; brotli.compress writes the same bytes)."""
+    """Streamed (as servers compress on the fly; brotli.compress writes the same bytes from
+    quality 2 up; qualities 0 and 1 cut fragments where input arrives: compared whole)."""
+    if quality < 2:
+        return brotli.compress(decoded, quality=quality, lgwin=lgwin) == expected
     compressor = brotli.Compressor(quality=quality, lgwin=lgwin)
     at = 0
     for start in range(0, len(decoded), CHUNK):
@@ -337,8 +351,7 @@ def apply_recipe(recipe: Recipe, decoded: bytes) -> bytes:
     a different library version may write different bytes)."""
     if recipe.container in ("gzip", "zlib", "raw"):
         wbits = recipe.wbits if recipe.container == "zlib" else -recipe.wbits
-        compressor = zlib.compressobj(recipe.level, zlib.DEFLATED, wbits, recipe.memlevel)
-        stream = compressor.compress(decoded) + compressor.flush()
+        stream = _deflate(decoded, recipe.level, wbits, recipe.memlevel)
         if recipe.container != "gzip":
             return stream
         trailer = struct.pack("<LL", zlib.crc32(decoded), len(decoded) & 0xFFFFFFFF)
