@@ -7,6 +7,10 @@ server (the demo server is told the relay is its public address, so every link p
 it): for each request it keeps the request headers as received and the response status,
 headers and body bytes exactly as the demo server wrote them, then passes them on unchanged.
 A body found in the WARC must be one the relay saw for that path (sha256, counted per path).
+
+Every test runs on a crawl of the demo server as it is and of the demo server gzipping its
+answers as nginx does: the gzip bytes themselves must be in the WARC, and cost the archive no
+more room than the plain pages.
 """
 
 from __future__ import annotations
@@ -145,13 +149,12 @@ def answered_captures(db: str) -> list[dict]:
     return [dict(row) for row in rows]
 
 
-@pytest.fixture(scope="module")
-def exported(demo_site, tmp_path_factory):
+def export(demo_site, tmp_path_factory, gzip: bool):
     """Two real crawls of the demo site through the relay (the second mostly 304s), exported."""
-    tmp = tmp_path_factory.mktemp("warc")
+    tmp = tmp_path_factory.mktemp("warc-gzip" if gzip else "warc")
     db = str(tmp / "archive.db")
     with RecordingRelay() as relay:
-        server = RelayedDemoServer(demo_site, state=1)
+        server = RelayedDemoServer(demo_site, state=1, gzip=gzip)
         server.public_url = relay.base_url
         with server:
             relay.upstream = ("127.0.0.1", server.port)
@@ -161,6 +164,21 @@ def exported(demo_site, tmp_path_factory):
     result = uninews("warc", "--db", db, "--out", str(out))
     assert result.returncode == 0, result.stderr
     return relay, answered_captures(db), out, result, db
+
+
+@pytest.fixture(scope="module")
+def exported_plain(demo_site, tmp_path_factory):
+    return export(demo_site, tmp_path_factory, gzip=False)
+
+
+@pytest.fixture(scope="module")
+def exported_gzip(demo_site, tmp_path_factory):
+    return export(demo_site, tmp_path_factory, gzip=True)
+
+
+@pytest.fixture(scope="module", params=["plain", "gzip"])
+def exported(request):
+    return request.getfixturevalue(f"exported_{request.param}")
 
 
 def target(uri: str) -> str:
@@ -318,3 +336,61 @@ def test_write_warc_streams_to_any_binary_file(archive, make_capture, tmp_path):
     assert (summary.captures, summary.responses, summary.revisits, summary.skipped) == (2, 1, 1, 1)
     types = [w["WARC-Type"] for w, _, _ in warc_records(out)]
     assert types == ["warcinfo", "request", "response", "request", "revisit"]
+
+
+def test_gzip_bodies_are_in_the_warc_as_the_server_gzipped_them(exported_gzip):
+    relay, captures, out, _, _ = exported_gzip
+    sent = {s.body_sha256 for s in relay.served}
+    gzipped = 0
+    for warc, fields, payload in warc_records(out):
+        if warc["WARC-Type"] != "response" or warc["_status"] != "200":
+            continue
+        headers = dict(fields)
+        if not headers.get("Content-Type", "").startswith("text/html"):
+            continue
+        assert headers["Content-Encoding"] == "gzip"
+        assert headers["Content-Length"] == str(len(payload))
+        assert hashlib.sha256(payload).hexdigest() in sent
+        assert gzip.decompress(payload).lstrip().lower().startswith(b"<!doctype html")
+        gzipped += 1
+    assert gzipped > 50
+
+
+def stored(db: str) -> dict:
+    with Archive.open(db, create=False) as arc:
+        row = arc.conn.execute(
+            "SELECT count(*) AS blobs, sum(stored_size) AS stored, sum(size) AS received,"
+            " sum(content_encoding IS NOT NULL) AS encoded, sum(recipe_id IS NOT NULL) AS rebuilt"
+            " FROM blobs"
+        ).fetchone()
+        return dict(row)
+
+
+def test_gzip_on_the_wire_costs_the_archive_no_more_room(exported_plain, exported_gzip):
+    plain, gzipped = stored(exported_plain[4]), stored(exported_gzip[4])
+    assert plain["encoded"] == 0
+    assert gzipped["encoded"] == gzipped["rebuilt"] > 50  # every gzip body found its recipe
+    assert gzipped["received"] < plain["received"] / 2  # the wire bytes were gzip
+    assert abs(gzipped["stored"] - plain["stored"]) < 0.05 * plain["stored"]
+
+
+def test_show_and_decoded_bodies_of_gzip_captures(exported_gzip):
+    _, captures, _, _, db = exported_gzip
+    with Archive.open(db, create=False) as arc:
+        row = arc.conn.execute(
+            "SELECT v.url, v.title, c.body_sha256 FROM versions v"
+            " JOIN captures c ON c.id = v.capture_id ORDER BY v.id LIMIT 1"
+        ).fetchone()
+        received, decoded = arc.body(row["body_sha256"]), arc.decoded_body(row["body_sha256"])
+    assert hashlib.sha256(received).hexdigest() == row["body_sha256"]
+    assert gzip.decompress(received) == decoded
+    html = uninews("show", row["url"], "--db", db, "--format", "html")
+    assert html.returncode == 0, html.stderr
+    assert html.stdout.lstrip().lower().startswith("<!doctype html")
+    assert row["title"].split()[0] in html.stdout
+    raw = subprocess.run(
+        [str(BIN / "uninews"), "show", row["url"], "--db", db, "--format", "raw"],
+        capture_output=True,
+        timeout=60,
+    )
+    assert raw.stdout == decoded
