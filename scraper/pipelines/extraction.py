@@ -12,10 +12,8 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 def extractor() -> tuple[Any, str]:
     """(extract function, EXTRACTOR_VERSION) of the installed extractor."""
-    try:
-        from scraper.extract import EXTRACTOR_VERSION, extract
-    except ImportError:  # the extractor is not there yet: a minimal stand-in
-        return _minimal_extract, "minimal-0"
+    from scraper.extract import EXTRACTOR_VERSION, extract
+
     return extract, EXTRACTOR_VERSION
 
 
@@ -51,14 +49,3 @@ def extract_in_worker(body: bytes, encoding: str | None, url: str) -> tuple[Arti
     started = time.process_time()
     article = extract_body(_worker["extract"], body, encoding, url, _worker["profile"])
     return article, time.process_time() - started
-
-
-def _minimal_extract(html: str, url: str, profile: Any = None) -> Article:
-    from lxml import html as lxml_html
-
-    doc = lxml_html.fromstring(html or "<html/>")
-    title = (doc.xpath("string(//h1)") or doc.xpath("string(//title)")).strip() or None
-    main = doc.xpath("//main|//article")
-    text = " ".join((main[0] if main else doc).text_content().split()) or None
-    return Article(url=url, kind="article" if title and text else "empty", title=title,
-                   body_text=text, lang=doc.get("lang"))  # fmt: skip
