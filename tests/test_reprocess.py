@@ -56,6 +56,16 @@ def crawled(demo_site, tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(scope="module")
+def crawled_gzip(demo_site, tmp_path_factory) -> Path:
+    """The same crawl of the demo site gzipping its answers (bodies kept as received)."""
+    db = tmp_path_factory.mktemp("crawl-gzip") / "archive.db"
+    with DemoServer(demo_site, state=1, gzip=True) as server:
+        result = uninews("crawl", "demo", "--db", str(db), "--base-url", server.base_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return db
+
+
 @pytest.fixture
 def db(crawled, tmp_path) -> str:
     copy = tmp_path / "archive.db"
@@ -127,6 +137,23 @@ def test_changed_extraction_writes_versions_only_where_it_changed(db):
         again = reprocess(arc, page_content(english_titles_changed), "upper-en")
     assert again.stats.changed == 0
     assert len(versions(db)) == len(before) + len(english)
+
+
+def test_reprocess_reads_gzip_bodies_decoded(crawled_gzip, tmp_path):
+    db = tmp_path / "archive.db"
+    shutil.copy(crawled_gzip, db)
+    before = versions(str(db))
+    with Archive.open(db) as arc:
+        gzipped = arc.conn.execute(
+            "SELECT count(*) FROM blobs WHERE content_encoding = 'gzip'"
+        ).fetchone()[0]
+        same = reprocess(arc, page_content(extract), EXTRACTOR_VERSION)
+        changed = reprocess(arc, page_content(english_titles_changed), "upper-en")
+    assert gzipped > 50 and len(before) > 50
+    assert (same.stats.changed, same.stats.unchanged) == (0, len(before))
+    english = [v for v in before if "/en/" in v["url"]]
+    assert changed.stats.changed == len(english) > 10
+    assert all(v["title"] == v["title"].upper() for v in versions(str(db))[len(before) :])
 
 
 def alt_env(tmp_path: Path) -> dict:
