@@ -285,6 +285,7 @@ class _Walker:
     def _reset(self) -> None:
         self.text: list[str] = []
         self.md: list[str] = []
+        self.md_differs = False  # whether markdown differs from text (a link's [label](url))
         self.link_chars = 0
         self.links: list[dict[str, str]] = []
 
@@ -292,18 +293,23 @@ class _Walker:
         if not text:
             return
         self.text.append(text)
-        self.md.append(text if md is None else md)
+        if md is None or md == text:
+            self.md.append(text)
+        else:
+            self.md.append(md)
+            self.md_differs = True
         if self.link:
             self.link_chars += len(text.strip())
 
     def flush(self) -> None:
+        if not self.text:  # nothing added since the last flush: the state is still reset
+            return
         text = _tidy("".join(self.text))
         if text:
-            kind = self._kind()
+            md = _tidy("".join(self.md)) if self.md_differs else text
             self.blocks.append(
-                Block(kind, text, _tidy("".join(self.md)), self.link_chars, self.quote > 0,
-                      self.links)
-            )  # fmt: skip
+                Block(self._kind(), text, md, self.link_chars, self.quote > 0, self.links)
+            )
         self._reset()
 
     def _kind(self) -> str:
@@ -362,8 +368,12 @@ class _Walker:
 
 
 def _tidy(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    """Runs of spaces to one, lines stripped, blank lines dropped. _SPACES never matches a
+    newline, so one substitution over the whole text equals one per line."""
+    text = _SPACES.sub(" ", text)
+    if "\n" not in text:
+        return text.strip()
+    return "\n".join(line for line in (part.strip() for part in text.split("\n")) if line)
 
 
 def blocks(roots, base_url: str, skip: set) -> list[Block]:
