@@ -209,8 +209,8 @@ def best_candidate(tree: lxml_html.HtmlElement, extra=()) -> tuple[lxml_html.Htm
             scores[grand] = scores.get(grand, 0.0) + score / 2
     for expr in extra:
         try:
-            found = [el for el in tree.xpath(expr) if isinstance(el, lxml_html.HtmlElement)]
-        except Exception:
+            found = [el for el in matches(tree, expr) if isinstance(el, lxml_html.HtmlElement)]
+        except TypeError:  # an expression that yields a number or a boolean
             continue
         if found:
             return found[0], good

@@ -199,11 +199,7 @@ def _title_element(region, tree):
 def _lead_element(region, expressions, skip):
     """A profile's lead selector, else the first element with a lead-like class."""
     for expr in expressions:
-        try:
-            found = region.xpath(expr)
-        except Exception:
-            continue
-        for el in found:
+        for el in metadata.matches(region, expr):
             if isinstance(el, lxml_html.HtmlElement) and el not in skip:
                 return el
     for el in _WITH_CLASS(region):

@@ -6,6 +6,7 @@ labels.py. All take the parsed tree and return plain values.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -41,7 +42,7 @@ def norm(text: str | None) -> str:
 
 
 # The generic expressions compiled once: tree.xpath(str) compiles on every call, which cost
-# as much as the search itself. Profile expressions (user data) are compiled per call.
+# as much as the search itself. Profile expressions (user data) go through _compile().
 _COMPILED = {
     expr: etree.XPath(expr, smart_strings=False)
     for expr in (
@@ -53,12 +54,18 @@ _COMPILED = {
 }
 
 
+@functools.lru_cache(maxsize=256)
+def _compile(expr: str) -> etree.XPath:
+    """A profile's expression compiled once (bounded: profiles hold a handful)."""
+    return etree.XPath(expr)
+
+
 def matches(tree: lxml_html.HtmlElement, expr: str) -> list:
     """What an XPath expression finds; nothing for a bad one (profiles are user data, and a
     bad profile expression must not stop extraction)."""
     try:
-        compiled = _COMPILED.get(expr)
-        return compiled(tree) if compiled is not None else tree.xpath(expr)
+        compiled = _COMPILED.get(expr) or _compile(expr)
+        return compiled(tree)
     except Exception:
         return []
 
