@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive import Archive
+from archive import Archive, Capture
 from archive.warc import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, payload_headers, write_warc
 from scraper.demo import DemoServer
 
@@ -366,12 +366,44 @@ def stored(db: str) -> dict:
         return dict(row)
 
 
-def test_gzip_on_the_wire_costs_the_archive_no_more_room(exported_plain, exported_gzip):
+def replay(db: str, into: str, *, as_received: bool) -> dict:
+    """Record the bodies of an archive's captures again, in the same order, into a new archive:
+    as received (gzip, with its header), or as if the server had sent them plain."""
+    with Archive.open(db, create=False) as arc, Archive.open(into) as out:
+        rows = arc.conn.execute(
+            "SELECT * FROM captures WHERE body_sha256 IS NOT NULL ORDER BY id"
+        ).fetchall()
+        for row in rows:
+            headers = tuple(tuple(pair) for pair in json.loads(row["headers"]))
+            if not as_received:
+                headers = tuple(h for h in headers if h[0].lower() != "content-encoding")
+            wire, decoded = arc.body(row["body_sha256"]), arc.decoded_body(row["body_sha256"])
+            capture = Capture(
+                url=row["requested_url"],
+                fetched_at=row["fetched_at"],
+                http_status=row["http_status"],
+                response_headers=headers,
+                body=decoded,
+                wire_body=wire if as_received and wire != decoded else None,
+            )
+            out.record(capture, None, run_id=None, site=row["site"], kind=row["kind"])
+    return stored(into)
+
+
+def test_gzip_on_the_wire_costs_the_archive_no_more_room(exported_plain, exported_gzip, tmp_path):
     plain, gzipped = stored(exported_plain[4]), stored(exported_gzip[4])
     assert plain["encoded"] == 0
     assert gzipped["encoded"] == gzipped["rebuilt"] > 50  # every gzip body found its recipe
     assert gzipped["received"] < plain["received"] / 2  # the wire bytes were gzip
-    assert abs(gzipped["stored"] - plain["stored"]) < 0.05 * plain["stored"]
+    # Two crawls store pages in different orders, which moves the point where the site's
+    # dictionary is trained: their sizes differ by up to ~12% either way. Kept as received
+    # without recipes, the gzip crawl would take ~1.9 times the plain one.
+    assert gzipped["stored"] < 1.25 * plain["stored"]
+    # The same bodies in the same order, plain or gzip on the wire: the same room.
+    as_plain = replay(exported_gzip[4], str(tmp_path / "plain.db"), as_received=False)
+    as_gzip = replay(exported_gzip[4], str(tmp_path / "gzip.db"), as_received=True)
+    assert as_gzip["encoded"] == as_gzip["rebuilt"] == gzipped["rebuilt"]
+    assert abs(as_gzip["stored"] - as_plain["stored"]) <= 0.02 * as_plain["stored"]
 
 
 def test_show_and_decoded_bodies_of_gzip_captures(exported_gzip):
