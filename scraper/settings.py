@@ -26,8 +26,9 @@ DOWNLOAD_DELAY = 0.5
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # Scrapy starts this many tasks for every response's output; ours is one item and a few
-# requests. 8 instead of 100 took a 660-page demo crawl from 46 to 59 pages/s (bench/crawl.py).
-CONCURRENT_ITEMS = 8
+# requests. 8 instead of 100 took a 660-page demo crawl from 46 to 59 pages/s (bench/crawl.py);
+# 2 lets a page's requests be scheduled while its item waits for extraction and the archive.
+CONCURRENT_ITEMS = 2
 
 # Fetching.
 DOWNLOAD_TIMEOUT = 30
@@ -71,6 +72,7 @@ UNINEWS_EXTRACT_WORKERS = 0  # 0: one per core beyond the crawler's own (at leas
 # Progress in the log while a crawl runs (pages/min, new, changed, unchanged, errors).
 UNINEWS_PROGRESS_INTERVAL = 30.0
 LOGSTATS_INTERVAL = 0  # replaced by the progress extension
+STATS_CLASS = "scraper.extensions.stats.PlainStats"
 
 DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.scope.ScopeMiddleware": 50,

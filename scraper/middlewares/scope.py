@@ -15,6 +15,9 @@ from scrapy.exceptions import IgnoreRequest
 logger = logging.getLogger(__name__)
 
 ROLE = "uninews_role"  # request meta: "page" (archived) or a discovery role
+# Request meta: the URL a spider already found in page scope before asking for it. Only a
+# request still for exactly that URL skips the check here (Scrapy may rewrite a URL).
+IN_SCOPE = "uninews_in_scope"
 
 
 class ScopeMiddleware:
@@ -30,6 +33,8 @@ class ScopeMiddleware:
         role = request.meta.get(ROLE)
         if scope is None or role is None:
             return None  # not a spider request (robots.txt fetched by Scrapy itself)
+        if role == "page" and request.meta.get(IN_SCOPE) == request.url:
+            return None
         allowed = scope.allows(request.url) if role == "page" else scope.allows_host(request.url)
         if allowed:
             return None

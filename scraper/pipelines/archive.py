@@ -32,6 +32,7 @@ from scraper.pipelines.extraction import (
     extractor,
     init_worker,
     is_html,
+    worker_ready,
 )
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class ArchivePipeline:
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         return cls(crawler)
 
-    def open_spider(self) -> None:
+    async def open_spider(self) -> None:
         spider = self.crawler.spider
         if self.pool_kind == "process":
             context = multiprocessing.get_context("forkserver")
@@ -70,13 +71,41 @@ class ArchivePipeline:
                 initargs=(self.extract, getattr(spider, "profile", None)),
             )
         elif self.pool_kind == "thread":
-            self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="uninews-extract")
+            self.pool = self._thread_pool()
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="uninews-archive")
         self.archive = self.writer.submit(Archive.open, self.db_path).result()
         self.run_id = self.writer.submit(
             self.archive.start_run, spider.site_name, spider.name
         ).result()
         self.stats.set_value("uninews/run_id", self.run_id)
+        await self._start_workers()
+
+    async def _start_workers(self) -> None:
+        """Start the extraction processes before the crawl does, not on its first page.
+
+        A worker is a fresh interpreter that imports the extractor (about a second of CPU
+        on the demo machine): started lazily it shared the cores with the crawl's first
+        seconds and held back the first extractions.
+        """
+        if not isinstance(self.pool, ProcessPoolExecutor):
+            return
+        # One task per worker: each submit finding no idle worker starts another one.
+        started = [self.pool.submit(worker_ready) for _ in range(self.workers)]
+        try:
+            await asyncio.gather(*(asyncio.wrap_future(f) for f in started))
+        except BrokenProcessPool:
+            self._fall_back_to_threads()
+
+    def _thread_pool(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(self.workers, thread_name_prefix="uninews-extract")
+
+    def _fall_back_to_threads(self) -> None:
+        # A worker died (killed, out of memory): the rest of the crawl extracts in
+        # threads rather than archiving every later page without content.
+        logger.warning("Extraction process died; extracting in threads from now on")
+        self.stats.inc_value("uninews/extract_pool_broken")
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._thread_pool()
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, CaptureItem):
@@ -133,13 +162,8 @@ class ArchivePipeline:
             future = self.pool.submit(extract_body, self.extract, body, encoding, url, profile)
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
-            # A worker died (killed, out of memory): the rest of the crawl extracts in
-            # threads rather than archiving every later page without content.
             if isinstance(self.pool, ProcessPoolExecutor):
-                logger.warning("Extraction process died; extracting in threads from now on")
-                self.stats.inc_value("uninews/extract_pool_broken")
-                self.pool.shutdown(wait=False, cancel_futures=True)
-                self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="uninews-extract")
+                self._fall_back_to_threads()
             return await self._extract(item)
         except Exception:
             logger.exception("Extraction failed for %s; archived without content", item.capture.url)

@@ -22,7 +22,7 @@ from twisted.python.failure import Failure
 from scraper.discovery.links import page_links
 from scraper.discovery.urlkind import UrlKinds
 from scraper.items import FetchItem
-from scraper.middlewares.scope import ROLE
+from scraper.middlewares.scope import IN_SCOPE, ROLE
 from scraper.pipelines.capture import describe_failure
 from scraper.pipelines.extraction import is_html
 from scraper.scope import (
@@ -143,7 +143,7 @@ class ArchiveSpider(scrapy.Spider):
                 continue
             followed.add(url)
             if self.scope.allows(url) and not self.is_login(url):
-                yield self.page_request(url, url_kind)
+                yield self.page_request(url, url_kind, **{IN_SCOPE: url})
 
     # -- start ------------------------------------------------------------------------------
 

@@ -96,7 +96,7 @@ class NewsSpider(ArchiveSpider):
 
     def unchanged_since_lastmod(self, url: str, lastmod: Any) -> bool:
         """The archive saw this page live after the sitemap says it last changed."""
-        if lastmod is None:
+        if lastmod is None or not self.known:  # nothing archived: no URL to normalize
             return False
         page = self.known.get(normalize_url(url))
         if page is None or page.status != "live" or not page.last_seen:
