@@ -87,8 +87,9 @@ class Block:
 
 def strip_tags(tree: lxml_html.HtmlElement, extra_drop=()) -> None:
     """Remove what never carries article text (scripts, forms' controls, navs, asides)."""
-    etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-    etree.strip_elements(tree, *xpaths.DROP_TAGS, with_tail=False)
+    etree.strip_elements(
+        tree, etree.Comment, etree.ProcessingInstruction, *xpaths.DROP_TAGS, with_tail=False
+    )
     for expr in extra_drop:
         for el in matches(tree, expr):
             if isinstance(el, lxml_html.HtmlElement) and el.tag not in ("html", "body"):
@@ -386,8 +387,8 @@ def blocks(roots, base_url: str, skip: set) -> list[Block]:
 
 def keep(block: Block, phrases: frozenset[str]) -> bool:
     """Whether a reader would count this block as part of the article."""
-    lowered = block.text.lower().strip(" .:|")
-    if lowered in phrases or block.text.lower() in phrases:
+    lowered = block.text.lower()
+    if lowered.strip(" .:|") in phrases or lowered in phrases:
         return False
     if block.kind == "caption":  # captions live in images[]; in the text they interrupt
         return False

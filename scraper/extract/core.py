@@ -262,6 +262,17 @@ _LOGIN_TITLE = re.compile(
 _LOGIN_URL = re.compile(r"log-?in|signin|sign-in|auth|returnurl=", re.I)
 
 
+def _teasers(tree) -> int:
+    """Links long enough to read as teaser headlines (norm() only shortens a text, so a
+    link shorter than that to begin with needs no normalizing)."""
+    count = 0
+    for a in tree.iter("a"):
+        text = a.text_content()
+        if len(text) >= _TEASER_MIN and len(metadata.norm(text)) >= _TEASER_MIN:
+            count += 1
+    return count
+
+
 def _classify(art: Article, tree, kept, all_blocks, has_password: bool, url: str) -> None:
     words = len((art.body_text or "").split())
     login_words = _LOGIN_URL.search(url) or _LOGIN_TITLE.search(art.title or "")
@@ -272,7 +283,6 @@ def _classify(art: Article, tree, kept, all_blocks, has_password: bool, url: str
         art.kind, art.reason = "empty", "the page has no text"
         return
     prose = sum(len(b.text) for b in kept if b.kind == "p" and b.link_density < 0.2)
-    teasers = sum(1 for a in tree.iter("a") if len(metadata.norm(a.text_content())) >= _TEASER_MIN)
     linked_headings = sum(
         1 for b in all_blocks if b.kind in content.HEADINGS and b.link_density > 0.6
     )
@@ -284,9 +294,11 @@ def _classify(art: Article, tree, kept, all_blocks, has_password: bool, url: str
     ):
         art.kind, art.reason = "listing", f"{linked_headings} linked headlines and little prose"
         return
-    if not art.published_at and teasers >= 8 and prose < LISTING_MAX_PROSE:
-        art.kind, art.reason = "listing", f"{teasers} teaser links and little running text"
-        return
+    if not art.published_at and prose < LISTING_MAX_PROSE:
+        teasers = _teasers(tree)
+        if teasers >= 8:
+            art.kind, art.reason = "listing", f"{teasers} teaser links and little running text"
+            return
     if not art.body_text:
         art.kind, art.reason = "empty", "the page has a title but no text"
         return

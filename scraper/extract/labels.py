@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from . import xpaths
 from .dates import parse_date, parse_date_slow
 from .metadata import norm, split_names
@@ -22,6 +24,7 @@ _MAYBE_LABEL = re.compile(
     r"foto|fotograf|bild|photo|image|picture)\b",
     re.I,
 )
+_TEXT_NODES = etree.XPath(".//text()")
 MAX_LINE = 200  # characters; a label line longer than this is prose
 
 
@@ -50,21 +53,18 @@ def scan(region, skip: set, category_labels=xpaths.CATEGORY_LABELS) -> Labels:
     found = Labels()
     labels = {label.lower() for label in category_labels}
     seen: set = set()
-    for node in region.xpath(".//text()"):
+    for node in _TEXT_NODES(region):
         stripped = node.strip()
         if not stripped or len(stripped) > MAX_LINE:
+            continue
+        # the text tests first: most lines fail them and need no element looked up
+        label_like = _MAYBE_LABEL.match(stripped) or stripped.lower().strip(" :") in labels
+        if not label_like and len(stripped) >= 40:
             continue
         el = node.getparent()
         if el is None:
             continue
-        if not (
-            _MAYBE_LABEL.match(stripped)
-            or stripped.lower().strip(" :") in labels
-            or (
-                len(stripped) < 40
-                and (el.tag == "time" or _DATE_CLASS.search(el.get("class") or ""))
-            )
-        ):
+        if not label_like and not (el.tag == "time" or _DATE_CLASS.search(el.get("class") or "")):
             continue
         if node.is_tail:
             el = el.getparent()
