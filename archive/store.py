@@ -396,13 +396,16 @@ class Archive:
         ).fetchone()[0]
         if stored < needed:
             return None
-        # Compressed bytes kept as received would teach the dictionary nothing: left out.
+        # Newest first (the dictionary depends on the samples' order: the same pages make the
+        # same dictionary, whatever their hashes; oldest first trained 45% worse ones on the
+        # demo site). Compressed bytes kept as received would teach it nothing: left out.
         samples = conn.execute(
-            "SELECT b.sha256, b.content, b.compression, b.dictionary_id, b.base_sha256"
-            " FROM blobs b WHERE b.sha256 IN (SELECT body_sha256 FROM captures WHERE site = ?"
+            "SELECT b.sha256, b.content, b.compression, b.dictionary_id, b.base_sha256,"
+            " min(c.id) AS fetched FROM (SELECT id, body_sha256 FROM captures WHERE site = ?"
             " AND body_sha256 IS NOT NULL AND http_status BETWEEN 200 AND 299"
-            " ORDER BY id DESC LIMIT ?)"
-            " AND (b.content_encoding IS NULL OR b.recipe_id IS NOT NULL)",
+            " ORDER BY id DESC LIMIT ?) c JOIN blobs b ON b.sha256 = c.body_sha256"
+            " WHERE b.content_encoding IS NULL OR b.recipe_id IS NOT NULL"
+            " GROUP BY b.sha256 ORDER BY fetched DESC",
             (site, TRAIN_SAMPLES),
         ).fetchall()
         data = train_dictionary([self._unpack(conn, r) for r in samples])
