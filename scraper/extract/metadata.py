@@ -72,7 +72,14 @@ def matches(tree: lxml_html.HtmlElement, expr: str) -> list:
 
 def first(tree: lxml_html.HtmlElement, expressions) -> str | None:
     """First non-empty string any expression yields."""
+    present: dict[str, bool] = {}
     for expr in expressions:
+        tag = xpaths.EXPRESSION_NEEDS_TAG.get(expr)
+        if tag is not None:
+            if tag not in present:
+                present[tag] = next(tree.getroottree().iter(tag), None) is not None
+            if not present[tag]:
+                continue
         for value in matches(tree, expr):
             text = norm(value if isinstance(value, str) else value.text_content())
             if text:
