@@ -126,11 +126,15 @@ def clean(tree: lxml_html.HtmlElement) -> None:
     """Remove furniture found by role, visibility or class/id, in place. An element that
     holds most of the page's paragraphs is kept whatever its class says."""
     body = tree.find("body")
+    has_body = body is not None
     if body is None:
         body = tree
     good = good_text(body)
     limit = PROTECT_SHARE * (good.get(body, 0) or 1)
-    candidates = [el for el in _DROP_ATTR(tree) if xpaths.hidden_or_landmark(el)]
+    # hidden and landmark elements are looked for in <body> only
+    candidates = (
+        [el for el in _DROP_ATTR(body) if xpaths.hidden_or_landmark(el)] if has_body else []
+    )
     candidates.extend(body.iter(*xpaths.PAGE_FURNITURE_TAGS))
     seen: dict[tuple, bool] = {}  # many elements share one class string
     for el in _CLASS_OR_ID(body):

@@ -20,7 +20,7 @@ _BULKY = re.compile(
 )
 WHOLE_PAGE_SHARE = 0.7  # calibrated on extraction-dev (F1): 0.2 .894, 0.4 .910, 0.7 .916, 1.0 .902
 _TEASER_MIN = 30  # characters: a link this long reads as a teaser headline
-_WITH_CLASS = etree.XPath(".//*[@class]")
+_WITH_CLASS = etree.XPath("descendant::*[@class]")
 
 
 def extract(html: bytes | str | None, url: str, profile: Any = None) -> Article:

@@ -15,7 +15,8 @@ _WRAPPER = etree.XPath(
     " or contains(@class,'image') or contains(@class,'figure') or contains(@class,'media')][1]"
 )
 _CAPTION = etree.XPath(
-    ".//figcaption | .//*[contains(@class,'bildText') or contains(@class,'caption')]"
+    "descendant::figcaption"
+    " | descendant::*[contains(@class,'bildText') or contains(@class,'caption')]"
 )
 _NEXT_CAPTION = etree.XPath(
     "following-sibling::*[1][contains(@class,'bildText') or contains(@class,'caption')]"

@@ -26,7 +26,7 @@ _MAYBE_LABEL = re.compile(
 )
 # Text nodes with something besides spaces (the blank ones between tags are most of them;
 # a node blank to normalize-space() is blank to str.strip() too).
-_TEXT_NODES = etree.XPath(".//text()[normalize-space()]")
+_TEXT_NODES = etree.XPath("descendant::text()[normalize-space()]")
 MAX_LINE = 200  # characters; a label line longer than this is prose
 
 
