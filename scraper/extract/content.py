@@ -362,7 +362,7 @@ class _Walker:
             self.add("\n")
             self.add(el.tail)
             return
-        if tag == "a" and not any(c.tag in BLOCK_TAGS for c in el.iterdescendants()):
+        if tag == "a" and next(el.iterdescendants(*BLOCK_TAGS), None) is None:
             label = _tidy(el.text_content()).replace("\n", " ")
             url = absolute(self.base_url, el.get("href"))
             if label:

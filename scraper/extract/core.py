@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 from lxml import etree
@@ -81,11 +82,17 @@ _LOOKUP = etree.ElementDefaultClassLookup(
 )
 
 
+_PARSERS = threading.local()  # a parser is reusable but not shareable between threads
+
+
 def _parser() -> lxml_html.HTMLParser:
-    parser = lxml_html.HTMLParser(
-        remove_comments=True, remove_pis=True, huge_tree=True, encoding="utf-8"
-    )
-    parser.set_element_class_lookup(_LOOKUP)
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = lxml_html.HTMLParser(
+            remove_comments=True, remove_pis=True, huge_tree=True, encoding="utf-8"
+        )
+        parser.set_element_class_lookup(_LOOKUP)
+        _PARSERS.parser = parser
     return parser
 
 
