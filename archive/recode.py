@@ -9,7 +9,8 @@ stock zlib or brotli is reproduced exactly; anything else (another deflate imple
 stream flushed mid-way, a second gzip member) finds no recipe and its bytes are kept as they came.
 
 The finder compares as it compresses and gives up at the first differing byte, so a wrong
-guess costs a fraction of one compression. Every function here is pure: bytes in, bytes out.
+guess costs a fraction of one compression. Every function here is pure, bytes in and bytes
+out; RecipeFinder alone keeps a memory (of what fitted a server's earlier bodies).
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ class Recipe:
     library: str = ""
 
     def to_json(self) -> str:
-        """Compact JSON of the fields that differ from the defaults (stored per blob)."""
+        """Compact JSON of the fields that differ from the defaults (the `recipes` table)."""
         defaults = Recipe(self.container, self.level)
         data = {k: v for k, v in asdict(self).items() if k in ("container", "level")}
         data.update(
