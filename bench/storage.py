@@ -49,6 +49,7 @@ from archive.blobs import (  # noqa: E402
     DICTIONARY_SIZE,
     TRAIN_AT,
     TRAIN_SAMPLES,
+    dictionary_size,
 )
 from archive.reprocess import reprocess  # noqa: E402
 from scraper.demo import DemoServer, DemoSite  # noqa: E402
@@ -148,7 +149,8 @@ def simulate(policy: Policy, served: list[tuple[str, bytes]]) -> tuple[int, floa
         seen.add(body)
         samples.append(body)
         if len(samples) in policy.train_at:
-            trained = zstandard.train_dictionary(DICTIONARY_SIZE, samples[-TRAIN_SAMPLES:])
+            latest = samples[-TRAIN_SAMPLES:]
+            trained = zstandard.train_dictionary(dictionary_size(latest), latest)
             with_dict = zstandard.ZstdCompressor(level=policy.level, dict_data=trained)
             stored += len(trained.as_bytes())
         packed = (with_dict or plain).compress(body)
@@ -302,9 +304,9 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"uninews storage bench: {platform.python_version()}, {os.cpu_count()} cores; "
-        f"archive codec: zstd -{COMPRESSION_LEVEL}, {DICTIONARY_SIZE // 1024} KB dictionaries "
-        f"trained at {', '.join(map(str, TRAIN_AT))} bodies of a site (latest "
-        f"{TRAIN_SAMPLES}), deltas to a page's last body"
+        f"archive codec: zstd -{COMPRESSION_LEVEL}, dictionaries of up to "
+        f"{DICTIONARY_SIZE // 1024} KB trained at {', '.join(map(str, TRAIN_AT))} bodies of a "
+        f"site (latest {TRAIN_SAMPLES}), deltas to a page's last body"
     )
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_demo:
