@@ -101,9 +101,10 @@ def parse_box(group) -> list[dict]:
     emails = list(dict.fromkeys(EMAIL.findall(text) + _mailto(group)))
     phones = [(m.start(), norm(m.group())) for m in PHONE.finditer(text)]
     contacts: list[dict] = []
+    masked = _masked(text)
     for email in emails:
         pos = text.find(email)
-        name, unit, name_end = _name_for(email, text, pos)
+        name, unit, name_end = _name_for(email, text, pos, masked)
         after = [p for p in phones if p[0] > pos]
         before = [p for p in phones if p[0] < pos]
         phone = after[0][1] if after else (before[-1][1] if before else None)
@@ -122,29 +123,58 @@ def parse_box(group) -> list[dict]:
     return contacts
 
 
-def _name_for(email: str, text: str, pos: int) -> tuple[str | None, str | None, int]:
+def _name_for(
+    email: str, text: str, pos: int, masked: str | None = None
+) -> tuple[str | None, str | None, int]:
     """The person an address belongs to: the words matching its local part, else the
-    capitalised words just before it; the unit follows the name ("på X", ", X")."""
+    capitalised words just before it; the unit follows the name ("på X", ", X").
+    masked: text with its addresses blanked out, when the caller has made it already."""
     tokens = [t for t in re.split(r"[._-]+", email.split("@")[0]) if t.isalpha() and len(t) > 1]
-    text = EMAIL.sub(lambda m: " " * len(m.group()), text)  # a name is never inside an address
-    match = None
+    text = _masked(text) if masked is None else masked  # a name is never inside an address
+    span = None
     if len(tokens) > 1:
-        pattern = r"\b" + r"\W+(?:[A-ZÅÄÖ]\w*\.?\s+)?".join(map(_folded, tokens)) + r"\b"
-        match = re.search(pattern, text, re.I)
-    if match is None:
+        span = _token_span(tokens, text)
+    if span is None:
         window = text[max(0, pos - 160) : pos]
         found = _BEFORE_NAME.search(window)
         if found:
-            start = max(0, pos - 160) + found.start(1)
-            match = re.compile(re.escape(found[1])).search(text, start)
-    if match is None:
+            start = text.find(found[1], max(0, pos - 160) + found.start(1))
+            if start >= 0:
+                span = (start, start + len(found[1]))
+    if span is None:
         return None, None, pos
-    name = norm(match.group())
-    unit_match = _UNIT_AFTER.match(text[match.end() :])
+    name = norm(text[span[0] : span[1]])
+    unit_match = _UNIT_AFTER.match(text[span[1] :])
     unit = norm(unit_match[1]) if unit_match else None
     if unit and (EMAIL.search(unit) or PHONE.search(unit)):
         unit = None
-    return name, unit, match.end()
+    return name, unit, span[1]
+
+
+def _masked(text: str) -> str:
+    return EMAIL.sub(lambda m: " " * len(m.group()), text)
+
+
+# Letters that re's IGNORECASE pairs with ASCII letters while str.lower() does not (or that
+# lower() turns into two characters); texts holding one take the case-ignoring pattern.
+_CASE_TRAPS = frozenset("\u0130\u0131\u017f")  # İ ı ſ
+
+
+def _token_span(tokens: list[str], text: str) -> tuple[int, int] | None:
+    """Where the address's words stand in text as a name ("anna.svensson" finds "Anna
+    Svensson", "Anna B. Svensson", "Åsa Öberg"), as (start, end).
+
+    Each address compiles its own pattern, and a case-ignoring one takes about 0.7 ms to
+    compile, twice a case-sensitive one: for ASCII words in a text without the letters of
+    _CASE_TRAPS, the lower-case pattern in the lower-cased text finds the same span."""
+    joiner = r"\W+(?:[{}]\w*\.?\s+)?"
+    if all(t.isascii() for t in tokens) and _CASE_TRAPS.isdisjoint(text):
+        pattern = r"\b" + joiner.format("a-zåäö").join(map(_folded, tokens)) + r"\b"
+        match = re.search(pattern, text.lower())
+    else:
+        pattern = r"\b" + joiner.format("A-ZÅÄÖ").join(map(_folded, tokens)) + r"\b"
+        match = re.search(pattern, text, re.I)
+    return match.span() if match else None
 
 
 _FOLD = {"a": "[aåäáà]", "o": "[oöóø]", "e": "[eéè]", "u": "[uü]", "i": "[ií]"}
