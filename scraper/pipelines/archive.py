@@ -16,7 +16,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -32,8 +32,8 @@ from scraper.pipelines.extraction import (
     extractor,
     init_worker,
     is_html,
-    worker_ready,
 )
+from scraper.pipelines.extraction_pool import ExtractionPool
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class ArchivePipeline:
         self.db_path = crawler.settings.get("UNINEWS_DB")
         self.pool_kind = crawler.settings.get("UNINEWS_EXTRACT_POOL", "process")
         self.workers = crawler.settings.getint("UNINEWS_EXTRACT_WORKERS") or pool_size()
-        self.pool: Executor | None = None
+        self.pool: ExtractionPool | Executor | None = None
         self.writer: ThreadPoolExecutor | None = None  # the one thread that owns the archive
         self.extract, self.extractor_version = extractor()
         self.archive: Archive | None = None
@@ -64,9 +64,9 @@ class ArchivePipeline:
             context = multiprocessing.get_context("forkserver")
             # Workers forked with the extractor already imported start in milliseconds.
             context.set_forkserver_preload(["scraper.pipelines.extraction", "scraper.extract"])
-            self.pool = ProcessPoolExecutor(
+            self.pool = ExtractionPool(
                 self.workers,
-                mp_context=context,
+                context,
                 initializer=init_worker,
                 initargs=(self.extract, getattr(spider, "profile", None)),
             )
@@ -87,12 +87,10 @@ class ArchivePipeline:
         on the demo machine): started lazily it shared the cores with the crawl's first
         seconds and held back the first extractions.
         """
-        if not isinstance(self.pool, ProcessPoolExecutor):
+        if not isinstance(self.pool, ExtractionPool):
             return
-        # One task per worker: each submit finding no idle worker starts another one.
-        started = [self.pool.submit(worker_ready) for _ in range(self.workers)]
         try:
-            await asyncio.gather(*(asyncio.wrap_future(f) for f in started))
+            await self.pool.start()
         except BrokenProcessPool:
             self._fall_back_to_threads()
 
@@ -154,15 +152,14 @@ class ArchivePipeline:
         try:
             if self.pool is None:
                 return extract_body(self.extract, body, encoding, url, profile)
-            if isinstance(self.pool, ProcessPoolExecutor):
-                future = self.pool.submit(extract_in_worker, body, encoding, url)
-                article, cpu = await asyncio.wrap_future(future)
+            if isinstance(self.pool, ExtractionPool):
+                article, cpu = await self.pool.submit(extract_in_worker, body, encoding, url)
                 self.stats.inc_value("uninews/extract_worker_cpu", cpu)
                 return article
             future = self.pool.submit(extract_body, self.extract, body, encoding, url, profile)
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
-            if isinstance(self.pool, ProcessPoolExecutor):
+            if isinstance(self.pool, ExtractionPool):
                 self._fall_back_to_threads()
             return await self._extract(item)
         except Exception:

@@ -44,10 +44,6 @@ def init_worker(extract: Any, profile: Any) -> None:
     _worker.update(extract=extract, profile=profile)
 
 
-def worker_ready() -> None:
-    """A first task for a new pool process: returns once the process is up."""
-
-
 def extract_in_worker(body: bytes, encoding: str | None, url: str) -> tuple[Article, float]:
     """The article and the CPU seconds it took, which the crawler's own figures leave out."""
     started = time.process_time()

@@ -1,0 +1,111 @@
+"""The crawler's extraction processes: results, errors, a worker that dies, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from scraper.pipelines.extraction import extract_in_worker, extractor, init_worker
+from scraper.pipelines.extraction_pool import ExtractionPool
+
+PAGE = (
+    "<html lang='sv'><head><title>Ny forskning om skogen</title></head><body><main>"
+    "<h1>Ny forskning om skogen</h1><p class='lead'>Forskare vid universitetet visar hur "
+    "skogen binder kol.</p><p>Studien bygger på mätningar under tio år i norra Sverige och "
+    "visar att äldre skog binder mer kol än man tidigare trott.</p></main></body></html>"
+).encode()
+
+
+def new_pool(workers: int = 1) -> ExtractionPool:
+    extract, _ = extractor()
+    context = multiprocessing.get_context("forkserver")
+    return ExtractionPool(workers, context, init_worker, (extract, None))
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_pages_extracted_in_workers_match_extraction_in_the_crawler():
+    extract, _ = extractor()
+    expected = extract(PAGE.decode(), "https://www.umu.se/nyheter/skog_1/", None)
+
+    async def main():
+        pool = new_pool(2)
+        await pool.start()
+        try:
+            return await asyncio.gather(
+                *(
+                    pool.submit(
+                        extract_in_worker, PAGE, "utf-8", "https://www.umu.se/nyheter/skog_1/"
+                    )
+                    for _ in range(6)
+                )
+            )
+        finally:
+            pool.shutdown(wait=True)
+
+    results = run(main())
+    assert [article for article, _cpu in results] == [expected] * 6
+    assert all(cpu >= 0 for _article, cpu in results)
+
+
+def test_an_error_in_extraction_is_raised_to_the_caller_and_the_worker_goes_on():
+    async def main():
+        pool = new_pool()
+        await pool.start()
+        try:
+            bad = pool.submit(extract_in_worker, None, "no-such-encoding", "https://x/")
+            with pytest.raises(Exception) as raised:
+                await bad
+            article, _ = await pool.submit(extract_in_worker, PAGE, "utf-8", "https://x/a_1/")
+            return raised.value, article
+        finally:
+            pool.shutdown(wait=True)
+
+    error, article = run(main())
+    assert not isinstance(error, BrokenProcessPool)
+    assert article.title == "Ny forskning om skogen"
+
+
+def test_a_killed_worker_breaks_the_pool_for_pending_and_later_pages():
+    async def main():
+        pool = new_pool()
+        await pool.start()
+        try:
+            pending = [
+                pool.submit(extract_in_worker, PAGE, "utf-8", f"https://x/{i}_1/")
+                for i in range(50)
+            ]
+            os.kill(pool.workers[0].process.pid, signal.SIGKILL)
+            waiting = asyncio.gather(*pending, return_exceptions=True)
+            outcomes = await asyncio.wait_for(waiting, 60)  # fail, never hang
+            with pytest.raises(BrokenProcessPool):
+                pool.submit(extract_in_worker, PAGE, "utf-8", "https://x/later_1/")
+            return outcomes
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    outcomes = run(main())
+    broken = [o for o in outcomes if isinstance(o, BrokenProcessPool)]
+    assert broken, "pages still waiting when the worker died must fail, not hang"
+    assert all(isinstance(o, (tuple, BrokenProcessPool)) for o in outcomes)
+
+
+def test_shutdown_ends_the_worker_processes():
+    async def main():
+        pool = new_pool(2)
+        await pool.start()
+        processes = [w.process for w in pool.workers]
+        await pool.submit(extract_in_worker, PAGE, "utf-8", "https://x/a_1/")
+        pool.shutdown(wait=True)
+        return processes
+
+    processes = run(main())
+    assert [p.is_alive() for p in processes] == [False, False]
+    assert [p.exitcode for p in processes] == [0, 0]
