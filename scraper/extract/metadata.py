@@ -70,16 +70,36 @@ def matches(tree: lxml_html.HtmlElement, expr: str) -> list:
         return []
 
 
-def first(tree: lxml_html.HtmlElement, expressions) -> str | None:
-    """First non-empty string any expression yields."""
-    present: dict[str, bool] = {}
+class Source:
+    """The text a page was parsed from, asked whether it holds the need of an expression
+    (xpaths.EXPRESSION_NEEDS); answers are kept for the page, the text is lower-cased only
+    when a need is not found as written."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._lowered: str | None = None
+        self._has: dict[str, bool] = {}
+
+    def may_match(self, expr: str) -> bool:
+        need = xpaths.EXPRESSION_NEEDS.get(expr)
+        if need is None:
+            return True
+        if need not in self._has:
+            if need in self.text:
+                self._has[need] = True
+            else:
+                if self._lowered is None:
+                    self._lowered = self.text.lower()
+                self._has[need] = need in self._lowered
+        return self._has[need]
+
+
+def first(tree: lxml_html.HtmlElement, expressions, source: Source | None = None) -> str | None:
+    """First non-empty string any expression yields; with the page's source, expressions
+    that cannot match it are skipped."""
     for expr in expressions:
-        tag = xpaths.EXPRESSION_NEEDS_TAG.get(expr)
-        if tag is not None:
-            if tag not in present:
-                present[tag] = next(tree.getroottree().iter(tag), None) is not None
-            if not present[tag]:
-                continue
+        if source is not None and not source.may_match(expr):
+            continue
         for value in matches(tree, expr):
             text = norm(value if isinstance(value, str) else value.text_content())
             if text:
@@ -182,29 +202,29 @@ def _strip_site(text: str) -> str:
     return max(parts, key=len) if len(parts) > 1 else text
 
 
-def published(tree, meta: dict, ld: dict) -> str | None:
+def published(tree, meta: dict, ld: dict, source: Source | None = None) -> str | None:
     return (
         parse_date(_str(ld.get("datePublished")))
         or parse_date(from_meta(meta, xpaths.PUBLISHED_META))
-        or parse_date(first(tree, xpaths.PUBLISHED_XPATHS))
+        or parse_date(first(tree, xpaths.PUBLISHED_XPATHS, source))
     )
 
 
-def updated(tree, meta: dict, ld: dict) -> str | None:
+def updated(tree, meta: dict, ld: dict, source: Source | None = None) -> str | None:
     return (
         parse_date(_str(ld.get("dateModified")))
         or parse_date(from_meta(meta, xpaths.UPDATED_META))
-        or parse_date(first(tree, xpaths.UPDATED_XPATHS))
+        or parse_date(first(tree, xpaths.UPDATED_XPATHS, source))
     )
 
 
-def authors(tree, meta: dict, ld: dict) -> list[str]:
+def authors(tree, meta: dict, ld: dict, source: Source | None = None) -> list[str]:
     names = [norm(n) for n in _names(ld.get("author"))]
     if not names:
         value = from_meta(meta, xpaths.AUTHOR_META)
         if value and value.startswith("http"):
             value = None
-        value = value or first(tree, xpaths.AUTHOR_XPATHS)
+        value = value or first(tree, xpaths.AUTHOR_XPATHS, source)
         names = split_names(value) if value else []
     return [n for n in dict.fromkeys(names) if n and not n.startswith("http") and len(n) < 80]
 
