@@ -18,7 +18,6 @@ from lxml import html as lxml_html
 from . import xpaths
 from .dates import parse_date
 
-_WS = re.compile(r"\s+")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
 ARTICLE_TYPES = {
     "article",
@@ -38,7 +37,9 @@ ARTICLE_TYPES = {
 
 
 def norm(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip()
+    """Whitespace runs to one space, ends stripped: str.split() splits at exactly the
+    characters the regex \\s+ matches, several times faster than a substitution."""
+    return " ".join((text or "").split())
 
 
 # The generic expressions compiled once: tree.xpath(str) compiles on every call, which cost
