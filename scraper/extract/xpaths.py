@@ -189,9 +189,9 @@ PUBLISHED_XPATHS = (
     "//time[@datetime][1]/@datetime",
 )
 
-# What the page's source must hold (ignoring case) for an expression to find anything: a
-# tag ("<time") or an attribute name ("itemprop"), neither of which markup can spell another
-# way. first() skips an expression whose need the page lacks: a substring test costs a
+# What the page's source must hold (ignoring ASCII case) for an expression to find anything:
+# a tag ("<time") or an attribute name ("itemprop"), neither of which markup can spell
+# another way. first() skips an expression whose need the page lacks: a substring test costs a
 # fraction of the XPath walk over the whole tree.
 EXPRESSION_NEEDS = {
     "//*[@itemprop='datePublished']/@datetime": "itemprop",
