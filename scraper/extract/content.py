@@ -239,6 +239,8 @@ def best_candidate(tree: lxml_html.HtmlElement, extra=()) -> tuple[lxml_html.Htm
         attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
         if _CONTENT_HINT.search(attrs):
             score *= 1.25
+        if score <= best_score:  # links can only lower it: no need to count them
+            continue
         score *= 1 - _link_density(el)
         if score > best_score:
             best, best_score = el, score
