@@ -107,7 +107,7 @@ def build(
     has_password = any((i.get("type") or "").lower() == "password" for i in tree.iter("input"))
     art = Article(url=url)
     art.lang = metadata.lang(tree)
-    art.canonical_url = metadata.canonical(tree, url)
+    art.canonical_url = metadata.canonical(tree, url, meta)
     art.translations = metadata.translations(tree, url)
     art.tags = metadata.tags(tree, meta, ld)
     description = metadata.description(meta)

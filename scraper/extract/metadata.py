@@ -282,14 +282,15 @@ def lang(tree) -> str | None:
     return None
 
 
-def canonical(tree, url: str) -> str | None:
+def canonical(tree, url: str, meta: dict[str, str] | None = None) -> str | None:
+    """rel=canonical, else og:url (meta: metas() of the tree, when read already)."""
     value = None
     for link in tree.iter("link"):
         if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href"):
             value = link.get("href")
             break
     if value is None:
-        value = from_meta(metas(tree), ("og:url",))
+        value = from_meta(metas(tree) if meta is None else meta, ("og:url",))
     return absolute(url, value) if value else None
 
 
