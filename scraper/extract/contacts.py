@@ -35,7 +35,7 @@ def find_boxes(roots, headings=xpaths.CONTACT_HEADINGS) -> list[list]:
         for el in root.iter("h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "dt", "div"):
             if len(el) > 3:
                 continue
-            raw = el.text_content()
+            raw = el.text_content() if len(el) else (el.text or "")  # a leaf: no XPath call
             if len(raw) > _MAX_HEADING:
                 continue
             text = norm(raw).lower().strip(" :?")

@@ -216,7 +216,7 @@ def _lead_element(region, expressions, skip):
                 return el
     for el in _WITH_CLASS(region):
         classes = el.get("class", "").lower().split()
-        if any(c in xpaths.LEAD_CLASSES for c in classes) and el not in skip:
+        if not xpaths.LEAD_CLASSES.isdisjoint(classes) and el not in skip:
             if len(metadata.norm(el.text_content())) >= 40:
                 return el
     return None
