@@ -2,11 +2,11 @@
 
 concurrent.futures.ProcessPoolExecutor hands every task through two threads of the
 crawler (its manager and its queue feeder), and on a crawl the crawler's own thread
-holds the GIL nearly all the time: measured on the demo machine, 460-630 microseconds
-of crawler CPU a page against 120-150 here. Each worker gets its tasks on a pipe that
-the loop writes without blocking (asyncio buffers what the pipe cannot take yet), and
-sends results on a pipe the loop reads. A worker that dies fails its tasks with
-BrokenProcessPool, as the executor did, so the caller's fallback is the same.
+holds the GIL nearly all the time: measured side by side on demo articles, 620-840
+microseconds of crawler CPU a page against 280-350 here. Each worker gets its tasks on
+a pipe that the loop writes without blocking (asyncio buffers what the pipe cannot take
+yet), and sends results on a pipe the loop reads. A worker that dies fails its tasks
+with BrokenProcessPool, as the executor did, so the caller's fallback is the same.
 """
 
 from __future__ import annotations
