@@ -53,13 +53,57 @@ _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _SPACE = r"[ \t\r\f\v\u00a0\u200b]"
 _SPACES = re.compile(_SPACE + "+")
 _SPACE_RUNS = re.compile(_SPACE + "{2,}")
+
+
+def _top_branches(pattern: str) -> list[str]:
+    """The alternatives of a pattern's outermost |, split outside groups and classes."""
+    out: list[str] = []
+    current: list[str] = []
+    depth, in_class, escaped = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            out.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    out.append("".join(current))
+    return out
+
+
+def by_first_letter(pattern: str) -> str:
+    """The same alternation with the alternatives that open on a letter grouped under it
+    ("ab|ac|d" to "a(?:b|c)|d"): re tries every alternative at every character, so a
+    long list of phrases is searched about twice as fast grouped. Matches the same texts;
+    which alternative matched may differ, so use it only to ask whether one does."""
+    groups: dict[str, list[str]] = {}
+    others: list[str] = []
+    for branch in _top_branches(pattern):
+        if len(branch) > 1 and branch[0].isalpha() and branch[1] not in "?*+{":
+            groups.setdefault(branch[0], []).append(branch[1:])
+        else:
+            others.append(branch)
+    grouped = [f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items()]
+    return "|".join(grouped + others)
+
+
 # CALL_TO_ACTION ignores case, which makes re try every alternative at every character
 # (about 0.1 ms a block). The same lowercase pattern searched in lowered text without that
 # flag finds the same matches seven times faster, for any text without the three letters
 # that re's case folding pairs with ASCII letters while str.lower() does not (those texts
-# take the original pattern).
+# take the original pattern); grouped by first letter, twice as fast again.
 _CTA_LOWERED = re.compile(
-    xpaths.CALL_TO_ACTION.pattern, xpaths.CALL_TO_ACTION.flags & ~re.IGNORECASE
+    by_first_letter(xpaths.CALL_TO_ACTION.pattern),
+    xpaths.CALL_TO_ACTION.flags & ~re.IGNORECASE,
 )
 _CASE_TRAPS = frozenset("\u0130\u0131\u017f")  # İ ı ſ
 _DROP_ATTR = etree.XPath(xpaths.DROP_ATTR_XPATH)
