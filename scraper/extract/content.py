@@ -53,6 +53,9 @@ _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _SPACE = r"[ \t\r\f\v\u00a0\u200b]"
 _SPACES = re.compile(_SPACE + "+")
 _SPACE_RUNS = re.compile(_SPACE + "{2,}")
+# A text holding none of these has nothing for _SPACES to change: the characters of _SPACE
+# other than the space, and two spaces (any longer run holds one or the other).
+_SPACE_SIGNS = ("  ", "\t", "\r", "\f", "\v", "\u00a0", "\u200b")
 
 
 def _top_branches(pattern: str) -> list[str]:
@@ -433,7 +436,8 @@ class _Walker:
 def _tidy(text: str) -> str:
     """Runs of spaces to one, lines stripped, blank lines dropped. _SPACES never matches a
     newline, so one substitution over the whole text equals one per line."""
-    text = _SPACES.sub(" ", text)
+    if any(sign in text for sign in _SPACE_SIGNS):  # most block texts have none
+        text = _SPACES.sub(" ", text)
     if "\n" not in text:
         return text.strip()
     return "\n".join(line for line in (part.strip() for part in text.split("\n")) if line)
