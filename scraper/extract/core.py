@@ -286,9 +286,11 @@ def _teasers(tree) -> int:
 
 
 def _classify(art: Article, tree, kept, all_blocks, has_password: bool, url: str) -> None:
-    words = len((art.body_text or "").split())
-    login_words = _LOGIN_URL.search(url) or _LOGIN_TITLE.search(art.title or "")
-    if has_password and (login_words or words < LOGIN_MAX_WORDS):
+    if has_password and (
+        _LOGIN_URL.search(url)
+        or _LOGIN_TITLE.search(art.title or "")
+        or len((art.body_text or "").split()) < LOGIN_MAX_WORDS
+    ):
         art.kind, art.reason = "login", "the page asks for a password"
         return
     if not art.body_text and not art.title:
