@@ -265,21 +265,34 @@ def description(meta: dict) -> str | None:
 
 
 def lang(tree) -> str | None:
-    """The document's declared language as a bare code ("sv", "en")."""
-    meta = {(m.get("http-equiv") or m.get("property") or "").lower(): m.get("content")
-            for m in tree.iter("meta")}  # fmt: skip
+    """The document's declared language as a bare code ("sv", "en"): <html lang>, else the
+    meta tags (read only when the root does not say)."""
     root = tree.getroottree().getroot()
     for value in (
         root.get("lang"),
         root.get("{http://www.w3.org/XML/1998/namespace}lang") or root.get("xml:lang"),
-        meta.get("content-language"),
-        meta.get("og:locale"),
     ):
-        if value:
-            code = re.split(r"[-_,\s]", value.strip().lower())[0]
-            if 2 <= len(code) <= 3 and code.isalpha():
-                return code
+        code = _lang_code(value)
+        if code:
+            return code
+    meta = {(m.get("http-equiv") or m.get("property") or "").lower(): m.get("content")
+            for m in tree.iter("meta")}  # fmt: skip
+    for value in (meta.get("content-language"), meta.get("og:locale")):
+        code = _lang_code(value)
+        if code:
+            return code
     return None
+
+
+def _lang_code(value: str | None) -> str | None:
+    if value:
+        code = _LANG_SPLIT.split(value.strip().lower())[0]
+        if 2 <= len(code) <= 3 and code.isalpha():
+            return code
+    return None
+
+
+_LANG_SPLIT = re.compile(r"[-_,\s]")
 
 
 def canonical(tree, url: str, meta: dict[str, str] | None = None) -> str | None:
