@@ -7,7 +7,7 @@ Compares, in one run against the same demo server:
 
 Prints pages per second of full and bare, their ratio (target >= 0.7), and the
 recrawl time as a fraction of the first crawl. Times are the crawls' own (spider
-open to close), not interpreter start-up.
+open to close, from Scrapy's stats for both), not interpreter start-up.
 
     .venv/bin/python bench/crawl.py [--pairs 1000] [--out bench/out] [-s NAME=VALUE ...]
 
@@ -21,6 +21,21 @@ and `-s UNINEWS_EXTRACT_POOL=thread` measured 0.47 beside 0.42. Where the rest g
 crawler's thread holds the GIL nearly all the time (Scrapy's own work per response ~4.5 ms,
 archive writes ~0.9 ms of GIL a page, pipelines and discovery ~1.5 ms), so 0.7 would need
 the crawler process itself under ~6.3 ms a page.
+
+2026-11-28, crawler-process CPU per page inside the spider window (getrusage of the crawl
+process alone, 7 alternating runs of each on the same demo server, load 2.5-3.9 from other
+jobs): before 7.75 ms median (7.05-9.16), after 6.66 (5.87-7.10). What changed: extraction
+processes fed from the event loop instead of ProcessPoolExecutor (its manager and feeder
+threads cost 620-840 us of crawler CPU a page, now 280-350) and started before the spider
+opens; stats without Scrapy's per-call deprecation wrapper; CONCURRENT_ITEMS 2; compiled
+XPath and cached URL joins in link discovery (listing page 1.4 -> 0.9 ms); no second scope
+check of page requests. Until then the full crawl's time also counted building the crawler
+and opening the pipelines (about 1 s), which the bare crawl's did not. This script, 4 runs
+of each alternating at load 1.7-3.0, "full" CPU (start-up and extraction included): before
+11.5, 12.4, 13.1, 13.3 ms a page, ratio 0.62, 0.45, 0.57, 0.63; after 12.5, 10.3, 12.5,
+12.5, ratio 0.43, 0.66, 0.60, 0.61 (bare 5.6-7.2 ms a page). On a loaded machine the
+ratio follows the CPU of all three processes (crawler, extraction, server) rather than the
+crawler's alone, so wall-clock ratios need a quiet machine.
 """
 
 from __future__ import annotations
