@@ -16,6 +16,16 @@ NEWSPIDER_MODULE = "scraper.spiders"
 UNINEWS_CONTACT = ""
 USER_AGENT = f"uninews/{__version__}"  # rebuilt from the contact by the CLI
 
+# What a request accepts. Scrapy asks for br and zstd too; warcio 1.8 (and pywb through it)
+# cannot decode br with the brotli package Scrapy installs, so WARCs of br-served pages would
+# not replay. gzip and deflate, as Heritrix asks, are read by every WARC tool, and uninews
+# keeps them byte for byte at the cost of the decoded page (archive/recode.py).
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+    "Accept-Encoding": "gzip, deflate",
+}
+
 # Politeness.
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True

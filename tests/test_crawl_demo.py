@@ -126,6 +126,12 @@ def test_identifiable_user_agent(crawls):
     assert agents == {f"uninews/{__version__}"}
 
 
+def test_asks_for_the_codings_every_warc_reader_decodes(crawls):
+    # br and zstd (Scrapy's defaults) would make WARC records warcio cannot replay.
+    asked = {e.headers.get("Accept-Encoding", "") for e in crawls.first.log}
+    assert asked == {"gzip, deflate"}
+
+
 def test_recrawl_writes_nothing_new_and_is_answered_304(crawls, demo_site):
     before = crawls.first.archive.scalar("SELECT count(*) FROM versions")
     assert crawls.second.archive.scalar("SELECT count(*) FROM versions") == before
