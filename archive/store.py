@@ -290,14 +290,15 @@ class Archive:
                 conn, capture, url, site, kind, outcome, sha, extractor_version, run_id, now
             )
             if version_number is not None:
+                columns = to_columns(normalized)
                 conn.execute(
                     "INSERT INTO versions (url, version, capture_id, content_sha256, archived_at, "
-                    + ", ".join(to_columns(normalized))
+                    + ", ".join(columns)
                     + ", extractor_version, changed_fields) VALUES ("
-                    + ", ".join("?" * (len(normalized) + 7))
+                    + ", ".join("?" * (len(columns) + 7))
                     + ")",
                     (url, version_number, capture_id, new_hash, now)
-                    + tuple(to_columns(normalized).values())
+                    + tuple(columns.values())
                     + (extractor_version, _json(changed)),
                 )
             self._update_page(
