@@ -139,3 +139,15 @@ def test_sitemaps_and_feeds_are_not_pages(body):
     art = extract(body, "https://www.umu.se/sitemap.xml")
     assert art.kind == "not_html"
     assert "XML" in art.reason
+
+
+def test_utf8_page_with_byte_order_mark_and_xml_declaration_is_read():
+    # The parser reads bytes: an XML declaration after the mark no longer makes the page
+    # unreadable (a str with an encoding declaration was refused).
+    page = (
+        "<?xml version='1.0' encoding='utf-8'?><html><head><title>Forskning</title></head>"
+        "<body><h1>Ny forskning om älvar</h1><p>" + "Forskarna har mätt älvarnas flöde. " * 8
+    ) + "</p></body></html>"
+    art = extract(b"\xef\xbb\xbf" + page.encode("utf-8"), "https://www.umu.se/nyheter/x/")
+    assert art.title == "Ny forskning om älvar"
+    assert art.body_text.startswith("Forskarna har mätt älvarnas flöde.")
