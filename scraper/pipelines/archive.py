@@ -168,9 +168,14 @@ class ArchivePipeline:
             return None
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        pool, self.pool = self.pool, None
+        try:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        except Exception:
+            # Whatever the extraction processes did on their way out, the run is closed
+            # below: a run left "running" would look like a crawl still going on.
+            logger.exception("Extraction processes did not shut down cleanly")
         if self.archive is None:
             return
         shared = bool(self.crawler.settings.get("REDIS_URL"))
