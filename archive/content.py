@@ -11,6 +11,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 # The versioned fields, in the order of the `versions` columns. Kept equal to
@@ -124,3 +125,24 @@ def from_row(row: Mapping[str, Any]) -> dict[str, Any]:
         name: (json.loads(row[name]) if row[name] else []) if name in JSON_FIELDS else row[name]
         for name in CONTENT_FIELDS
     }
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Content normalized, hashed and turned into columns before it reaches the archive.
+
+    record() accepts it in place of a content mapping, so this work can be done where CPU is
+    spare: the crawler prepares content in its extraction processes, and its writer thread
+    (which shares the crawl's GIL) only writes. Build it with prepare(), never by hand.
+    """
+
+    normalized: dict[str, Any]
+    sha256: str
+    columns: dict[str, Any]
+
+
+def prepare(content: Mapping[str, Any] | Prepared) -> Prepared:
+    if isinstance(content, Prepared):
+        return content
+    normalized = normalize_content(content)
+    return Prepared(normalized, content_sha256(normalized), to_columns(normalized))

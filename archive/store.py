@@ -30,7 +30,7 @@ from .blobs import (
     train_dictionary,
 )
 from .capture import Capture
-from .content import changed_fields, content_sha256, from_row, normalize_content, to_columns
+from .content import Prepared, changed_fields, from_row, prepare
 from .errors import ArchiveError, ArchiveMissing, ArchiveTooNew, NotAnArchive, NotFound
 from .recode import CannotDecode, RecipeFinder, decode
 from .rules import header, page_status_after, response_class
@@ -230,7 +230,7 @@ class Archive:
     def record(
         self,
         capture: Capture,
-        content: Mapping[str, Any] | None,
+        content: Mapping[str, Any] | Prepared | None,
         *,
         run_id: int | None,
         site: str,
@@ -242,13 +242,15 @@ class Archive:
 
         `content` holds the versioned fields (archive.content.CONTENT_FIELDS); None for pages
         without content (listings, login walls, empty or non-HTML responses), whose change is
-        judged by the raw body instead and which never get a version.
+        judged by the raw body instead and which never get a version. Content prepared
+        elsewhere (archive.content.prepare) is taken as it is.
         """
         url = normalize_url(capture.url)
         response = response_class(capture)
         now = utc_now()
-        normalized = normalize_content(content) if content is not None else None
-        new_hash = content_sha256(normalized) if normalized is not None else None
+        prepared = prepare(content) if content is not None else None
+        normalized = prepared.normalized if prepared is not None else None
+        new_hash = prepared.sha256 if prepared is not None else None
         keep_body = capture.body is not None and response not in ("restricted", "not_modified")
         received = capture.body if capture.wire_body is None else capture.wire_body
         sha = body_sha256(received) if keep_body else None
@@ -290,7 +292,7 @@ class Archive:
                 conn, capture, url, site, kind, outcome, sha, extractor_version, run_id, now
             )
             if version_number is not None:
-                columns = to_columns(normalized)
+                columns = prepared.columns
                 conn.execute(
                     "INSERT INTO versions (url, version, capture_id, content_sha256, archived_at, "
                     + ", ".join(columns)

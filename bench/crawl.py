@@ -64,6 +64,12 @@ def child_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def own_cpu() -> float:
+    """CPU of this process: the demo server's threads, while a crawl runs in a child."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def full_crawl(base: str, db: Path, extra: list[str]) -> dict:
     cpu = child_cpu()
     cmd = [sys.executable, "-m", "scraper.cli", "crawl", "demo", "--base-url", base,
@@ -150,13 +156,17 @@ def main() -> None:
         path.unlink()
     site = DemoSite(article_pairs=args.pairs)
     with DemoServer(site) as server:
+        served = own_cpu()
         full = full_crawl(server.base_url, db, extra)
+        full["server_cpu"] = own_cpu() - served
         conn = sqlite3.connect(db)
         urls = [r[0] for r in conn.execute("SELECT DISTINCT requested_url FROM captures")]
         conn.close()
         urls_file = folder / "urls.txt"
         urls_file.write_text("\n".join(urls))
+        served = own_cpu()
         bare = bare_crawl(urls_file, extra)
+        bare["server_cpu"] = own_cpu() - served
         again = full_crawl(server.base_url, db, extra)
     full_rate = full["pages"] / full["seconds"]
     bare_rate = bare["pages"] / bare["seconds"]
@@ -171,6 +181,14 @@ def main() -> None:
     print(
         f"crawler CPU per page (start-up included): full {full_cpu:.1f} (extraction processes"
         f" {workers_cpu:.1f}), bare {bare_cpu:.1f} ms"
+    )
+    full_server, bare_server = (r["server_cpu"] / r["pages"] * 1000 for r in (full, bare))
+    # With every core busy (as here: crawler, extraction and server share 2 cores), pages/s
+    # is cores / CPU per page, so the ratio tends to bare's CPU over full's, server included.
+    print(
+        f"demo server CPU per page: full {full_server:.1f}, bare {bare_server:.1f} ms; all "
+        f"processes: full {full_cpu + full_server:.1f}, bare {bare_cpu + bare_server:.1f} ms "
+        f"(their ratio {(bare_cpu + bare_server) / (full_cpu + full_server):.2f})"
     )
     print(
         f"unchanged recrawl: {again['pages']} pages in {again['seconds']:.1f}s"

@@ -10,6 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
+from archive.content import prepare
 from scraper.pipelines.extraction import extract_in_worker, extractor, init_worker
 from scraper.pipelines.extraction_pool import ExtractionPool
 
@@ -51,8 +52,10 @@ def test_pages_extracted_in_workers_match_extraction_in_the_crawler():
             pool.shutdown(wait=True)
 
     results = run(main())
-    assert [article for article, _cpu in results] == [expected] * 6
-    assert all(cpu >= 0 for _article, cpu in results)
+    assert [article for article, _prepared, _cpu in results] == [expected] * 6
+    # The content comes back ready for the archive, exactly as record() would prepare it.
+    assert [prepared for _a, prepared, _c in results] == [prepare(expected.content())] * 6
+    assert all(cpu >= 0 for _article, _prepared, cpu in results)
 
 
 def test_an_error_in_extraction_is_raised_to_the_caller_and_the_worker_goes_on():
@@ -63,7 +66,7 @@ def test_an_error_in_extraction_is_raised_to_the_caller_and_the_worker_goes_on()
             bad = pool.submit(extract_in_worker, None, "no-such-encoding", "https://x/")
             with pytest.raises(Exception) as raised:
                 await bad
-            article, _ = await pool.submit(extract_in_worker, PAGE, "utf-8", "https://x/a_1/")
+            article, _, _ = await pool.submit(extract_in_worker, PAGE, "utf-8", "https://x/a_1/")
             return raised.value, article
         finally:
             pool.shutdown(wait=True)

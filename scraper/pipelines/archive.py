@@ -24,6 +24,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive import Archive
+from archive.content import Prepared
 from scraper.discovery.urlkind import archive_kind
 from scraper.items import CaptureItem
 from scraper.pipelines.extraction import (
@@ -109,7 +110,7 @@ class ArchivePipeline:
         if not isinstance(item, CaptureItem):
             return item
         capture = item.capture
-        article = None
+        article, prepared = None, None
         # A URL that names a listing is archived as one whatever the extractor says: skip it.
         if (
             capture.http_status == 200
@@ -117,7 +118,7 @@ class ArchivePipeline:
             and item.url_kind != "listing"
             and is_html(item.content_type, capture.body)
         ):
-            article = await self._extract(item)
+            article, prepared = await self._extract(item)
         content, kind, lang = None, item.url_kind or "page", None
         if article is not None:
             kind = archive_kind(article.kind, item.url_kind)
@@ -125,7 +126,7 @@ class ArchivePipeline:
             if article.kind == "login":
                 capture = dataclasses.replace(capture, restricted=True)
             elif article.has_content and kind != "listing":
-                content = article.content()
+                content = prepared or article.content()
         recorded = await self._write(
             self.archive.record,
             capture,
@@ -146,18 +147,21 @@ class ArchivePipeline:
     async def _write(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await asyncio.wrap_future(self.writer.submit(method, *args, **kwargs))
 
-    async def _extract(self, item: CaptureItem) -> Any:
+    async def _extract(self, item: CaptureItem) -> tuple[Any, Prepared | None]:
+        """(article or None, its content prepared for the archive when a worker did that)."""
         profile = getattr(self.crawler.spider, "profile", None)
         body, encoding, url = item.capture.body, item.encoding, item.capture.url
         try:
             if self.pool is None:
-                return extract_body(self.extract, body, encoding, url, profile)
+                return extract_body(self.extract, body, encoding, url, profile), None
             if isinstance(self.pool, ExtractionPool):
-                article, cpu = await self.pool.submit(extract_in_worker, body, encoding, url)
+                article, prepared, cpu = await self.pool.submit(
+                    extract_in_worker, body, encoding, url
+                )
                 self.stats.inc_value("uninews/extract_worker_cpu", cpu)
-                return article
+                return article, prepared
             future = self.pool.submit(extract_body, self.extract, body, encoding, url, profile)
-            return await asyncio.wrap_future(future)
+            return await asyncio.wrap_future(future), None
         except BrokenProcessPool:
             if isinstance(self.pool, ExtractionPool):
                 self._fall_back_to_threads()
@@ -165,7 +169,7 @@ class ArchivePipeline:
         except Exception:
             logger.exception("Extraction failed for %s; archived without content", item.capture.url)
             self.stats.inc_value("uninews/extract_failed")
-            return None
+            return None, None
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         pool, self.pool = self.pool, None
