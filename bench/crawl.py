@@ -36,6 +36,12 @@ of each alternating at load 1.7-3.0, "full" CPU (start-up and extraction include
 12.5, ratio 0.43, 0.66, 0.60, 0.61 (bare 5.6-7.2 ms a page). On a loaded machine the
 ratio follows the CPU of all three processes (crawler, extraction, server) rather than the
 crawler's alone, so wall-clock ratios need a quiet machine.
+
+2026-11-28, after the extractor got 30% cheaper and the content is prepared for the archive in
+the extraction process: 13 runs at load 0.4-2.3 (CPU steal up to 50% on this virtual machine):
+full 121-140 pages/s, bare 169-214, ratio 0.60-0.77 (median 0.70); the ratio follows the bare
+crawl's speed (0.60-0.66 when it ran at 200-214 pages/s, 0.70-0.77 at 169-183). Demo server
+0.4-1.2 ms of CPU a page: both crawls are bound by the crawler process's main thread.
 """
 
 from __future__ import annotations
