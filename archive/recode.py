@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import zstandard
@@ -260,14 +261,25 @@ def _deflate_matches(
         compressor = zlib.compressobj(level, zlib.DEFLATED, wbits, memlevel)
     except (ValueError, zlib.error):
         return False
+    return _writes(expected, decoded, compressor.compress, compressor.flush)
+
+
+def _writes(
+    expected: bytes | memoryview,
+    decoded: bytes,
+    feed: Callable[[bytes], bytes],
+    finish: Callable[[], bytes],
+) -> bool:
+    """Whether a streaming compressor (feed, then finish) writes exactly `expected`, fed
+    CHUNK bytes at a time; stops at the first difference."""
     at = 0
     for start in range(0, len(decoded), CHUNK):
-        out = compressor.compress(decoded[start : start + CHUNK])
+        out = feed(decoded[start : start + CHUNK])
         if out:
             if expected[at : at + len(out)] != out:
                 return False
             at += len(out)
-    out = compressor.flush()
+    out = finish()
     return len(expected) == at + len(out) and expected[at:] == out
 
 
@@ -318,15 +330,7 @@ def _brotli_matches(expected: memoryview, decoded: bytes, quality: int, lgwin: i
     if quality < 2:
         return brotli.compress(decoded, quality=quality, lgwin=lgwin) == expected
     compressor = brotli.Compressor(quality=quality, lgwin=lgwin)
-    at = 0
-    for start in range(0, len(decoded), CHUNK):
-        out = compressor.process(decoded[start : start + CHUNK])
-        if out:
-            if expected[at : at + len(out)] != out:
-                return False
-            at += len(out)
-    out = compressor.finish()
-    return len(expected) == at + len(out) and expected[at:] == out
+    return _writes(expected, decoded, compressor.process, compressor.finish)
 
 
 def _find_zstd(
