@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -158,8 +159,7 @@ class Archive:
                 raise NotAnArchive(path, "an empty database")
         if version > SCHEMA_VERSION:
             raise ArchiveTooNew(path, version, SCHEMA_VERSION)
-        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+        _use_wal(conn)
         # NORMAL in WAL mode: a killed process never loses a committed transaction; only a
         # power cut may lose the last few, and the file stays consistent either way.
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -622,3 +622,22 @@ class Archive:
 
     def version(self, url: str, number: int | None = None) -> queries.VersionRow:
         return queries.version(self.conn, self.page(url), number)
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting for other writers as busy_timeout would.
+
+    SQLite answers `PRAGMA journal_mode = WAL` with "database is locked" at once, without
+    its busy handler, while another connection writes: two crawlers (or --redis workers)
+    creating one new archive together would fail. The mode is kept in the file, so
+    whichever process switches it first switches it for all.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)  # another connection holds the write lock: poll, as SQLite does

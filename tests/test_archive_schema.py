@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import pytest
 
@@ -20,6 +21,34 @@ def test_new_archive_has_public_schema_wal_and_version(archive_path):
         assert arc.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 30_000
     with Archive.open(archive_path, create=False) as arc:  # reopening is a no-op
         assert arc.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def test_new_archive_waits_for_a_process_that_is_writing_it(tmp_path):
+    # Two --redis workers creating one archive: SQLite refuses the switch to WAL at once,
+    # busy_timeout or not, while another connection holds the write lock.
+    path = tmp_path / "shared.db"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE scratch (x)")
+    outcome: dict[str, object] = {}
+
+    def open_archive() -> None:
+        try:
+            with Archive.open(path) as arc:
+                outcome["mode"] = arc.conn.execute("PRAGMA journal_mode").fetchone()[0]
+                outcome["version"] = arc.conn.execute("PRAGMA user_version").fetchone()[0]
+        except Exception as exc:  # the failure is the test's finding
+            outcome["error"] = exc
+
+    opener = threading.Thread(target=open_archive)
+    opener.start()
+    opener.join(timeout=0.5)  # without waiting, open() has failed by now
+    assert "error" not in outcome, outcome.get("error")
+    other.execute("ROLLBACK")
+    other.close()
+    opener.join(timeout=30)
+    assert "error" not in outcome, outcome.get("error")
+    assert (outcome["mode"], outcome["version"]) == ("wal", SCHEMA_VERSION)
 
 
 def test_migrations_are_registered_functions_counting_user_version():
