@@ -395,10 +395,11 @@ def test_gzip_on_the_wire_costs_the_archive_no_more_room(exported_plain, exporte
     assert plain["encoded"] == 0
     assert gzipped["encoded"] == gzipped["rebuilt"] > 50  # every gzip body found its recipe
     assert gzipped["received"] < plain["received"] / 2  # the wire bytes were gzip
-    # Two crawls store pages in different orders, which moves the point where the site's
-    # dictionary is trained: their sizes differ by up to ~12% either way. Kept as received
-    # without recipes, the gzip crawl would take ~1.9 times the plain one.
-    assert gzipped["stored"] < 1.25 * plain["stored"]
+    # Kept as received (no recipes), gzip bytes would be stored at about their own size.
+    # Compared with the plain crawl instead, the check would depend on page order: two crawls
+    # store pages in different orders, which moves what the site's dictionary learns, and
+    # their sizes were seen 0.83-1.26 times apart.
+    assert gzipped["stored"] < 0.75 * gzipped["received"]
     # The same bodies in the same order, plain or gzip on the wire: the same room.
     as_plain = replay(exported_gzip[4], str(tmp_path / "plain.db"), as_received=False)
     as_gzip = replay(exported_gzip[4], str(tmp_path / "gzip.db"), as_received=True)
