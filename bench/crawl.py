@@ -38,9 +38,10 @@ ratio follows the CPU of all three processes (crawler, extraction, server) rathe
 crawler's alone, so wall-clock ratios need a quiet machine.
 
 2026-11-28, after the extractor got 30% cheaper and the content is prepared for the archive in
-the extraction process: 13 runs at load 0.4-2.3 (CPU steal up to 50% on this virtual machine):
-full 121-140 pages/s, bare 169-214, ratio 0.60-0.77 (median 0.70); the ratio follows the bare
-crawl's speed (0.60-0.66 when it ran at 200-214 pages/s, 0.70-0.77 at 169-183). Demo server
+the extraction process: 17 runs at load 0.4-2.3 (CPU steal up to 50% on this virtual machine):
+full 121-142 pages/s, bare 169-235, ratio 0.58-0.77 (median 0.69, >= 0.7 in 8 of 17); the
+ratio follows the bare crawl's speed (0.58-0.68 when it ran at 200-235 pages/s, 0.69-0.77 at
+169-197). Demo server
 0.4-1.2 ms of CPU a page: both crawls are bound by the crawler process's main thread.
 """
 
