@@ -4,8 +4,10 @@ An adapter only: the extractor decides what a page holds, the archive decides
 whether it is new, changed or unchanged. Extraction runs off the reactor thread
 (UNINEWS_EXTRACT_POOL: "process" by default, a pool on the cores the crawler's own
 thread leaves free; "thread" in this process; "inline" for debugging); archive writes
-run in one writer thread of their own, in order, one transaction per capture, so
-neither stalls the downloads.
+run in one writer of their own, in order, one transaction per capture, so neither
+stalls the downloads (UNINEWS_ARCHIVE_WRITER: "process" by default, see
+scraper.pipelines.archive_worker; "thread" in this process, which is also where the
+run row is written and where writes go on if the writer process dies).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import dataclasses
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -27,6 +28,7 @@ from archive import Archive
 from archive.content import Prepared
 from scraper.discovery.urlkind import archive_kind
 from scraper.items import CaptureItem
+from scraper.pipelines import archive_worker
 from scraper.pipelines.extraction import (
     extract_body,
     extract_in_worker,
@@ -50,6 +52,8 @@ class ArchivePipeline:
         self.workers = crawler.settings.getint("UNINEWS_EXTRACT_WORKERS") or pool_size()
         self.pool: ExtractionPool | Executor | None = None
         self.writer: ThreadPoolExecutor | None = None  # the one thread that owns the archive
+        self.writer_kind = crawler.settings.get("UNINEWS_ARCHIVE_WRITER", "process")
+        self.writer_process: ExtractionPool | None = None  # records, when in a process
         self.extract, self.extractor_version = extractor()
         self.archive: Archive | None = None
         self.run_id: int | None = None
@@ -80,6 +84,26 @@ class ArchivePipeline:
         ).result()
         self.stats.set_value("uninews/run_id", self.run_id)
         await self._start_workers()
+        await self._start_writer_process()
+
+    async def _start_writer_process(self) -> None:
+        self.stats.set_value("uninews/archive_writer", "thread")
+        if self.writer_kind != "process":
+            return
+        writer = ExtractionPool(
+            1,
+            multiprocessing.get_context("forkserver"),
+            initializer=archive_worker.open_archive,
+            initargs=(self.db_path,),
+        )
+        try:
+            await writer.start()
+        except BrokenProcessPool:
+            logger.warning("The archive process did not start; writing in this process")
+            writer.shutdown(wait=False)
+            return
+        self.writer_process = writer
+        self.stats.set_value("uninews/archive_writer", "process")
 
     async def _start_workers(self) -> None:
         """Start the extraction processes before the crawl does, not on its first page.
@@ -128,7 +152,7 @@ class ArchivePipeline:
             elif article.has_content and kind != "listing":
                 content = prepared or article.content()
         recorded = await self._write(
-            self.archive.record,
+            "record",
             capture,
             content,
             run_id=self.run_id,
@@ -144,8 +168,21 @@ class ArchivePipeline:
         logger.debug("%s %s (%s)", recorded.outcome, recorded.url, kind)
         return {"url": recorded.url, "outcome": recorded.outcome, "version": recorded.version}
 
-    async def _write(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return await asyncio.wrap_future(self.writer.submit(method, *args, **kwargs))
+    async def _write(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """Archive.<method>(...) in the writer process, or in the writer thread."""
+        if self.writer_process is not None:
+            try:
+                return await self.writer_process.submit(archive_worker.call, method, args, kwargs)
+            except BrokenProcessPool:
+                # Killed or out of memory: its transaction rolled back, so the capture is
+                # written again here, and so is every later one.
+                logger.warning("The archive process died; writing in this process from now on")
+                self.stats.inc_value("uninews/archive_process_broken")
+                self.writer_process.shutdown(wait=False, cancel_futures=True)
+                self.writer_process = None
+                self.stats.set_value("uninews/archive_writer", "thread")
+        call = getattr(self.archive, method)
+        return await asyncio.wrap_future(self.writer.submit(call, *args, **kwargs))
 
     async def _extract(self, item: CaptureItem) -> tuple[Any, Prepared | None]:
         """(article or None, its content prepared for the archive when a worker did that)."""
@@ -172,14 +209,16 @@ class ArchivePipeline:
             return None, None
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        pool, self.pool = self.pool, None
-        try:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-        except Exception:
-            # Whatever the extraction processes did on their way out, the run is closed
-            # below: a run left "running" would look like a crawl still going on.
-            logger.exception("Extraction processes did not shut down cleanly")
+        for pool in (self.pool, self.writer_process):
+            try:
+                if pool is not None:
+                    # Every item has been recorded by now: the writer has nothing queued.
+                    pool.shutdown(wait=True, cancel_futures=True)
+            except Exception:
+                # Whatever the processes did on their way out, the run is closed below: a
+                # run left "running" would look like a crawl still going on.
+                logger.exception("Worker processes did not shut down cleanly")
+        self.pool = self.writer_process = None
         if self.archive is None:
             return
         shared = bool(self.crawler.settings.get("REDIS_URL"))
