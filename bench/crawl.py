@@ -84,12 +84,14 @@ def full_crawl(base: str, db: Path, extra: list[str]) -> dict:
     out = subprocess.run(cmd, capture_output=True, text=True, check=True)
     run = json.loads(out.stdout)["runs"][0]
     counts = run["counts"]
-    # Extraction processes are the forkserver's children: their CPU is in the run's stats.
+    # Extraction and archive processes are the forkserver's children: their CPU is in the
+    # run's stats.
     conn = sqlite3.connect(db)
     (stats,) = conn.execute("SELECT stats FROM runs WHERE id = ?", (run["run_id"],)).fetchone()
     conn.close()
     stats = json.loads(stats)
     workers = stats.get("uninews/extract_worker_cpu", 0.0)
+    workers += stats.get("uninews/archive_worker_cpu", 0.0)
     return {"seconds": window(stats), "pages": sum(counts.values()), "counts": counts,
             "cpu": child_cpu() - cpu + workers, "worker_cpu": workers}  # fmt: skip
 
@@ -186,8 +188,8 @@ def main() -> None:
     full_cpu, bare_cpu = (r["cpu"] / r["pages"] * 1000 for r in (full, bare))
     workers_cpu = full["worker_cpu"] / full["pages"] * 1000
     print(
-        f"crawler CPU per page (start-up included): full {full_cpu:.1f} (extraction processes"
-        f" {workers_cpu:.1f}), bare {bare_cpu:.1f} ms"
+        f"crawler CPU per page (start-up included): full {full_cpu:.1f} (extraction and"
+        f" archive processes {workers_cpu:.1f}), bare {bare_cpu:.1f} ms"
     )
     full_server, bare_server = (r["server_cpu"] / r["pages"] * 1000 for r in (full, bare))
     # With every core busy (as here: crawler, extraction and server share 2 cores), pages/s

@@ -172,7 +172,11 @@ class ArchivePipeline:
         """Archive.<method>(...) in the writer process, or in the writer thread."""
         if self.writer_process is not None:
             try:
-                return await self.writer_process.submit(archive_worker.call, method, args, kwargs)
+                value, cpu = await self.writer_process.submit(
+                    archive_worker.call, method, args, kwargs
+                )
+                self.stats.inc_value("uninews/archive_worker_cpu", cpu)
+                return value
             except BrokenProcessPool:
                 # Killed or out of memory: its transaction rolled back, so the capture is
                 # written again here, and so is every later one.
