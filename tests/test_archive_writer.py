@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from fixtures_crawl import ArchiveView, crawl
+from fixtures_crawl import FAST, ArchiveView, crawl
 
 pytestmark = pytest.mark.crawl
 
@@ -25,3 +30,48 @@ def test_either_writer_archives_every_article_once(writer, demo_server, demo_sit
     (run,) = archive.rows("SELECT status, stats FROM runs")
     assert run["status"] == "finished"
     assert json.loads(run["stats"])["uninews/archive_writer"] == writer
+
+
+def holders_of(path: Path) -> set[int]:
+    """Pids of the processes that have `path` open (Linux /proc)."""
+    pids = set()
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            links = [os.readlink(fd) for fd in fd_dir.iterdir()]
+        except OSError:  # gone, or not ours to read
+            continue
+        if str(path) in links:
+            pids.add(int(fd_dir.parent.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_a_killed_archive_process_loses_no_capture(demo_server, demo_site, tmp_path):
+    db = tmp_path / "killed.db"
+    crawl_cmd = [sys.executable, "-m", "scraper.cli", "crawl", "demo", "-v", "--base-url",
+                 demo_server.base_url, "--spider", "news", "--db", str(db), *FAST]  # fmt: skip
+    proc = subprocess.Popen(crawl_cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    written = 0
+    for line in proc.stderr:  # the pipeline logs every recorded page at DEBUG
+        written += " new http" in line
+        if written == 10:
+            break
+    else:
+        raise AssertionError(f"the crawl ended ({proc.wait()}) before 10 pages were written")
+    (writer,) = holders_of(db) - {proc.pid}  # the archive process: the crawler's child
+    os.kill(writer, signal.SIGKILL)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0, rest[-2000:]
+    assert "The archive process died; writing in this process from now on" in rest
+
+    archive = ArchiveView(db)
+    articles = {demo_server.base_url + a.path for a in demo_site.articles(1)}
+    versioned = archive.rows("SELECT url, count(*) AS n FROM versions GROUP BY url")
+    assert {r["url"]: r["n"] for r in versioned if r["url"] in articles} == dict.fromkeys(
+        articles, 1
+    )
+    (run,) = archive.rows("SELECT status, stats FROM runs")
+    assert run["status"] == "finished"
+    stats = json.loads(run["stats"])
+    assert stats["uninews/archive_writer"] == "thread"
+    assert stats["uninews/archive_process_broken"] == 1

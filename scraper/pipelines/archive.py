@@ -170,21 +170,22 @@ class ArchivePipeline:
 
     async def _write(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """Archive.<method>(...) in the writer process, or in the writer thread."""
-        if self.writer_process is not None:
+        writer = self.writer_process
+        if writer is not None:
             try:
-                value, cpu = await self.writer_process.submit(
-                    archive_worker.call, method, args, kwargs
-                )
+                value, cpu = await writer.submit(archive_worker.call, method, args, kwargs)
                 self.stats.inc_value("uninews/archive_worker_cpu", cpu)
                 return value
             except BrokenProcessPool:
-                # Killed or out of memory: its transaction rolled back, so the capture is
-                # written again here, and so is every later one.
-                logger.warning("The archive process died; writing in this process from now on")
-                self.stats.inc_value("uninews/archive_process_broken")
-                self.writer_process.shutdown(wait=False, cancel_futures=True)
-                self.writer_process = None
-                self.stats.set_value("uninews/archive_writer", "thread")
+                # Killed or out of memory: its transaction rolled back, so this capture (and
+                # every other one that was waiting for it) is written again here, and so is
+                # every later one. The first of them to get here retires the process.
+                if self.writer_process is writer:
+                    logger.warning("The archive process died; writing in this process from now on")
+                    self.stats.inc_value("uninews/archive_process_broken")
+                    self.stats.set_value("uninews/archive_writer", "thread")
+                    self.writer_process = None
+                    writer.shutdown(wait=False, cancel_futures=True)
         call = getattr(self.archive, method)
         return await asyncio.wrap_future(self.writer.submit(call, *args, **kwargs))
 
