@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .content import changed_fields, content_sha256, from_row, normalize_content, to_columns
+from .content import Prepared, changed_fields, from_row, prepare
 from .errors import ArchiveError
-from .store import Archive, utc_now
+from .store import Archive, insert_version, utc_now
 
 SPIDER = "reprocess"
 ALL_SITES = "*"  # runs.site of a reprocess over every site
@@ -176,7 +176,7 @@ class Reprocessor:
             if content is None:
                 self.stats.no_content += 1
             else:
-                number = self._write_version(conn, page, normalize_content(content))
+                number = self._write_version(conn, page, prepare(content))
                 if number is None:
                     self.stats.unchanged += 1
                 else:
@@ -186,11 +186,11 @@ class Reprocessor:
             self._save_stats(conn)
         return number
 
-    def _write_version(self, conn: Any, page: StoredPage, normalized: dict) -> int | None:
+    def _write_version(self, conn: Any, page: StoredPage, prepared: Prepared) -> int | None:
         current = conn.execute(
             "SELECT current_version, content_sha256 FROM pages WHERE url = ?", (page.url,)
         ).fetchone()
-        new_hash = content_sha256(normalized)
+        normalized, new_hash = prepared.normalized, prepared.sha256
         if current["content_sha256"] == new_hash:
             return None
         previous = None
@@ -202,15 +202,10 @@ class Reprocessor:
                 ).fetchone()
             )
         number = (current["current_version"] or 0) + 1
-        columns = to_columns(normalized)
-        names = ["url", "version", "capture_id", "content_sha256", "archived_at", *columns]
-        names += ["extractor_version", "changed_fields"]
-        values = [page.url, number, page.capture_id, new_hash, utc_now(), *columns.values()]
-        values += [self.stats.extractor_version, json.dumps(changed_fields(previous, normalized))]
-        conn.execute(
-            f"INSERT INTO versions ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-            values,
-        )
+        insert_version(
+            conn, page.url, number, page.capture_id, prepared, utc_now(),
+            self.stats.extractor_version, changed_fields(previous, normalized),
+        )  # fmt: skip
         update = "current_version = ?, content_sha256 = ?"
         params: list[Any] = [number, new_hash]
         if normalized.get("lang"):

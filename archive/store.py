@@ -53,6 +53,27 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def insert_version(
+    conn: sqlite3.Connection,
+    url: str,
+    number: int,
+    capture_id: int,
+    prepared: Prepared,
+    archived_at: str,
+    extractor_version: str,
+    changed: list[str],
+) -> None:
+    """One `versions` row: record() and reprocess write versions only through here."""
+    columns = prepared.columns
+    names = ("url", "version", "capture_id", "content_sha256", "archived_at", *columns,
+             "extractor_version", "changed_fields")  # fmt: skip
+    conn.execute(
+        f"INSERT INTO versions ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+        (url, number, capture_id, prepared.sha256, archived_at, *columns.values(),
+         extractor_version, _json(changed)),
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Recorded:
     """What record() did: the outcome, the capture row, the page URL and the new version."""
@@ -292,16 +313,8 @@ class Archive:
                 conn, capture, url, site, kind, outcome, sha, extractor_version, run_id, now
             )
             if version_number is not None:
-                columns = prepared.columns
-                conn.execute(
-                    "INSERT INTO versions (url, version, capture_id, content_sha256, archived_at, "
-                    + ", ".join(columns)
-                    + ", extractor_version, changed_fields) VALUES ("
-                    + ", ".join("?" * (len(columns) + 7))
-                    + ")",
-                    (url, version_number, capture_id, new_hash, now)
-                    + tuple(columns.values())
-                    + (extractor_version, _json(changed)),
+                insert_version(
+                    conn, url, version_number, capture_id, prepared, now, extractor_version, changed
                 )
             self._update_page(
                 conn, page, url, capture, response, outcome, kind, site, capture_id,
