@@ -46,6 +46,13 @@ def crawl(*args: str, db: Path, cwd: Path | None = None) -> subprocess.Completed
     return run_uninews("crawl", *FAST, *args, "--db", str(db), "--json", cwd=cwd)
 
 
+def write_warc(db: Path, out: Path) -> subprocess.CompletedProcess:
+    """`uninews warc --db DB --out OUT`, which must succeed."""
+    result = run_uninews("warc", "--db", str(db), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def summary_of(result: subprocess.CompletedProcess) -> dict:
     assert result.stdout.strip(), f"no summary; stderr:\n{result.stderr[-3000:]}"
     return json.loads(result.stdout)

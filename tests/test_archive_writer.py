@@ -15,21 +15,27 @@ from fixtures_crawl import FAST, ArchiveView, crawl
 pytestmark = pytest.mark.crawl
 
 
-@pytest.mark.parametrize("writer", ["process", "thread"])
-def test_either_writer_archives_every_article_once(writer, demo_server, demo_site, tmp_path):
-    db = tmp_path / f"{writer}.db"
-    result = crawl("demo", "--base-url", demo_server.base_url, "--spider", "news",
-                   "-s", f"UNINEWS_ARCHIVE_WRITER={writer}", db=db)  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
+def finished_with_every_article_once(db: Path, base_url: str, demo_site) -> dict:
+    """The run's stats, once its run finished with a version for every article, exactly one."""
     archive = ArchiveView(db)
-    articles = {demo_server.base_url + a.path for a in demo_site.articles(1)}
+    articles = {base_url + a.path for a in demo_site.articles(1)}
     versioned = archive.rows("SELECT url, count(*) AS n FROM versions GROUP BY url")
     assert {r["url"]: r["n"] for r in versioned if r["url"] in articles} == dict.fromkeys(
         articles, 1
     )
     (run,) = archive.rows("SELECT status, stats FROM runs")
     assert run["status"] == "finished"
-    assert json.loads(run["stats"])["uninews/archive_writer"] == writer
+    return json.loads(run["stats"])
+
+
+@pytest.mark.parametrize("writer", ["process", "thread"])
+def test_either_writer_archives_every_article_once(writer, demo_server, demo_site, tmp_path):
+    db = tmp_path / f"{writer}.db"
+    result = crawl("demo", "--base-url", demo_server.base_url, "--spider", "news",
+                   "-s", f"UNINEWS_ARCHIVE_WRITER={writer}", db=db)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    stats = finished_with_every_article_once(db, demo_server.base_url, demo_site)
+    assert stats["uninews/archive_writer"] == writer
 
 
 def holders_of(path: Path) -> set[int]:
@@ -64,14 +70,6 @@ def test_a_killed_archive_process_loses_no_capture(demo_server, demo_site, tmp_p
     assert proc.wait(timeout=120) == 0, rest[-2000:]
     assert "The archive process died; writing in this process from now on" in rest
 
-    archive = ArchiveView(db)
-    articles = {demo_server.base_url + a.path for a in demo_site.articles(1)}
-    versioned = archive.rows("SELECT url, count(*) AS n FROM versions GROUP BY url")
-    assert {r["url"]: r["n"] for r in versioned if r["url"] in articles} == dict.fromkeys(
-        articles, 1
-    )
-    (run,) = archive.rows("SELECT status, stats FROM runs")
-    assert run["status"] == "finished"
-    stats = json.loads(run["stats"])
+    stats = finished_with_every_article_once(db, demo_server.base_url, demo_site)
     assert stats["uninews/archive_writer"] == "thread"
     assert stats["uninews/archive_process_broken"] == 1

@@ -18,7 +18,7 @@ from pathlib import Path
 import brotli
 import pytest
 import zstandard
-from fixtures_crawl import ArchiveView, article_html, crawl
+from fixtures_crawl import ArchiveView, article_html, crawl, write_warc
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import Archive
@@ -115,13 +115,7 @@ def encoded_crawl(tmp_path_factory):
         sent = server.sent
     assert result.returncode == 0, result.stderr[-2000:]
     out = tmp / "encoded.warc.gz"
-    warc = subprocess.run(
-        [str(BIN / "uninews"), "warc", "--db", str(db), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert warc.returncode == 0, warc.stderr
+    write_warc(db, out)
     return db, sent, out
 
 

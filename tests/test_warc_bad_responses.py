@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fixtures_crawl import ArchiveView, BadServer, article_html, crawl
+from fixtures_crawl import ArchiveView, BadServer, article_html, crawl, write_warc
 from warcio.archiveiterator import ArchiveIterator
 
 pytestmark = pytest.mark.crawl
@@ -30,13 +30,7 @@ def exported(tmp_path_factory):
         server.stop()
     assert result.returncode == 0, result.stderr[-2000:]
     out = tmp / "bad.warc.gz"
-    warc = subprocess.run(
-        [str(BIN / "uninews"), "warc", "--db", str(db), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert warc.returncode == 0, warc.stderr
+    warc = write_warc(db, out)
     records = {}
     with out.open("rb") as stream:
         for record in ArchiveIterator(stream):
