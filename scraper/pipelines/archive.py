@@ -36,7 +36,7 @@ from scraper.pipelines.extraction import (
     init_worker,
     is_html,
 )
-from scraper.pipelines.extraction_pool import ExtractionPool
+from scraper.pipelines.worker_pool import WorkerPool
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +50,10 @@ class ArchivePipeline:
         self.db_path = crawler.settings.get("UNINEWS_DB")
         self.pool_kind = crawler.settings.get("UNINEWS_EXTRACT_POOL", "process")
         self.workers = crawler.settings.getint("UNINEWS_EXTRACT_WORKERS") or pool_size()
-        self.pool: ExtractionPool | Executor | None = None
+        self.pool: WorkerPool | Executor | None = None
         self.writer: ThreadPoolExecutor | None = None  # the one thread that owns the archive
         self.writer_kind = crawler.settings.get("UNINEWS_ARCHIVE_WRITER", "process")
-        self.writer_process: ExtractionPool | None = None  # records, when in a process
+        self.writer_process: WorkerPool | None = None  # records, when in a process
         self.extract, self.extractor_version = extractor()
         self.archive: Archive | None = None
         self.run_id: int | None = None
@@ -69,7 +69,7 @@ class ArchivePipeline:
             context = multiprocessing.get_context("forkserver")
             # Workers forked with the extractor already imported start in milliseconds.
             context.set_forkserver_preload(["scraper.pipelines.extraction", "scraper.extract"])
-            self.pool = ExtractionPool(
+            self.pool = WorkerPool(
                 self.workers,
                 context,
                 initializer=init_worker,
@@ -90,7 +90,7 @@ class ArchivePipeline:
         self.stats.set_value("uninews/archive_writer", "thread")
         if self.writer_kind != "process":
             return
-        writer = ExtractionPool(
+        writer = WorkerPool(
             1,
             multiprocessing.get_context("forkserver"),
             initializer=archive_worker.open_archive,
@@ -112,7 +112,7 @@ class ArchivePipeline:
         on the demo machine): started lazily it shared the cores with the crawl's first
         seconds and held back the first extractions.
         """
-        if not isinstance(self.pool, ExtractionPool):
+        if not isinstance(self.pool, WorkerPool):
             return
         try:
             await self.pool.start()
@@ -196,7 +196,7 @@ class ArchivePipeline:
         try:
             if self.pool is None:
                 return extract_body(self.extract, body, encoding, url, profile), None
-            if isinstance(self.pool, ExtractionPool):
+            if isinstance(self.pool, WorkerPool):
                 article, prepared, cpu = await self.pool.submit(
                     extract_in_worker, body, encoding, url
                 )
@@ -205,7 +205,7 @@ class ArchivePipeline:
             future = self.pool.submit(extract_body, self.extract, body, encoding, url, profile)
             return await asyncio.wrap_future(future), None
         except BrokenProcessPool:
-            if isinstance(self.pool, ExtractionPool):
+            if isinstance(self.pool, WorkerPool):
                 self._fall_back_to_threads()
             return await self._extract(item)
         except Exception:

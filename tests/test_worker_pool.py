@@ -12,7 +12,7 @@ import pytest
 
 from archive.content import prepare
 from scraper.pipelines.extraction import extract_in_worker, extractor, init_worker
-from scraper.pipelines.extraction_pool import ExtractionPool
+from scraper.pipelines.worker_pool import WorkerPool
 
 PAGE = (
     "<html lang='sv'><head><title>Ny forskning om skogen</title></head><body><main>"
@@ -22,10 +22,10 @@ PAGE = (
 ).encode()
 
 
-def new_pool(workers: int = 1) -> ExtractionPool:
+def new_pool(workers: int = 1) -> WorkerPool:
     extract, _ = extractor()
     context = multiprocessing.get_context("forkserver")
-    return ExtractionPool(workers, context, init_worker, (extract, None))
+    return WorkerPool(workers, context, init_worker, (extract, None))
 
 
 def run(coro):

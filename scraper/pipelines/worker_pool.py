@@ -1,4 +1,5 @@
-"""Extraction processes fed from the reactor's event loop, without helper threads.
+"""Worker processes fed from the reactor's event loop, without helper threads: the
+crawler's extraction processes and its archive writer (scraper.pipelines.archive).
 
 concurrent.futures.ProcessPoolExecutor hands every task through two threads of the
 crawler (its manager and its queue feeder), and on a crawl the crawler's own thread
@@ -88,7 +89,7 @@ class _Results(asyncio.Protocol):
 
 
 class _Worker:
-    def __init__(self, pool: ExtractionPool, process: Any):
+    def __init__(self, pool: WorkerPool, process: Any):
         self.pool = pool
         self.process = process
         self.pending: dict[int, asyncio.Future] = {}
@@ -124,7 +125,7 @@ class _Worker:
         if not self.alive:
             return
         self.alive = False
-        error = BrokenProcessPool("an extraction process terminated abruptly")
+        error = BrokenProcessPool("a worker process terminated abruptly")
         if not self.ready.done():
             self.ready.set_exception(error)
         for future in self.pending.values():
@@ -134,7 +135,7 @@ class _Worker:
         self.pool.broken = True
 
 
-class ExtractionPool:
+class WorkerPool:
     """`workers` processes from a multiprocessing context (forkserver), each set up once
     by initializer(*initargs). Use from the event loop's thread only."""
 
@@ -182,11 +183,11 @@ class ExtractionPool:
     def submit(self, function: Callable[..., Any], *args: Any) -> asyncio.Future:
         """function(*args) in the least busy worker; BrokenProcessPool once one died."""
         if self.broken:
-            raise BrokenProcessPool("an extraction process terminated abruptly")
+            raise BrokenProcessPool("a worker process terminated abruptly")
         worker = min(self.workers, key=lambda w: len(w.pending))
         if worker.tasks.is_closing():  # its pipe broke; the loop has not said so yet
             worker.lost()
-            raise BrokenProcessPool("an extraction process terminated abruptly")
+            raise BrokenProcessPool("a worker process terminated abruptly")
         self._next_id += 1
         return worker.send(self._next_id, function, args)
 
