@@ -42,7 +42,6 @@ BUSY_TIMEOUT_MS = 30_000
 # Until a site has all its dictionaries (blobs.TRAIN_AT), look for enough training samples every
 # this many new blobs (the lookup reads the site's capture rows; for every blob it would cost more).
 TRAIN_CHECK_EVERY = 16
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def utc_now() -> str:
@@ -144,14 +143,13 @@ class Archive:
         """
         path = str(path)
         file = Path(path)
+        # Only SQLite opens the file: a descriptor opened and closed here beside a connection
+        # of this process would drop that connection's POSIX locks (close() releases every
+        # lock the process holds on the file), and another process could then checkpoint and
+        # delete a WAL still in use. "Not an SQLite file" is SQLite's own error, below.
         if file.is_dir():
             raise NotAnArchive(path, "it is a folder")
-        if file.exists():
-            with file.open("rb") as handle:
-                head = handle.read(len(SQLITE_HEADER))
-            if head and head != SQLITE_HEADER:
-                raise NotAnArchive(path, "not an SQLite file")
-        elif not create:
+        if not file.exists() and not create:
             raise ArchiveMissing(path)
         elif not file.parent.is_dir():
             raise ArchiveError(f"cannot create {path}: folder {file.parent} does not exist")
@@ -161,7 +159,8 @@ class Archive:
             cls._prepare(conn, path, create)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise NotAnArchive(path, str(exc)) from exc
+            why = "not an SQLite file" if "not a database" in str(exc) else str(exc)
+            raise NotAnArchive(path, why) from exc
         except BaseException:
             conn.close()
             raise
