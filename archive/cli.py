@@ -234,6 +234,8 @@ def history(url: str, db_path: str, as_json_output: bool) -> None:
         status = cap["http_status"] if cap["http_status"] is not None else "---"
         extra = f"  {cap['error']}" if cap["error"] else ""
         extra += f"  -> {cap['redirect_to']}" if cap["redirect_to"] else ""
+        if cap["run_status"] not in (None, "finished"):
+            extra += f"  (run {cap['run_id']} {cap['run_status']})"
         line = f"  {cap['fetched_at']}  {status}  {cap['outcome']:<12}{version}{extra}"
         click.echo(line.rstrip())
     for ver in found.versions:

@@ -203,9 +203,10 @@ def history(conn: sqlite3.Connection, page: PageRow) -> History:
     captures = [
         _decode(row, CAPTURE_JSON)
         for row in conn.execute(
-            "SELECT c.id, c.run_id, c.fetched_at, c.method, c.http_status, c.reason,"
-            " c.outcome, c.body_sha256, c.redirect_to, c.error, c.elapsed_ms,"
-            " v.version FROM captures c LEFT JOIN versions v ON v.capture_id = c.id"
+            "SELECT c.id, c.run_id, r.status AS run_status, c.fetched_at, c.method,"
+            " c.http_status, c.reason, c.outcome, c.body_sha256, c.redirect_to, c.error,"
+            " c.elapsed_ms, v.version FROM captures c"
+            " LEFT JOIN versions v ON v.capture_id = c.id LEFT JOIN runs r ON r.id = c.run_id"
             " WHERE c.url = ? ORDER BY c.id",
             (page.url,),
         )

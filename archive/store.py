@@ -33,12 +33,15 @@ from .blobs import (
 from .capture import Capture
 from .content import Prepared, changed_fields, from_row, prepare
 from .errors import ArchiveError, ArchiveMissing, ArchiveTooNew, NotAnArchive, NotFound
+from .process import is_gone, this_process
 from .recode import CannotDecode, RecipeFinder, decode
 from .rules import header, page_status_after, response_class
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate
 from .urls import normalize_url
 
 BUSY_TIMEOUT_MS = 30_000
+# runs.stats key of the process that runs a crawl (archive.process), kept when it finishes.
+RUN_PROCESS = "uninews/process"
 # Until a site has all its dictionaries (blobs.TRAIN_AT), look for enough training samples every
 # this many new blobs (the lookup reads the site's capture rows; for every blob it would cost more).
 TRAIN_CHECK_EVERY = 16
@@ -229,21 +232,46 @@ class Archive:
     # -- runs ------------------------------------------------------------------------------
 
     def start_run(self, site: str, spider: str) -> int:
+        """A new run row, `running`; runs whose process has gone become `interrupted` first."""
         with self._write() as conn:
+            self._mark_interrupted(conn)
             cur = conn.execute(
-                "INSERT INTO runs (site, spider, started_at, status) VALUES (?, ?, ?, 'running')",
-                (site, spider, utc_now()),
+                "INSERT INTO runs (site, spider, started_at, status, stats)"
+                " VALUES (?, ?, ?, 'running', ?)",
+                (site, spider, utc_now(), _json({RUN_PROCESS: this_process()})),
             )
             return int(cur.lastrowid)
 
+    def _mark_interrupted(self, conn: sqlite3.Connection) -> None:
+        """A run left `running` by a process that has ended (killed, out of memory, reboot)."""
+        rows = conn.execute("SELECT id, stats FROM runs WHERE status = 'running'").fetchall()
+        for row in rows:
+            stats = json.loads(row["stats"] or "{}")
+            if is_gone(stats.get(RUN_PROCESS) or {}):
+                stats["uninews/interrupted_found_at"] = utc_now()
+                conn.execute(
+                    "UPDATE runs SET status = 'interrupted', stats = ? WHERE id = ?",
+                    (_json(stats), row["id"]),
+                )
+
+    def run_counts(self, run_id: int) -> dict[str, int]:
+        """Captures of a run by outcome, as committed: what a crawl's summary reports."""
+        rows = self.conn.execute(
+            "SELECT outcome, count(*) FROM captures WHERE run_id = ? GROUP BY outcome", (run_id,)
+        )
+        return {outcome: n for outcome, n in rows}
+
     def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
         with self._write() as conn:
-            cur = conn.execute(
-                "UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
-                (utc_now(), status, _json(dict(stats)), run_id),
-            )
-            if cur.rowcount == 0:
+            row = conn.execute("SELECT stats FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if row is None:
                 raise NotFound(f"no run with id {run_id}")
+            process = json.loads(row[0] or "{}").get(RUN_PROCESS)
+            final = {**({RUN_PROCESS: process} if process else {}), **dict(stats)}
+            conn.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
+                (utc_now(), status, _json(final), run_id),
+            )
 
     # -- recording -------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ import archive.warc_cli  # noqa: F401  (registers warc)
 import scraper.reprocess_cli  # noqa: F401  (registers reprocess)
 from archive.cli import cli
 from scraper.crawl import (
+    NO_PAGE,
     CrawlJob,
     CrawlLocked,
     CrawlSummary,
@@ -203,7 +204,8 @@ def crawl(
         sys.exit(1)
     print_summary(summary, as_json)
     if not summary.ok:
-        click.echo("Crawl failed: no page could be fetched (see the log with -v).", err=True)
+        errors = dict.fromkeys(r.error or NO_PAGE for r in summary.runs if r.status != "finished")
+        click.echo(f"Crawl failed: {'; '.join(errors) or NO_PAGE}", err=True)
         sys.exit(1)
 
 

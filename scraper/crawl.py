@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from scrapy.settings import Settings
 
 SPIDERS = ("news", "pages")
+NO_PAGE = "no page could be fetched (see the log with -v)"
 
 
 class CrawlUsageError(ValueError):
@@ -48,6 +49,7 @@ class RunResult:
     seconds: float
     counts: dict[str, int]
     requests: int
+    error: str | None = None  # why a failed run failed, in one line
     stats: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property
@@ -78,6 +80,8 @@ class CrawlSummary:
                 f"{r.spider} ({r.site}) run {r.run_id}: {r.status}, {r.pages} pages "
                 f"in {r.seconds:.1f}s: {counts or 'nothing archived'}"
             )
+            if r.error:
+                lines.append(f"  error: {r.error}")
         return "\n".join(lines)
 
 
@@ -201,6 +205,7 @@ def run_result(crawler: Any, seconds: float) -> RunResult:
         seconds=round(seconds, 3),
         counts=counts,
         requests=int(stats.get("downloader/request_count", 0)),
+        error=stats.get("uninews/run_error") or (None if status == "finished" else NO_PAGE),
         stats=stats,
     )
 

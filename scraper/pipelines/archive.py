@@ -26,6 +26,7 @@ from scrapy.crawler import Crawler
 
 from archive import Archive
 from archive.content import Prepared
+from archive.rules import OUTCOMES
 from scraper.discovery.urlkind import archive_kind
 from scraper.items import CaptureItem
 from scraper.pipelines import archive_worker
@@ -151,16 +152,23 @@ class ArchivePipeline:
                 capture = dataclasses.replace(capture, restricted=True)
             elif article.has_content and kind != "listing":
                 content = prepared or article.content()
-        recorded = await self._write(
-            "record",
-            capture,
-            content,
-            run_id=self.run_id,
-            site=item.site,
-            kind=kind if kind in ("article", "page", "listing") else "page",
-            extractor_version=self.extractor_version if article is not None else "",
-            lang=lang,
-        )
+        self.stats.inc_value("uninews/write_attempts")
+        try:
+            recorded = await self._write(
+                "record",
+                capture,
+                content,
+                run_id=self.run_id,
+                site=item.site,
+                kind=kind if kind in ("article", "page", "listing") else "page",
+                extractor_version=self.extractor_version if article is not None else "",
+                lang=lang,
+            )
+        except Exception as exc:
+            # Not archived: the run fails (spider_closed) and says why, but the crawl goes on,
+            # so that what can still be written is.
+            self._write_failed(exc, capture.url)
+            return {"url": capture.url, "outcome": "not_written", "version": None}
         self.stats.inc_value(STAT.format(recorded.outcome))
         self.stats.inc_value("uninews/pages")
         if content is not None:
@@ -226,14 +234,48 @@ class ArchivePipeline:
         self.pool = self.writer_process = None
         if self.archive is None:
             return
+        self._count_committed()
         shared = bool(self.crawler.settings.get("REDIS_URL"))
         status = run_status(self.stats.get_stats(), reason, shared)
         self.stats.set_value("uninews/run_status", status)
         stats = json_stats(self.stats.get_stats())
-        self.writer.submit(self.archive.finish_run, self.run_id, status, stats).result()
-        self.writer.submit(self.archive.close).result()
-        self.writer.shutdown(wait=True)
-        self.archive = self.writer = None
+        try:
+            self.writer.submit(self.archive.finish_run, self.run_id, status, stats).result()
+        except Exception as exc:
+            # The run row stays `running`; the next crawl marks it interrupted.
+            self._write_failed(exc, None, what="the run could not be finished")
+            self.stats.set_value("uninews/run_status", "failed")
+        try:
+            self.writer.submit(self.archive.close).result()
+        finally:
+            self.writer.shutdown(wait=True)
+            self.archive = self.writer = None
+
+    def _write_failed(self, exc: BaseException, url: str | None, what: str = "") -> None:
+        """Count a write the archive refused; the first one's words become the run's error."""
+        self.stats.inc_value("uninews/write_failed")
+        error = f"{type(exc).__name__}: {exc}"
+        logger.error("Not archived%s: %s", f" ({url})" if url else f": {what}", error)
+        if self.stats.get_value("uninews/run_error") is None:
+            prefix = what or "captures could not be written to the archive"
+            self.stats.set_value("uninews/run_error", f"{prefix}: {error}")
+
+    def _count_committed(self) -> None:
+        """The run's counts as the archive holds them, not as the pipeline hoped."""
+        try:
+            committed = self.writer.submit(self.archive.run_counts, self.run_id).result()
+        except Exception as exc:
+            self._write_failed(exc, None, what="the run's captures could not be counted")
+            return
+        for outcome in OUTCOMES:
+            self.stats.set_value(STAT.format(outcome), committed.get(outcome, 0))
+        attempts = self.stats.get_value("uninews/write_attempts", 0)
+        missing = attempts - sum(committed.values())
+        self.stats.set_value("uninews/not_written", missing)
+        if missing > 0 and self.stats.get_value("uninews/run_error") is None:
+            self.stats.set_value(
+                "uninews/run_error", f"{missing} of {attempts} captures are not in the archive"
+            )
 
 
 def pool_size() -> int:
@@ -243,10 +285,12 @@ def pool_size() -> int:
 
 
 def run_status(stats: dict[str, Any], reason: str, shared: bool = False) -> str:
-    """finished | failed (no page could be fetched at all) | the close reason otherwise.
+    """finished | failed (a capture not archived, or no page fetched at all) | the close reason.
 
     A worker of a shared (--redis) crawl that found nothing left to do has not failed.
     """
+    if stats.get("uninews/run_error") or stats.get("uninews/not_written", 0) > 0:
+        return "failed"
     pages, errors = stats.get("uninews/pages", 0), stats.get("uninews/error", 0)
     if pages <= errors and not (shared and pages == 0):
         return "failed"
