@@ -11,9 +11,7 @@ of every archive that holds it (see ROW_ID_DOC).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -23,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import ArchiveError
+from .output import STDOUT, output_file
 from .queries import ARTICLE_DAY
 from .times import parse_utc
 
@@ -352,43 +351,34 @@ class ExportResult:
     stats: ExportStats
     sha256: str
     size: int
+    regular: bool = True  # a regular file: its dataset card goes beside it
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def check_out_path(out: str | Path) -> Path:
-    path = Path(out)
-    if path.is_dir():
-        raise ExportError(f"--out {out} is a folder: give a file name, e.g. {path / 'data.jsonl'}")
-    if not path.parent.is_dir():
-        raise ExportError(f"cannot write {out}: folder {path.parent} does not exist")
-    return path
+# Formats that can go to standard output (--out -): Parquet's footer needs a file.
+STREAMABLE = ("jsonl", "csv")
 
 
 def export(
     conn: sqlite3.Connection, out: str | Path, fmt: str, flt: ExportFilter | None = None
 ) -> ExportResult:
-    """Write every version matching `flt` to `out` in `fmt`, streaming; return what was written."""
+    """Write every version matching `flt` to `out` in `fmt`, streaming; return what was written.
+
+    `out` is a file name, `-` (standard output, for jsonl and csv) or a device or pipe
+    (archive.output says how each is written).
+    """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    out = str(out)
+    if out == STDOUT and fmt not in STREAMABLE:
+        raise ExportError(
+            f"--format {fmt} cannot go to standard output: give a file name with --out"
+        )
     flt = flt or ExportFilter()
-    path = check_out_path(out)
-    partial = path.with_name(f".{path.name}.partial")
     stats = ExportStats()
-    try:
-        with partial.open("wb") as handle:
-            writer = _WRITERS[fmt](handle)
-            for rows in iter_rows(conn, flt):
-                writer.write(rows)
-                stats.add(rows)
-            writer.close()
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return ExportResult(path, fmt, flt, stats, file_sha256(path), path.stat().st_size)
+    with output_file(out) as (handle, written):
+        writer = _WRITERS[fmt](handle)
+        for rows in iter_rows(conn, flt):
+            writer.write(rows)
+            stats.add(rows)
+        writer.close()
+    return ExportResult(Path(out), fmt, flt, stats, written.sha256, written.size, written.regular)

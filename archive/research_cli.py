@@ -6,6 +6,7 @@ checks its options, calls archive.export / archive.card / archive.serve and prin
 
 from __future__ import annotations
 
+import json
 import shlex
 import signal
 import subprocess
@@ -20,10 +21,10 @@ from .cli import (
     date_options,
     day_range,
     db_option,
-    echo_json,
     open_for_reading,
 )
 from .export import FORMATS, ExportFilter, export, parse_instant
+from .output import STDOUT, check_target
 from .serve import ServeError, datasette_command, prepare, write_metadata
 
 
@@ -46,7 +47,13 @@ def command_line(ctx: click.Context) -> str:
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), required=True, help="File format to write."
 )
-@click.option("--out", "out", required=True, type=click.Path(), help="Data file to write.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(allow_dash=True),
+    help="Data file to write; - for standard output (jsonl, csv).",
+)
 @db_option
 @click.option("--site", help="Only pages of this site (profile name).")
 @click.option("--lang", help="Only versions in this language (sv, en, ...).")
@@ -97,10 +104,14 @@ def export_command(
         latest=latest,
         kinds=tuple(kinds),
     )
+    check_target(out, f"data.{fmt}", archive=db_path)
     with open_for_reading(db_path) as arc:
         result = export(arc.conn, out, fmt, flt)
-        command = command_line(ctx)
-        md_path, json_path = write_card(arc.conn, result, archive=db_path, command=command)
+        cards: list[str] = []
+        if result.regular:  # no card files beside a device, a pipe or standard output
+            command = command_line(ctx)
+            cards = [str(p) for p in write_card(arc.conn, result, archive=db_path,
+                                                 command=command)]  # fmt: skip
     summary = {
         "out": str(result.path),
         "format": fmt,
@@ -108,16 +119,20 @@ def export_command(
         "pages": len(result.stats.urls),
         "bytes": result.size,
         "sha256": result.sha256,
-        "card": [str(md_path), str(json_path)],
+        "card": cards,
     }
+    to_stderr = out == STDOUT  # standard output holds the data
     if as_json_output:
-        echo_json(summary)
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2), err=to_stderr)
         return
     click.echo(
-        f"Wrote {summary['rows']:,} rows ({summary['pages']:,} pages) to {result.path} "
-        f"[{fmt}, {result.size:,} bytes, sha256 {result.sha256[:12]}...]"
+        f"Wrote {summary['rows']:,} rows ({summary['pages']:,} pages) to "
+        f"{'standard output' if to_stderr else result.path} "
+        f"[{fmt}, {result.size:,} bytes, sha256 {result.sha256[:12]}...]",
+        err=to_stderr,
     )
-    click.echo(f"Dataset card: {md_path} and {json_path}")
+    if cards:
+        click.echo(f"Dataset card: {cards[0]} and {cards[1]}", err=to_stderr)
     if not summary["rows"]:
         click.echo("No version matched the filters (the file holds no rows).", err=True)
 

@@ -62,8 +62,13 @@ class ServeError(Exception):
 
 
 def prepare(db_path: str | Path) -> None:
-    """Add (or update) the research views and move the WAL into the main file."""
+    """Add (or update) the research views and move the WAL into the main file.
+
+    An archive this process cannot write is served as it is (without the views it lacks).
+    """
     with Archive.open(db_path, create=False) as arc:
+        if arc.readonly:
+            return
         for name, sql in VIEWS.items():
             row = arc.conn.execute(
                 "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", (name,)

@@ -10,8 +10,10 @@ each other (waiting up to BUSY_TIMEOUT_MS) and never interleave a capture.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -117,9 +119,10 @@ class PageRow:
 class Archive:
     """A uninews archive file. Open with Archive.open(path); usable as a context manager."""
 
-    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: str, *, readonly: bool = False) -> None:
         self.conn = conn
         self.path = path
+        self.readonly = readonly
         self._codec = BlobCodec()
         self._recipes = RecipeFinder()
         # Per site: plain blobs to store before looking again for enough training samples.
@@ -139,10 +142,13 @@ class Archive:
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True) -> Archive:
+    def open(cls, path: str | Path, *, create: bool = True, readonly: bool = False) -> Archive:
         """Open (and migrate) an archive; create it unless `create` is False.
 
-        Raises ArchiveMissing, NotAnArchive, or ArchiveTooNew for a file from a newer uninews.
+        An existing archive that this process cannot write (read-only storage, a folder or
+        file of another user) opens read-only when `create` is False, as it does with
+        `readonly`. Raises ArchiveMissing, NotAnArchive, or ArchiveTooNew for a file from a
+        newer uninews.
         """
         path = str(path)
         file = Path(path)
@@ -154,7 +160,9 @@ class Archive:
             raise NotAnArchive(path, "it is a folder")
         if not file.exists() and not create:
             raise ArchiveMissing(path)
-        elif not file.parent.is_dir():
+        if not create and (readonly or not _writable(file)):
+            return cls._open_readonly(path)
+        if not file.parent.is_dir():
             raise ArchiveError(f"cannot create {path}: folder {file.parent} does not exist")
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.row_factory = sqlite3.Row
@@ -169,8 +177,41 @@ class Archive:
             raise
         return cls(conn, path)
 
+    @classmethod
+    def _open_readonly(cls, path: str) -> Archive:
+        """Read-only: `mode=ro` where SQLite can share the WAL index (the -shm file exists or
+        can be made), else `immutable=1`, which reads the main file alone and is safe only
+        because nothing can write this file here either."""
+        base = "file:" + urllib.parse.quote(os.path.abspath(path))
+        last: sqlite3.Error | None = None
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+            conn = sqlite3.connect(base + query, uri=True, isolation_level=None,
+                                   timeout=BUSY_TIMEOUT_MS / 1000)  # fmt: skip
+            conn.row_factory = sqlite3.Row
+            try:
+                version = cls._check(conn, path, create=False)
+                if version < SCHEMA_VERSION:
+                    raise ArchiveError(
+                        f"{path} is read-only here and has archive schema version {version}, "
+                        f"this uninews reads {SCHEMA_VERSION}: open it once where it can be "
+                        "written (any uninews command) to upgrade it"
+                    )
+                return cls(conn, path, readonly=True)
+            except sqlite3.OperationalError as exc:  # cannot open (no -shm, none allowed)
+                conn.close()
+                last = exc
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                why = "not an SQLite file" if "not a database" in str(exc) else str(exc)
+                raise NotAnArchive(path, why) from exc
+            except BaseException:
+                conn.close()
+                raise
+        raise ArchiveError(f"cannot read the archive {path}: {last}")
+
     @staticmethod
-    def _prepare(conn: sqlite3.Connection, path: str, create: bool) -> None:
+    def _check(conn: sqlite3.Connection, path: str, create: bool) -> int:
+        """The file's schema version, once it is known to be a uninews archive (or empty)."""
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -182,6 +223,11 @@ class Archive:
                 raise NotAnArchive(path, "an empty database")
         if version > SCHEMA_VERSION:
             raise ArchiveTooNew(path, version, SCHEMA_VERSION)
+        return version
+
+    @classmethod
+    def _prepare(cls, conn: sqlite3.Connection, path: str, create: bool) -> None:
+        version = cls._check(conn, path, create)
         _use_wal(conn)
         # NORMAL in WAL mode: a killed process never loses a committed transaction; only a
         # power cut may lose the last few, and the file stays consistent either way.
@@ -662,6 +708,14 @@ class Archive:
 
     def version(self, url: str, number: int | None = None) -> queries.VersionRow:
         return queries.version(self.conn, self.page(url), number)
+
+
+def _writable(file: Path) -> bool:
+    """Whether this process may write the file and make its -wal and -shm beside it.
+
+    access(2) also says no on read-only storage, to root as well. It asks, it opens nothing.
+    """
+    return os.access(file, os.W_OK) and os.access(file.parent, os.W_OK | os.X_OK)
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:

@@ -53,6 +53,11 @@ def reprocess_command(
     except ExtractorNotFound as exc:
         raise UsageProblem(str(exc)) from exc
     with open_for_reading(db_path) as arc:
+        if arc.readonly:
+            raise UsageProblem(
+                f"{db_path} is read-only here and reprocess writes new versions: run it where "
+                "the archive can be written, or on a copy (`uninews backup --out COPY.db`)"
+            )
         if site is not None:
             sites = [r[0] for r in arc.conn.execute("SELECT DISTINCT site FROM pages ORDER BY 1")]
             if site not in sites:
