@@ -6,8 +6,8 @@ and every one that went wrong (a traceback, or a message saying the archive is d
 
     python tests/archive_readers.py KIND --db FILE --stop FILE --report FILE [--url BASE]
 
-KIND: `cli` (uninews search, history, show, diff and export in every format, called in this
-process as a long-lived caller would), `cli-process` (the same commands, each a fresh
+KIND: `cli` (uninews search, history, show, diff, backup and export in every format, called in
+this process as a long-lived caller would), `cli-process` (the same commands, each a fresh
 `uninews` process as a shell loop or a timer runs them), `sqlite-utils` (its library and its
 command line) or `http` (Datasette through `uninews serve --live` at BASE).
 """
@@ -109,6 +109,18 @@ class Reader:
         fmt = ("jsonl", "csv", "parquet")[n % 3]
         self.uninews("search", "forskning OR research", *db, "--json")
         self.uninews("export", "--format", fmt, "--out", str(self.out / f"x.{fmt}"), *db)
+        if n % 4 == 0:  # a backup beside the crawl is whole
+            copy = self.out / f"backup-{n}.db"
+            self.uninews("backup", "--out", str(copy), *db)
+            if copy.exists():
+                conn = sqlite3.connect(copy)
+                try:
+                    (check,) = conn.execute("PRAGMA integrity_check").fetchone()
+                finally:
+                    conn.close()
+                if check != "ok":
+                    self.failed("backup", f"the copy's integrity_check: {check}")
+                copy.unlink()
         if url:
             self.uninews("history", url, *db, "--json")
             self.uninews("show", url, *db, "--format", "json")
