@@ -1,10 +1,15 @@
 """Write the archive's captures as a standard WARC 1.1 file (warcio), streaming.
 
-One warcinfo record, then per capture a request record and a response record linked by
-WARC-Concurrent-To. A body already written earlier in the same file becomes a revisit record
-(identical-payload-digest profile) and a 304 a revisit record (server-not-modified profile),
-both pointing at the earlier response with WARC-Refers-To, as Heritrix and Browsertrix write
-them, so pywb, OpenWayback and CDX indexers take the file as it is.
+One warcinfo record, then per capture a response record and its request record, the request
+pointing at the response with WARC-Concurrent-To (the order and links Heritrix writes, which
+py-wacz reads to find pages). A body already written earlier in the same file becomes a revisit
+record (identical-payload-digest profile). A 304 becomes a revisit record (server-not-modified
+profile) of the capture it revalidated, the URL's latest response before it, even when that
+capture is not in the file (--since): WARC-Refers-To-Target-URI, WARC-Refers-To-Date and
+WARC-Payload-Digest name it, so pywb and OpenWayback replay the 304 as that body and CDX
+indexers find a digest on every record. The 304's own status line and headers are kept in the
+record's WARC headers (see NOT_MODIFIED_HEADER): pywb answers any revisit whose block holds a
+3xx status with an empty body.
 
 Bodies are written as received: a gzip/deflate/br/zstd body as the server compressed it, under
 its own Content-Encoding header (Archive.body()). What the file cannot say as received: HTTP
@@ -17,6 +22,8 @@ written as stored, in order.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -70,12 +77,25 @@ class WarcSummary:
 
 @dataclass(frozen=True)
 class _Original:
-    """The response record a later revisit refers to."""
+    """The capture a later revisit refers to (record_id None: not in this file)."""
 
-    record_id: str
+    record_id: str | None
     uri: str
     date: str
     payload_digest: str
+
+    def refers_to(self) -> dict[str, str]:
+        """The WARC headers of a revisit of this capture."""
+        headers = {} if self.record_id is None else {"WARC-Refers-To": self.record_id}
+        headers["WARC-Refers-To-Target-URI"] = self.uri
+        headers["WARC-Refers-To-Date"] = self.date
+        headers["WARC-Payload-Digest"] = self.payload_digest
+        return headers
+
+
+def payload_digest(payload: bytes) -> str:
+    """WARC-Payload-Digest of a payload, as warcio writes it (sha1, base32)."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")
 
 
 def since_bound(value: str) -> str:
@@ -91,11 +111,13 @@ def since_bound(value: str) -> str:
 
 
 def warc_date(fetched_at: str) -> str:
-    """fetched_at as a WARC 1.1 date (UTC, `Z`, fractions kept when the capture has them)."""
+    """fetched_at as a WARC 1.1 date (UTC, `Z`, with the fraction of a second when the capture
+    has one; earlier uninews stamped captures to the second)."""
     moment = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
-    fmt = "%Y-%m-%dT%H:%M:%S.%fZ" if moment.microsecond else "%Y-%m-%dT%H:%M:%SZ"
+    fraction = moment.microsecond or "." in fetched_at
+    fmt = "%Y-%m-%dT%H:%M:%S.%fZ" if fraction else "%Y-%m-%dT%H:%M:%SZ"
     return moment.strftime(fmt)
 
 
@@ -202,8 +224,11 @@ class WarcExport:
             # kept decoded by an uninews before schema 4 (a body kept as received has a coding)
             decoded_from = json.loads(row["extra"] or "{}").get("body_decoded_from")
 
+        extra: list[object] = []
         if row["http_status"] == 304:
-            record = self._not_modified(url, row, response_id, common, status_line, protocol)
+            record, *extra = self._not_modified(
+                url, row, response_id, common, status_line, protocol
+            )
             summary.not_modified += 1
         elif sha is not None and sha in self.by_body:
             original = self.by_body[sha]
@@ -219,12 +244,10 @@ class WarcExport:
                     "WARC-Record-ID": response_id,
                     **common,
                     "WARC-Profile": PROFILE_IDENTICAL,
-                    "WARC-Refers-To": original.record_id,
-                    "WARC-Refers-To-Target-URI": original.uri,
-                    "WARC-Refers-To-Date": original.date,
-                    "WARC-Payload-Digest": original.payload_digest,
+                    **original.refers_to(),
                 },
             )
+            self.by_url[url] = original  # a 304 of this URL stands for that body
             summary.revisits += 1
         else:
             body = self.archive.body(sha) if sha is not None else b""
@@ -247,8 +270,11 @@ class WarcExport:
             summary.responses += 1
             summary.payload_bytes += len(body)
 
-        self.writer.write_record(self._request(url, row, response_id, common))
+        # Heritrix's order: the response, then the request that points at it.
         self.writer.write_record(record)
+        self.writer.write_record(self._request(url, row, response_id, common))
+        for more in extra:
+            self.writer.write_record(more)
         summary.captures += 1
         summary.sites.add(row["site"])
 
@@ -266,6 +292,22 @@ class WarcExport:
             warc_headers_dict={**common, "WARC-Concurrent-To": response_id},
         )
 
+    def _revalidated(self, url: str, row: sqlite3.Row) -> _Original | None:
+        """The capture a 304 revalidated: the URL's latest response in this file, else the
+        latest one with a body in the archive before it (left out of the file by --since)."""
+        if url in self.by_url:
+            return self.by_url[url]
+        earlier = self.archive.conn.execute(
+            "SELECT fetched_at, body_sha256 FROM captures WHERE requested_url = ? AND id < ?"
+            " AND http_status BETWEEN 200 AND 299 AND body_sha256 IS NOT NULL"
+            " ORDER BY id DESC LIMIT 1",
+            (url, row["id"]),
+        ).fetchone()
+        if earlier is None:
+            return None
+        body = self.archive.body(earlier["body_sha256"])
+        return _Original(None, url, warc_date(earlier["fetched_at"]), payload_digest(body))
+
     def _not_modified(
         self,
         url: str,
@@ -274,21 +316,42 @@ class WarcExport:
         common: dict,
         status_line: str,
         protocol: str,
-    ) -> object:
+    ) -> list[object]:
+        """A 304 as a revisit of the body it validated, and the 304 itself as metadata.
+
+        The revisit has no HTTP block: pywb answers a revisit whose block holds a 3xx status
+        with an empty body, and replays one without a block as the record it refers to. The
+        304's status line and headers, in order, go into a metadata record (warc-fields, which
+        replay tools and CDX indexers pass over) concurrent to the revisit.
+        """
         headers = {"WARC-Record-ID": response_id, **common, "WARC-Profile": PROFILE_NOT_MODIFIED}
-        original = self.by_url.get(url)
+        original = self._revalidated(url, row)
         if original is not None:
-            headers["WARC-Refers-To"] = original.record_id
-            headers["WARC-Refers-To-Target-URI"] = original.uri
-            headers["WARC-Refers-To-Date"] = original.date
-        http = StatusAndHeaders(
-            status_line,
-            [(name, value) for name, value in json.loads(row["headers"])],
-            protocol=protocol,
+            headers.update(original.refers_to())
+        else:
+            # nothing revalidated is known: the digest of the record's own empty payload
+            headers["WARC-Payload-Digest"] = payload_digest(b"")
+        revisit = self.writer.create_warc_record(
+            url, "revisit", payload=BytesIO(b""), length=0, warc_headers_dict=headers
         )
-        return self.writer.create_warc_record(
-            url, "revisit", http_headers=http, warc_headers_dict=headers
+        fields = [("http-response", f"{protocol} {status_line}")]
+        stored = json.loads(row["headers"])
+        fields += [("http-header", f"{name}: {value}") for name, value in stored]
+        block = "".join(f"{name}: {_field(value)}\r\n" for name, value in fields).encode("utf-8")
+        metadata = self.writer.create_warc_record(
+            url,
+            "metadata",
+            payload=BytesIO(block),
+            length=len(block),
+            warc_content_type="application/warc-fields",
+            warc_headers_dict={**common, "WARC-Concurrent-To": response_id},
         )
+        return [revisit, metadata]
+
+
+def _field(value: str) -> str:
+    """A header value on one warc-fields line (a folded value unfolded)."""
+    return " ".join(value.splitlines())
 
 
 def _version() -> str:
