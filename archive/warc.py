@@ -51,7 +51,7 @@ Progress = Callable[[int, int], None]
 
 
 class BadDate(ArchiveError):
-    """A --since value that is not an ISO 8601 date or timestamp."""
+    """A --since or --until value that is not an ISO 8601 date or timestamp."""
 
 
 @dataclass
@@ -98,16 +98,18 @@ def payload_digest(payload: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")
 
 
-def since_bound(value: str) -> str:
-    """An ISO 8601 date or timestamp as the UTC string captures.fetched_at is compared with."""
+def since_bound(value: str, option: str = "--since") -> str:
+    """An ISO 8601 date or timestamp as the UTC string captures.fetched_at is compared with
+    (to the microsecond, as fetched_at is written; a bare date for --until is its last
+    moment)."""
     try:
-        moment = parse_utc(value)
+        moment = parse_utc(value, date_means_end_of_day=option == "--until")
     except ValueError as exc:
         raise BadDate(
-            f"bad --since {value!r}: write a date or UTC time, e.g. 2026-11-27 or "
+            f"bad {option} {value!r}: write a date or UTC time, e.g. 2026-11-27 or "
             "2026-11-27T08:00:00Z"
         ) from exc
-    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
 def warc_date(fetched_at: str) -> str:
@@ -121,8 +123,14 @@ def warc_date(fetched_at: str) -> str:
     return moment.strftime(fmt)
 
 
-def captures_sql(site: str | None, since: str | None) -> tuple[str, list[str]]:
-    """The captures to write, oldest first (built apart from running it, like sqlite-utils)."""
+def selection_sql(
+    site: str | None, since: str | None, until: str | None = None
+) -> tuple[str, list[str]]:
+    """The WHERE clause (or "") choosing captures by site and fetch time, with its parameters.
+
+    `since` compares as text (fetched_at is fixed-width ISO 8601 UTC; one stamped to the
+    second sorts after every fraction of that second); `until` as a time, so a capture
+    stamped to the second is not taken for later than a bound with a fraction."""
     where, params = [], []
     if site is not None:
         where.append("site = ?")
@@ -130,10 +138,18 @@ def captures_sql(site: str | None, since: str | None) -> tuple[str, list[str]]:
     if since is not None:
         where.append("fetched_at >= ?")
         params.append(since)
-    sql = "SELECT * FROM captures"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return sql + " ORDER BY id", params
+    if until is not None:
+        where.append("julianday(fetched_at) <= julianday(?)")
+        params.append(until)
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def captures_sql(
+    site: str | None, since: str | None, until: str | None = None
+) -> tuple[str, list[str]]:
+    """The captures to write, oldest first (built apart from running it, like sqlite-utils)."""
+    where, params = selection_sql(site, since, until)
+    return "SELECT * FROM captures" + where + " ORDER BY id", params
 
 
 def request_target(url: str) -> tuple[str, str]:
@@ -195,7 +211,7 @@ class WarcExport:
         self.by_body: dict[str, _Original] = {}  # body sha256 -> first response record
         self.by_url: dict[str, _Original] = {}  # URL -> latest response record
 
-    def write_warcinfo(self, site: str | None, since: str | None) -> None:
+    def write_warcinfo(self, site: str | None, since: str | None, until: str | None = None) -> None:
         info = {
             "software": f"uninews/{_version()} (warcio)",
             "format": "WARC File Format 1.1",
@@ -204,6 +220,7 @@ class WarcExport:
             "description": "Captures exported from a uninews archive",
             "isPartOf": site or "",
             "since": since or "",
+            "until": until or "",
         }
         self.writer.write_record(self.writer.create_warcinfo_record(self.filename, info))
 
@@ -363,18 +380,39 @@ def _version() -> str:
         return "0"
 
 
-def count_captures(archive: Archive, site: str | None, since: str | None) -> int:
-    sql, params = captures_sql(site, since)
+def count_captures(
+    archive: Archive, site: str | None, since: str | None, until: str | None = None
+) -> int:
+    sql, params = captures_sql(site, since, until)
     return archive.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
 
 
-def iter_captures(archive: Archive, site: str | None, since: str | None) -> Iterator[sqlite3.Row]:
-    sql, params = captures_sql(site, since)
+def iter_captures(
+    archive: Archive, site: str | None, since: str | None, until: str | None = None
+) -> Iterator[sqlite3.Row]:
+    sql, params = captures_sql(site, since, until)
     yield from archive.conn.execute(sql, params)
 
 
 def known_sites(archive: Archive) -> list[str]:
     return [r[0] for r in archive.conn.execute("SELECT DISTINCT site FROM captures ORDER BY 1")]
+
+
+def check_selection(
+    archive: Archive, site: str | None, since: str | None, until: str | None
+) -> tuple[str | None, str | None]:
+    """The --since/--until bounds as compared, after checking them and the site.
+
+    Raises NotFound for a site the archive never crawled and BadDate for a bound that is not
+    a date."""
+    bounds = (
+        since_bound(since) if since is not None else None,
+        since_bound(until, "--until") if until is not None else None,
+    )
+    if site is not None and site not in known_sites(archive):
+        sites = ", ".join(known_sites(archive)) or "none yet"
+        raise NotFound(f"no captures of site {site!r} in this archive (sites: {sites})")
+    return bounds
 
 
 def write_warc(
@@ -383,24 +421,22 @@ def write_warc(
     *,
     site: str | None = None,
     since: str | None = None,
+    until: str | None = None,
     filename: str = "",
     progress: Progress | None = None,
 ) -> WarcSummary:
-    """Write the captures (of `site`, fetched at or after `since`) to `out` as WARC 1.1.
+    """Write the captures (of `site`, fetched from `since` to `until`) to `out` as WARC 1.1.
 
     Streams: one body in memory at a time. Raises NotFound for a site the archive never
-    crawled and BadDate for a `since` that is not a date.
+    crawled and BadDate for a bound that is not a date.
     """
-    bound = since_bound(since) if since is not None else None
-    if site is not None and site not in known_sites(archive):
-        sites = ", ".join(known_sites(archive)) or "none yet"
-        raise NotFound(f"no captures of site {site!r} in this archive (sites: {sites})")
-    total = count_captures(archive, site, bound)
+    lower, upper = check_selection(archive, site, since, until)
+    total = count_captures(archive, site, lower, upper)
     export = WarcExport(archive, out, filename)
-    export.write_warcinfo(site, bound)
+    export.write_warcinfo(site, lower, upper)
     summary = WarcSummary()
     seen = 0
-    for row in iter_captures(archive, site, bound):
+    for row in iter_captures(archive, site, lower, upper):
         seen += 1
         if row["http_status"] is None:
             summary.skipped += 1
