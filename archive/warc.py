@@ -4,12 +4,12 @@ One warcinfo record, then per capture a response record and its request record, 
 pointing at the response with WARC-Concurrent-To (the order and links Heritrix writes, which
 py-wacz reads to find pages). A body already written earlier in the same file becomes a revisit
 record (identical-payload-digest profile). A 304 becomes a revisit record (server-not-modified
-profile) of the capture it revalidated, the URL's latest response before it, even when that
-capture is not in the file (--since): WARC-Refers-To-Target-URI, WARC-Refers-To-Date and
-WARC-Payload-Digest name it, so pywb and OpenWayback replay the 304 as that body and CDX
-indexers find a digest on every record. The 304's own status line and headers are kept in the
-record's WARC headers (see NOT_MODIFIED_HEADER): pywb answers any revisit whose block holds a
-3xx status with an empty body.
+profile) of the capture it revalidated, the page's latest 2xx before it, even when that capture
+is not in the file (--since): WARC-Refers-To-Target-URI, WARC-Refers-To-Date and
+WARC-Payload-Digest name it, so pywb replays the 304 as that body and CDX indexers find a
+digest on every record. That revisit has no HTTP block, because pywb answers any revisit whose
+block holds a 3xx status with an empty body; the 304's own status line and headers follow it
+in a metadata record (application/warc-fields, which replay tools and indexers pass over).
 
 Bodies are written as received: a gzip/deflate/br/zstd body as the server compressed it, under
 its own Content-Encoding header (Archive.body()). What the file cannot say as received: HTTP
@@ -209,7 +209,7 @@ class WarcExport:
         self.writer = WARCWriter(out, gzip=True, warc_version=WARC_VERSION)
         self.filename = filename
         self.by_body: dict[str, _Original] = {}  # body sha256 -> first response record
-        self.by_url: dict[str, _Original] = {}  # URL -> latest response record
+        self.by_url: dict[str, _Original] = {}  # page URL -> its latest body written
 
     def write_warcinfo(self, site: str | None, since: str | None, until: str | None = None) -> None:
         info = {
@@ -264,7 +264,8 @@ class WarcExport:
                     **original.refers_to(),
                 },
             )
-            self.by_url[url] = original  # a 304 of this URL stands for that body
+            if 200 <= row["http_status"] < 300:
+                self.by_url[row["url"]] = original  # a later 304 stands for that body
             summary.revisits += 1
         else:
             body = self.archive.body(sha) if sha is not None else b""
@@ -283,7 +284,8 @@ class WarcExport:
             original = _Original(response_id, url, date, digest)
             if sha is not None:
                 self.by_body.setdefault(sha, original)
-            self.by_url[url] = original
+            if 200 <= row["http_status"] < 300:
+                self.by_url[row["url"]] = original
             summary.responses += 1
             summary.payload_bytes += len(body)
 
@@ -310,20 +312,22 @@ class WarcExport:
         )
 
     def _revalidated(self, url: str, row: sqlite3.Row) -> _Original | None:
-        """The capture a 304 revalidated: the URL's latest response in this file, else the
-        latest one with a body in the archive before it (left out of the file by --since)."""
-        if url in self.by_url:
-            return self.by_url[url]
+        """The capture a 304 revalidated: the page's latest 2xx body in this file, else the
+        latest one in the archive before it (left out of the file by --since)."""
+        if row["url"] in self.by_url:
+            return self.by_url[row["url"]]
         earlier = self.archive.conn.execute(
-            "SELECT fetched_at, body_sha256 FROM captures WHERE requested_url = ? AND id < ?"
-            " AND http_status BETWEEN 200 AND 299 AND body_sha256 IS NOT NULL"
-            " ORDER BY id DESC LIMIT 1",
-            (url, row["id"]),
+            "SELECT requested_url, fetched_at, body_sha256 FROM captures"
+            " WHERE url = ? AND id < ? AND http_status BETWEEN 200 AND 299"
+            " AND body_sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",  # index captures_url
+            (row["url"], row["id"]),
         ).fetchone()
         if earlier is None:
             return None
         body = self.archive.body(earlier["body_sha256"])
-        return _Original(None, url, warc_date(earlier["fetched_at"]), payload_digest(body))
+        return _Original(
+            None, earlier["requested_url"], warc_date(earlier["fetched_at"]), payload_digest(body)
+        )
 
     def _not_modified(
         self,
