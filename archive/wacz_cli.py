@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 from .cli import UsageProblem, archive_errors, cli, db_option, open_for_reading
+from .output import check_target, output_file
 from .wacz import write_wacz
 from .warc_cli import PROGRESS_EVERY
 
@@ -41,35 +41,27 @@ def wacz(
     The package holds the WARC that `uninews warc` writes, its CDXJ index, pages/pages.jsonl
     (each version of each archived page with its title and extracted text, so replay tools
     list and search them) and datapackage.json with the size and sha256 of every file.
-    Written to FILE.part and renamed when complete. Progress goes to stderr.
+    Written to .FILE.partial and renamed when complete. Progress goes to stderr.
     """
     out = Path(out_path)
     if out.suffix != ".wacz":
         raise UsageProblem(f"cannot write {out}: a WACZ file's name ends in .wacz")
-    if not out.parent.is_dir():
-        raise UsageProblem(f"cannot write {out}: folder {out.parent} does not exist")
-    part = out.with_name(out.name + ".part")
-    work = out.with_name(out.name + ".part.warc.gz")
+    check_target(out_path, "crawl.wacz", archive=db_path)
+    work = out.with_name(f".{out.name}.warc.partial")  # the WARC, while it is indexed
 
     def progress(done: int, total: int) -> None:
         if done % PROGRESS_EVERY == 0 or done == total:
             click.echo(f"{done}/{total} captures", err=True)
 
-    with open_for_reading(db_path) as arc:
-        try:
-            with part.open("wb") as handle:
-                summary = write_wacz(
-                    arc,
-                    handle,
-                    work,
-                    site=site,
-                    since=since,
-                    until=until,
-                    title=title,
-                    progress=progress,
-                )
-        except BaseException:
-            part.unlink(missing_ok=True)
-            raise
-    os.replace(part, out)
-    click.echo(summary.text(str(out), out.stat().st_size))
+    with open_for_reading(db_path) as arc, output_file(out_path) as (handle, written):
+        summary = write_wacz(
+            arc,
+            handle,
+            work,
+            site=site,
+            since=since,
+            until=until,
+            title=title,
+            progress=progress,
+        )
+    click.echo(summary.text(out_path, written.size))
