@@ -109,7 +109,7 @@ def since_bound(value: str, option: str = "--since") -> str:
             f"bad {option} {value!r}: write a date or UTC time, e.g. 2026-11-27 or "
             "2026-11-27T08:00:00Z"
         ) from exc
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def warc_date(fetched_at: str) -> str:
@@ -123,23 +123,29 @@ def warc_date(fetched_at: str) -> str:
     return moment.strftime(fmt)
 
 
+# fetched_at as fixed-width text to the microsecond: uninews before sub-second capture times
+# wrote "2026-11-27T08:00:00Z", which as text sorts after every fraction of its second.
+FETCHED_AT = (
+    "(CASE WHEN length(fetched_at) = 20 THEN substr(fetched_at, 1, 19) || '.000000Z'"
+    " ELSE fetched_at END)"
+)
+
+
 def selection_sql(
     site: str | None, since: str | None, until: str | None = None
 ) -> tuple[str, list[str]]:
-    """The WHERE clause (or "") choosing captures by site and fetch time, with its parameters.
-
-    `since` compares as text (fetched_at is fixed-width ISO 8601 UTC; one stamped to the
-    second sorts after every fraction of that second); `until` as a time, so a capture
-    stamped to the second is not taken for later than a bound with a fraction."""
+    """The WHERE clause (or "") choosing captures by site and fetch time, with its parameters
+    (`since` and `until` as since_bound() gives them; compared as text, to the microsecond:
+    SQLite's julianday() keeps milliseconds only)."""
     where, params = [], []
     if site is not None:
         where.append("site = ?")
         params.append(site)
     if since is not None:
-        where.append("fetched_at >= ?")
+        where.append(f"{FETCHED_AT} >= ?")
         params.append(since)
     if until is not None:
-        where.append("julianday(fetched_at) <= julianday(?)")
+        where.append(f"{FETCHED_AT} <= ?")
         params.append(until)
     return (" WHERE " + " AND ".join(where) if where else ""), params
 

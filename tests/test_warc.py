@@ -509,3 +509,27 @@ def test_show_and_decoded_bodies_of_gzip_captures(exported_gzip):
         timeout=60,
     )
     assert raw.stdout == decoded
+
+
+def test_since_and_until_compare_to_the_microsecond_old_stamps_included(
+    archive, make_capture, tmp_path
+):
+    stamps = [
+        "2026-01-01T00:00:05Z",  # stamped to the second, by an earlier uninews
+        "2026-01-01T00:00:05.000400Z",
+        "2026-01-01T00:00:05.000900Z",  # the same millisecond as the bound below
+        "2026-01-01T00:00:06Z",
+    ]
+    for n, stamp in enumerate(stamps):
+        archive.record(make_capture(body=b"x%d" % n, fetched_at=stamp), None, run_id=None, site="s")
+
+    def written(**bounds: str) -> list[str]:
+        out = tmp_path / "x.warc.gz"
+        with out.open("wb") as handle:
+            write_warc(archive, handle, **bounds)
+        return [w["WARC-Date"] for w, _, _ in warc_records(out) if w["WARC-Type"] == "response"]
+
+    assert written(until="2026-01-01T00:00:05.000500Z") == stamps[:2]
+    assert written(since="2026-01-01T00:00:05.000500") == stamps[2:]
+    assert written(since="2026-01-01T00:00:05", until="2026-01-01T00:00:05.000900") == stamps[:3]
+    assert written(until="2026-01-01") == stamps  # a date: the whole day
