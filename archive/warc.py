@@ -1,10 +1,15 @@
 """Write the archive's captures as a standard WARC 1.1 file (warcio), streaming.
 
-One warcinfo record, then per capture a request record and a response record linked by
-WARC-Concurrent-To. A body already written earlier in the same file becomes a revisit record
-(identical-payload-digest profile) and a 304 a revisit record (server-not-modified profile),
-both pointing at the earlier response with WARC-Refers-To, as Heritrix and Browsertrix write
-them, so pywb, OpenWayback and CDX indexers take the file as it is.
+One warcinfo record, then per capture a response record and its request record, the request
+pointing at the response with WARC-Concurrent-To (the order and links Heritrix writes, which
+py-wacz reads to find pages). A body already written earlier in the same file becomes a revisit
+record (identical-payload-digest profile). A 304 becomes a revisit record (server-not-modified
+profile) of the capture it revalidated, the page's latest 2xx before it, even when that capture
+is not in the file (--since): WARC-Refers-To-Target-URI, WARC-Refers-To-Date and
+WARC-Payload-Digest name it, so pywb replays the 304 as that body and CDX indexers find a
+digest on every record. That revisit has no HTTP block, because pywb answers any revisit whose
+block holds a 3xx status with an empty body; the 304's own status line and headers follow it
+in a metadata record (application/warc-fields, which replay tools and indexers pass over).
 
 Bodies are written as received: a gzip/deflate/br/zstd body as the server compressed it, under
 its own Content-Encoding header (Archive.body()). What the file cannot say as received: HTTP
@@ -17,6 +22,8 @@ written as stored, in order.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -44,7 +51,7 @@ Progress = Callable[[int, int], None]
 
 
 class BadDate(ArchiveError):
-    """A --since value that is not an ISO 8601 date or timestamp."""
+    """A --since or --until value that is not an ISO 8601 date or timestamp."""
 
 
 @dataclass
@@ -70,48 +77,85 @@ class WarcSummary:
 
 @dataclass(frozen=True)
 class _Original:
-    """The response record a later revisit refers to."""
+    """The capture a later revisit refers to (record_id None: not in this file)."""
 
-    record_id: str
+    record_id: str | None
     uri: str
     date: str
     payload_digest: str
 
+    def refers_to(self) -> dict[str, str]:
+        """The WARC headers of a revisit of this capture."""
+        headers = {} if self.record_id is None else {"WARC-Refers-To": self.record_id}
+        headers["WARC-Refers-To-Target-URI"] = self.uri
+        headers["WARC-Refers-To-Date"] = self.date
+        headers["WARC-Payload-Digest"] = self.payload_digest
+        return headers
 
-def since_bound(value: str) -> str:
-    """An ISO 8601 date or timestamp as the UTC string captures.fetched_at is compared with."""
+
+def payload_digest(payload: bytes) -> str:
+    """WARC-Payload-Digest of a payload, as warcio writes it (sha1, base32)."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")
+
+
+def since_bound(value: str, option: str = "--since") -> str:
+    """An ISO 8601 date or timestamp as the UTC string captures.fetched_at is compared with
+    (to the microsecond, as fetched_at is written; a bare date for --until is its last
+    moment)."""
     try:
-        moment = parse_utc(value)
+        moment = parse_utc(value, date_means_end_of_day=option == "--until")
     except ValueError as exc:
         raise BadDate(
-            f"bad --since {value!r}: write a date or UTC time, e.g. 2026-11-27 or "
+            f"bad {option} {value!r}: write a date or UTC time, e.g. 2026-11-27 or "
             "2026-11-27T08:00:00Z"
         ) from exc
-    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def warc_date(fetched_at: str) -> str:
-    """fetched_at as a WARC 1.1 date (UTC, `Z`, fractions kept when the capture has them)."""
+    """fetched_at as a WARC 1.1 date (UTC, `Z`, with the fraction of a second when the capture
+    has one; earlier uninews stamped captures to the second)."""
     moment = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
-    fmt = "%Y-%m-%dT%H:%M:%S.%fZ" if moment.microsecond else "%Y-%m-%dT%H:%M:%SZ"
+    fraction = moment.microsecond or "." in fetched_at
+    fmt = "%Y-%m-%dT%H:%M:%S.%fZ" if fraction else "%Y-%m-%dT%H:%M:%SZ"
     return moment.strftime(fmt)
 
 
-def captures_sql(site: str | None, since: str | None) -> tuple[str, list[str]]:
-    """The captures to write, oldest first (built apart from running it, like sqlite-utils)."""
+# fetched_at as fixed-width text to the microsecond: uninews before sub-second capture times
+# wrote "2026-11-27T08:00:00Z", which as text sorts after every fraction of its second.
+FETCHED_AT = (
+    "(CASE WHEN length(fetched_at) = 20 THEN substr(fetched_at, 1, 19) || '.000000Z'"
+    " ELSE fetched_at END)"
+)
+
+
+def selection_sql(
+    site: str | None, since: str | None, until: str | None = None
+) -> tuple[str, list[str]]:
+    """The WHERE clause (or "") choosing captures by site and fetch time, with its parameters
+    (`since` and `until` as since_bound() gives them; compared as text, to the microsecond:
+    SQLite's julianday() keeps milliseconds only)."""
     where, params = [], []
     if site is not None:
         where.append("site = ?")
         params.append(site)
     if since is not None:
-        where.append("fetched_at >= ?")
+        where.append(f"{FETCHED_AT} >= ?")
         params.append(since)
-    sql = "SELECT * FROM captures"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return sql + " ORDER BY id", params
+    if until is not None:
+        where.append(f"{FETCHED_AT} <= ?")
+        params.append(until)
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def captures_sql(
+    site: str | None, since: str | None, until: str | None = None
+) -> tuple[str, list[str]]:
+    """The captures to write, oldest first (built apart from running it, like sqlite-utils)."""
+    where, params = selection_sql(site, since, until)
+    return "SELECT * FROM captures" + where + " ORDER BY id", params
 
 
 def request_target(url: str) -> tuple[str, str]:
@@ -171,9 +215,9 @@ class WarcExport:
         self.writer = WARCWriter(out, gzip=True, warc_version=WARC_VERSION)
         self.filename = filename
         self.by_body: dict[str, _Original] = {}  # body sha256 -> first response record
-        self.by_url: dict[str, _Original] = {}  # URL -> latest response record
+        self.by_url: dict[str, _Original] = {}  # page URL -> its latest body written
 
-    def write_warcinfo(self, site: str | None, since: str | None) -> None:
+    def write_warcinfo(self, site: str | None, since: str | None, until: str | None = None) -> None:
         info = {
             "software": f"uninews/{_version()} (warcio)",
             "format": "WARC File Format 1.1",
@@ -182,6 +226,7 @@ class WarcExport:
             "description": "Captures exported from a uninews archive",
             "isPartOf": site or "",
             "since": since or "",
+            "until": until or "",
         }
         self.writer.write_record(self.writer.create_warcinfo_record(self.filename, info))
 
@@ -202,8 +247,11 @@ class WarcExport:
             # kept decoded by an uninews before schema 4 (a body kept as received has a coding)
             decoded_from = json.loads(row["extra"] or "{}").get("body_decoded_from")
 
+        extra: list[object] = []
         if row["http_status"] == 304:
-            record = self._not_modified(url, row, response_id, common, status_line, protocol)
+            record, *extra = self._not_modified(
+                url, row, response_id, common, status_line, protocol
+            )
             summary.not_modified += 1
         elif sha is not None and sha in self.by_body:
             original = self.by_body[sha]
@@ -219,12 +267,11 @@ class WarcExport:
                     "WARC-Record-ID": response_id,
                     **common,
                     "WARC-Profile": PROFILE_IDENTICAL,
-                    "WARC-Refers-To": original.record_id,
-                    "WARC-Refers-To-Target-URI": original.uri,
-                    "WARC-Refers-To-Date": original.date,
-                    "WARC-Payload-Digest": original.payload_digest,
+                    **original.refers_to(),
                 },
             )
+            if 200 <= row["http_status"] < 300:
+                self.by_url[row["url"]] = original  # a later 304 stands for that body
             summary.revisits += 1
         else:
             body = self.archive.body(sha) if sha is not None else b""
@@ -243,12 +290,16 @@ class WarcExport:
             original = _Original(response_id, url, date, digest)
             if sha is not None:
                 self.by_body.setdefault(sha, original)
-            self.by_url[url] = original
+            if 200 <= row["http_status"] < 300:
+                self.by_url[row["url"]] = original
             summary.responses += 1
             summary.payload_bytes += len(body)
 
-        self.writer.write_record(self._request(url, row, response_id, common))
+        # Heritrix's order: the response, then the request that points at it.
         self.writer.write_record(record)
+        self.writer.write_record(self._request(url, row, response_id, common))
+        for more in extra:
+            self.writer.write_record(more)
         summary.captures += 1
         summary.sites.add(row["site"])
 
@@ -266,6 +317,24 @@ class WarcExport:
             warc_headers_dict={**common, "WARC-Concurrent-To": response_id},
         )
 
+    def _revalidated(self, url: str, row: sqlite3.Row) -> _Original | None:
+        """The capture a 304 revalidated: the page's latest 2xx body in this file, else the
+        latest one in the archive before it (left out of the file by --since)."""
+        if row["url"] in self.by_url:
+            return self.by_url[row["url"]]
+        earlier = self.archive.conn.execute(
+            "SELECT requested_url, fetched_at, body_sha256 FROM captures"
+            " WHERE url = ? AND id < ? AND http_status BETWEEN 200 AND 299"
+            " AND body_sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",  # index captures_url
+            (row["url"], row["id"]),
+        ).fetchone()
+        if earlier is None:
+            return None
+        body = self.archive.body(earlier["body_sha256"])
+        return _Original(
+            None, earlier["requested_url"], warc_date(earlier["fetched_at"]), payload_digest(body)
+        )
+
     def _not_modified(
         self,
         url: str,
@@ -274,21 +343,42 @@ class WarcExport:
         common: dict,
         status_line: str,
         protocol: str,
-    ) -> object:
+    ) -> list[object]:
+        """A 304 as a revisit of the body it validated, and the 304 itself as metadata.
+
+        The revisit has no HTTP block: pywb answers a revisit whose block holds a 3xx status
+        with an empty body, and replays one without a block as the record it refers to. The
+        304's status line and headers, in order, go into a metadata record (warc-fields, which
+        replay tools and CDX indexers pass over) concurrent to the revisit.
+        """
         headers = {"WARC-Record-ID": response_id, **common, "WARC-Profile": PROFILE_NOT_MODIFIED}
-        original = self.by_url.get(url)
+        original = self._revalidated(url, row)
         if original is not None:
-            headers["WARC-Refers-To"] = original.record_id
-            headers["WARC-Refers-To-Target-URI"] = original.uri
-            headers["WARC-Refers-To-Date"] = original.date
-        http = StatusAndHeaders(
-            status_line,
-            [(name, value) for name, value in json.loads(row["headers"])],
-            protocol=protocol,
+            headers.update(original.refers_to())
+        else:
+            # nothing revalidated is known: the digest of the record's own empty payload
+            headers["WARC-Payload-Digest"] = payload_digest(b"")
+        revisit = self.writer.create_warc_record(
+            url, "revisit", payload=BytesIO(b""), length=0, warc_headers_dict=headers
         )
-        return self.writer.create_warc_record(
-            url, "revisit", http_headers=http, warc_headers_dict=headers
+        fields = [("http-response", f"{protocol} {status_line}")]
+        stored = json.loads(row["headers"])
+        fields += [("http-header", f"{name}: {value}") for name, value in stored]
+        block = "".join(f"{name}: {_field(value)}\r\n" for name, value in fields).encode("utf-8")
+        metadata = self.writer.create_warc_record(
+            url,
+            "metadata",
+            payload=BytesIO(block),
+            length=len(block),
+            warc_content_type="application/warc-fields",
+            warc_headers_dict={**common, "WARC-Concurrent-To": response_id},
         )
+        return [revisit, metadata]
+
+
+def _field(value: str) -> str:
+    """A header value on one warc-fields line (a folded value unfolded)."""
+    return " ".join(value.splitlines())
 
 
 def _version() -> str:
@@ -300,18 +390,39 @@ def _version() -> str:
         return "0"
 
 
-def count_captures(archive: Archive, site: str | None, since: str | None) -> int:
-    sql, params = captures_sql(site, since)
+def count_captures(
+    archive: Archive, site: str | None, since: str | None, until: str | None = None
+) -> int:
+    sql, params = captures_sql(site, since, until)
     return archive.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
 
 
-def iter_captures(archive: Archive, site: str | None, since: str | None) -> Iterator[sqlite3.Row]:
-    sql, params = captures_sql(site, since)
+def iter_captures(
+    archive: Archive, site: str | None, since: str | None, until: str | None = None
+) -> Iterator[sqlite3.Row]:
+    sql, params = captures_sql(site, since, until)
     yield from archive.conn.execute(sql, params)
 
 
 def known_sites(archive: Archive) -> list[str]:
     return [r[0] for r in archive.conn.execute("SELECT DISTINCT site FROM captures ORDER BY 1")]
+
+
+def check_selection(
+    archive: Archive, site: str | None, since: str | None, until: str | None
+) -> tuple[str | None, str | None]:
+    """The --since/--until bounds as compared, after checking them and the site.
+
+    Raises NotFound for a site the archive never crawled and BadDate for a bound that is not
+    a date."""
+    bounds = (
+        since_bound(since) if since is not None else None,
+        since_bound(until, "--until") if until is not None else None,
+    )
+    if site is not None and site not in known_sites(archive):
+        sites = ", ".join(known_sites(archive)) or "none yet"
+        raise NotFound(f"no captures of site {site!r} in this archive (sites: {sites})")
+    return bounds
 
 
 def write_warc(
@@ -320,24 +431,22 @@ def write_warc(
     *,
     site: str | None = None,
     since: str | None = None,
+    until: str | None = None,
     filename: str = "",
     progress: Progress | None = None,
 ) -> WarcSummary:
-    """Write the captures (of `site`, fetched at or after `since`) to `out` as WARC 1.1.
+    """Write the captures (of `site`, fetched from `since` to `until`) to `out` as WARC 1.1.
 
     Streams: one body in memory at a time. Raises NotFound for a site the archive never
-    crawled and BadDate for a `since` that is not a date.
+    crawled and BadDate for a bound that is not a date.
     """
-    bound = since_bound(since) if since is not None else None
-    if site is not None and site not in known_sites(archive):
-        sites = ", ".join(known_sites(archive)) or "none yet"
-        raise NotFound(f"no captures of site {site!r} in this archive (sites: {sites})")
-    total = count_captures(archive, site, bound)
+    lower, upper = check_selection(archive, site, since, until)
+    total = count_captures(archive, site, lower, upper)
     export = WarcExport(archive, out, filename)
-    export.write_warcinfo(site, bound)
+    export.write_warcinfo(site, lower, upper)
     summary = WarcSummary()
     seen = 0
-    for row in iter_captures(archive, site, bound):
+    for row in iter_captures(archive, site, lower, upper):
         seen += 1
         if row["http_status"] is None:
             summary.skipped += 1

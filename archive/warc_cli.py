@@ -25,8 +25,13 @@ PROGRESS_EVERY = 500  # captures between progress lines on stderr
 )
 @click.option("--site", help="Only captures of this site (profile name).")
 @click.option("--since", help="Only captures fetched at or after this date or UTC time.")
+@click.option(
+    "--until", help="Only captures fetched at or before this UTC time (a date: all of it)."
+)
 @archive_errors
-def warc(db_path: str, out_path: str, site: str | None, since: str | None) -> None:
+def warc(
+    db_path: str, out_path: str, site: str | None, since: str | None, until: str | None
+) -> None:
     """Write the captures as a standard WARC 1.1 file.
 
     Request and response records for every fetch that got a response, revisit records for
@@ -41,6 +46,14 @@ def warc(db_path: str, out_path: str, site: str | None, since: str | None) -> No
 
     name = "stdout.warc.gz" if out_path == STDOUT else Path(out_path).name
     with open_for_reading(db_path) as arc, output_file(out_path) as (handle, written):
-        summary = write_warc(arc, handle, site=site, since=since, filename=name, progress=progress)
+        summary = write_warc(
+            arc,
+            handle,
+            site=site,
+            since=since,
+            until=until,
+            filename=name,
+            progress=progress,
+        )
     where = "standard output" if out_path == STDOUT else out_path
     click.echo(summary.text(where, written.size), err=out_path == STDOUT)

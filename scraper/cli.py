@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 import archive.research_cli  # noqa: F401  (registers export and serve)
+import archive.wacz_cli  # noqa: F401  (registers wacz)
 import archive.warc_cli  # noqa: F401  (registers warc)
 import scraper.reprocess_cli  # noqa: F401  (registers reprocess)
 from archive.cli import cli

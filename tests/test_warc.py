@@ -15,10 +15,12 @@ more room than the plain pages.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import http.client
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -32,7 +34,13 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import Archive, Capture
-from archive.warc import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, payload_headers, write_warc
+from archive.warc import (
+    PROFILE_IDENTICAL,
+    PROFILE_NOT_MODIFIED,
+    payload_headers,
+    warc_date,
+    write_warc,
+)
 from scraper.demo import DemoServer
 
 BIN = Path(sys.executable).parent
@@ -242,23 +250,49 @@ def test_requests_are_the_headers_the_server_received(exported):
     assert sent - received == Counter()
 
 
+def not_modified_fields(payload: bytes) -> tuple[str, list[tuple[str, str]]]:
+    """(status line, headers) of a 304 from the warc-fields metadata record that keeps it."""
+    line, headers = "", []
+    for field in payload.decode("utf-8").splitlines():
+        name, value = field.split(": ", 1)
+        if name == "http-response":
+            line = value
+        else:
+            assert name == "http-header"
+            headers.append(tuple(value.split(": ", 1)))
+    return line, headers
+
+
 def test_revisits_link_to_their_originals_and_requests_to_responses(exported):
     relay, captures, out, _, _ = exported
     records = warc_records(out)
     by_id = {w["WARC-Record-ID"]: w for w, _, _ in records}
     not_modified = [w for w, _, _ in records if w.get("WARC-Profile") == PROFILE_NOT_MODIFIED]
     assert len(not_modified) == sum(1 for c in captures if c["http_status"] == 304) > 50
+    kept_304 = {
+        w["WARC-Concurrent-To"]: not_modified_fields(p)
+        for w, _, p in records
+        if w["WARC-Type"] == "metadata"
+    }
     for revisit in not_modified:
-        assert revisit["_status"] == "304"
+        # no HTTP block (pywb replays a revisit holding a 3xx as an empty page) ...
+        assert "_status" not in revisit and revisit["Content-Length"] == "0"
+        # ... but the revalidated capture, by id, URI, date and payload digest
         original = by_id[revisit["WARC-Refers-To"]]
         assert original["WARC-Type"] == "response"
         assert original["WARC-Target-URI"] == revisit["WARC-Target-URI"]
         assert original["WARC-Target-URI"] == revisit["WARC-Refers-To-Target-URI"]
         assert original["WARC-Date"] == revisit["WARC-Refers-To-Date"]
-        assert original["WARC-Date"] <= revisit["WARC-Date"]
-    for warc, _, _ in records:
+        assert original["WARC-Payload-Digest"] == revisit["WARC-Payload-Digest"]
+        assert original["WARC-Date"] < revisit["WARC-Date"]
+        # and the 304 as received beside it
+        assert kept_304[revisit["WARC-Record-ID"]][0] == "HTTP/1.1 304 Not Modified"
+    assert len(kept_304) == len(not_modified)
+    for index, (warc, _, _) in enumerate(records):
         if warc["WARC-Type"] == "request":
-            response = by_id[warc["WARC-Concurrent-To"]]
+            # Heritrix's order: each request right after the response it points at
+            response = records[index - 1][0]
+            assert response["WARC-Record-ID"] == warc["WARC-Concurrent-To"]
             assert response["WARC-Type"] in ("response", "revisit")
             assert response["WARC-Target-URI"] == warc["WARC-Target-URI"]
             assert response["WARC-Date"] == warc["WARC-Date"]
@@ -267,16 +301,64 @@ def test_revisits_link_to_their_originals_and_requests_to_responses(exported):
 def test_status_lines_and_headers_are_kept_in_order(exported):
     relay, captures, out, _, _ = exported
     records = warc_records(out)
+    kept_304 = {
+        w["WARC-Concurrent-To"]: not_modified_fields(p)
+        for w, _, p in records
+        if w["WARC-Type"] == "metadata"
+    }
     responses = [(w, h) for w, h, _ in records if w["WARC-Type"] in ("response", "revisit")]
     for capture, (warc, headers) in zip(captures, responses, strict=True):
         assert warc["WARC-Target-URI"] == capture["requested_url"]
         assert warc["WARC-Date"] == capture["fetched_at"]
         line = f"{capture['protocol']} {capture['http_status']} {capture['reason']}"
-        assert warc["_line"] == line
+        if capture["http_status"] == 304:
+            line_304, headers = kept_304[warc["WARC-Record-ID"]]
+            assert line_304 == line
+        else:
+            assert warc["_line"] == line
         stored = [tuple(pair) for pair in json.loads(capture["headers"])]
         assert headers == stored
-    statuses = Counter(w["_status"] for w, _ in responses)
+    statuses = Counter(w.get("_status") for w, _ in responses)
     assert statuses["200"] > 50 and statuses["302"] >= 1
+
+
+def test_fetch_times_have_sub_second_resolution(exported):
+    _, captures, out, _, _ = exported
+    assert all(
+        re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", c["fetched_at"]) for c in captures
+    )
+    dates = [w["WARC-Date"] for w, _, _ in warc_records(out) if w["WARC-Type"] == "response"]
+    assert dates and all(re.fullmatch(r".*T\d\d:\d\d:\d\d\.\d{6}Z", d) for d in dates)
+    assert warc_date("2026-11-27T21:40:00Z") == "2026-11-27T21:40:00Z"  # older archives
+    assert warc_date("2026-11-27T21:40:00.000000Z") == "2026-11-27T21:40:00.000000Z"
+
+
+def test_a_304_whose_original_is_left_out_still_names_it(exported, tmp_path):
+    _, captures, _, _, db = exported
+    first_304 = min(c["fetched_at"] for c in captures if c["http_status"] == 304)
+    out = tmp_path / "second-crawl.warc.gz"
+    result = uninews("warc", "--db", db, "--out", str(out), "--since", first_304)
+    assert result.returncode == 0, result.stderr
+    with Archive.open(db, create=False) as arc:
+        checked = 0
+        for warc, _, _ in warc_records(out):
+            if warc.get("WARC-Profile") != PROFILE_NOT_MODIFIED:
+                continue
+            assert "WARC-Refers-To" not in warc  # that record is in another file
+            earlier = [
+                c
+                for c in captures
+                if c["requested_url"] == warc["WARC-Target-URI"]
+                and c["http_status"] == 200
+                and c["fetched_at"] < first_304
+            ][-1]
+            body = arc.body(earlier["body_sha256"])
+            digest = "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode()
+            assert warc["WARC-Refers-To-Target-URI"] == earlier["requested_url"]
+            assert warc["WARC-Refers-To-Date"] == earlier["fetched_at"]
+            assert warc["WARC-Payload-Digest"] == digest
+            checked += 1
+    assert checked > 50
 
 
 def test_since_and_site_select_captures_and_bad_input_is_one_line(exported, tmp_path):
@@ -335,7 +417,7 @@ def test_write_warc_streams_to_any_binary_file(archive, make_capture, tmp_path):
         summary = write_warc(archive, handle)
     assert (summary.captures, summary.responses, summary.revisits, summary.skipped) == (2, 1, 1, 1)
     types = [w["WARC-Type"] for w, _, _ in warc_records(out)]
-    assert types == ["warcinfo", "request", "response", "request", "revisit"]
+    assert types == ["warcinfo", "response", "request", "revisit", "request"]
 
 
 def test_gzip_bodies_are_in_the_warc_as_the_server_gzipped_them(exported_gzip):
@@ -427,3 +509,27 @@ def test_show_and_decoded_bodies_of_gzip_captures(exported_gzip):
         timeout=60,
     )
     assert raw.stdout == decoded
+
+
+def test_since_and_until_compare_to_the_microsecond_old_stamps_included(
+    archive, make_capture, tmp_path
+):
+    stamps = [
+        "2026-01-01T00:00:05Z",  # stamped to the second, by an earlier uninews
+        "2026-01-01T00:00:05.000400Z",
+        "2026-01-01T00:00:05.000900Z",  # the same millisecond as the bound below
+        "2026-01-01T00:00:06Z",
+    ]
+    for n, stamp in enumerate(stamps):
+        archive.record(make_capture(body=b"x%d" % n, fetched_at=stamp), None, run_id=None, site="s")
+
+    def written(**bounds: str) -> list[str]:
+        out = tmp_path / "x.warc.gz"
+        with out.open("wb") as handle:
+            write_warc(archive, handle, **bounds)
+        return [w["WARC-Date"] for w, _, _ in warc_records(out) if w["WARC-Type"] == "response"]
+
+    assert written(until="2026-01-01T00:00:05.000500Z") == stamps[:2]
+    assert written(since="2026-01-01T00:00:05.000500") == stamps[2:]
+    assert written(since="2026-01-01T00:00:05", until="2026-01-01T00:00:05.000900") == stamps[:3]
+    assert written(until="2026-01-01") == stamps  # a date: the whole day

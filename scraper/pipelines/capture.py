@@ -17,8 +17,10 @@ from scraper.middlewares.wire import WIRE_BODY, WIRE_HEADERS
 
 
 def utc_stamp(ts: float | None = None) -> str:
+    """ISO 8601 UTC with microseconds: two fetches of a URL within a second stay apart (in
+    WARC-Date too), and the fixed width keeps the strings in time order."""
     moment = datetime.fromtimestamp(ts, UTC) if ts else datetime.now(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def header_pairs(headers: Headers) -> tuple[tuple[str, str], ...]:
