@@ -16,14 +16,16 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from .columns import Column, arrow_schema, arrow_values
 from .errors import ArchiveError
 from .output import STDOUT, output_file
+from .personal import CONTACT_POLICIES, DEFAULT_CONTACTS, apply_contacts
 from .queries import ARTICLE_DAY
 from .times import parse_utc
+from .urls import normalize_url
 
 FORMATS = ("jsonl", "csv", "parquet")
 BATCH_ROWS = 500  # rows per fetchmany() and per Parquet row group: ~5 MB of article text
@@ -33,77 +35,109 @@ ROW_ID_DOC = (
     "across exports and archives."
 )
 
-# Every exported column, in order: (name, description). Types per format: column_type().
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("id", "Stable row id: " + ROW_ID_DOC),
-    ("url", "Normalized page URL (the page's id across versions)."),
-    ("version", "Version number of the page: 1 for the first content archived, then 2, 3, ..."),
-    ("is_current", "True when this is the page's current (latest) version."),
-    ("site", "Site profile name the page was crawled under (umu, demo, or a host)."),
-    ("kind", "article or page (section pages such as partnerships)."),
-    ("page_status", "The page's status now: live, gone, redirected, restricted or error."),
-    ("fetched_at", "When the response holding this version was fetched (UTC)."),
-    ("archived_at", "When the version was written to the archive (UTC)."),
-    ("title", "Headline."),
-    ("lead", "Introduction (ingress) paragraph."),
-    ("body_text", "Article body as plain text; paragraphs separated by a blank line."),
-    ("body_markdown", "Article body as Markdown (headings, lists, links kept)."),
-    ("published_at", "Publication date as the page gives it (ISO 8601 date or UTC timestamp)."),
-    ("updated_at", "Last update date the page shows, if any (ISO 8601)."),
-    ("authors", "Author names (list)."),
-    ("category", "Category or label shown on the page (e.g. NYHET)."),
-    ("tags", "Tags or keywords (list)."),
-    ("lang", "Language code of the content (sv, en, ...)."),
-    ("images", "Images in the article: src, alt, caption, credit (list of objects)."),
-    ("contacts", "Contact people: name, unit, email, phone, role (list of objects)."),
-    ("links", "Links in the body: url, text (list of objects)."),
-    ("changed_fields", "Fields that differ from the previous version (list)."),
-    ("content_sha256", "sha256 of the normalized content fields (equal hashes, equal content)."),
-    ("body_sha256", "sha256 of the raw response body as served (in the archive's blobs)."),
-    ("extractor_version", "Version of the extractor that produced the fields."),
+# Every exported column, in order, with its type (archive.columns) and description.
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "string", "Stable row id: " + ROW_ID_DOC),
+    Column("url", "string", "Normalized page URL (the page's id across versions)."),
+    Column(
+        "version",
+        "integer",
+        "Version number of the page: 1 for the first content archived, then 2, 3, ...",
+    ),
+    Column("is_current", "boolean", "True when this is the page's current (latest) version."),
+    Column(
+        "site", "string", "Site profile name the page was crawled under (umu, demo, or a host)."
+    ),
+    Column("kind", "string", "article or page (section pages such as partnerships)."),
+    Column(
+        "page_status",
+        "string",
+        "The page's status now: live, gone, redirected, restricted or error.",
+    ),
+    Column(
+        "moved_to",
+        "string",
+        "Where the page moved: the normalized URL its address now redirects to (page_status "
+        "redirected), else null. The same article under its new URL has it in moved_from.",
+    ),
+    Column(
+        "moved_from",
+        "strings",
+        "The normalized URLs that now redirect to this page (its earlier addresses), if any.",
+    ),
+    Column("fetched_at", "timestamp", "When the response holding this version was fetched (UTC)."),
+    Column("archived_at", "timestamp", "When the version was written to the archive (UTC)."),
+    Column("title", "string", "Headline."),
+    Column("lead", "string", "Introduction (ingress) paragraph."),
+    Column(
+        "body_text", "string", "Article body as plain text; paragraphs separated by a blank line."
+    ),
+    Column("body_markdown", "string", "Article body as Markdown (headings, lists, links kept)."),
+    Column(
+        "published_at",
+        "date",
+        "Publication date the page gives (ISO 8601; in JSON Lines and CSV a UTC timestamp "
+        "where the page gives a time of day, in Parquet its date).",
+    ),
+    Column("updated_at", "date", "Last update date the page shows, if any (as published_at)."),
+    Column("authors", "strings", "Author names (list)."),
+    Column("category", "string", "Category or label shown on the page (e.g. NYHET)."),
+    Column("tags", "strings", "Tags or keywords (list)."),
+    Column("lang", "string", "Language code of the content (sv, en, ...)."),
+    Column(
+        "images",
+        "records",
+        "Images in the article: src, alt, caption, credit (list of objects).",
+        keys=(("src", "string"), ("alt", "string"), ("caption", "string"), ("credit", "string")),
+    ),
+    Column(
+        "contacts",
+        "records",
+        "Contact people: name, unit, email, phone, role (list of objects). Personal data: see "
+        "the card's contacts policy (--contacts keep, drop or hash).",
+        keys=(
+            ("name", "string"),
+            ("unit", "string"),
+            ("email", "string"),
+            ("phone", "string"),
+            ("role", "string"),
+        ),
+    ),
+    Column(
+        "links",
+        "records",
+        "Links in the body: url, text (list of objects).",
+        keys=(("url", "string"), ("text", "string")),
+    ),
+    Column("changed_fields", "strings", "Fields that differ from the previous version (list)."),
+    Column(
+        "content_sha256",
+        "string",
+        "sha256 of the normalized content fields (equal hashes, equal content).",
+    ),
+    Column(
+        "body_sha256",
+        "string",
+        "sha256 of the raw response body as served (in the archive's blobs).",
+    ),
+    Column("extractor_version", "string", "Version of the extractor that produced the fields."),
 )
-COLUMN_NAMES = tuple(name for name, _ in COLUMNS)
-LIST_COLUMNS = ("authors", "tags", "images", "contacts", "links", "changed_fields")
-TIMESTAMP_COLUMNS = ("fetched_at", "archived_at")
-
-_STRUCTS: dict[str, tuple[str, ...]] = {
-    "images": ("src", "alt", "caption", "credit"),
-    "contacts": ("name", "unit", "email", "phone", "role"),
-    "links": ("url", "text"),
-}
+COLUMN_NAMES = tuple(c.name for c in COLUMNS)
+LIST_COLUMNS = tuple(c.name for c in COLUMNS if c.is_list)
+DESCRIPTION = (
+    "Articles and section pages of university news sites, one row per archived version, "
+    "extracted by uninews from the pages as served."
+)
 
 
-def parquet_schema() -> Any:
-    """The declared Parquet schema (pyarrow is imported here, not when uninews starts)."""
-    import pyarrow as pa
-
-    def struct_list(keys: tuple[str, ...]) -> Any:
-        return pa.list_(pa.struct([(key, pa.string()) for key in keys]))
-
-    types = {
-        "version": pa.int32(),
-        "is_current": pa.bool_(),
-        "fetched_at": pa.timestamp("us", tz="UTC"),
-        "archived_at": pa.timestamp("us", tz="UTC"),
-        "authors": pa.list_(pa.string()),
-        "tags": pa.list_(pa.string()),
-        "changed_fields": pa.list_(pa.string()),
-        **{name: struct_list(keys) for name, keys in _STRUCTS.items()},
-    }
-    return pa.schema([(name, types.get(name, pa.string())) for name in COLUMN_NAMES])
+def parquet_schema(columns: tuple[Column, ...] = COLUMNS, description: str = DESCRIPTION) -> Any:
+    """The declared Parquet schema, with every column's description in its metadata."""
+    return arrow_schema(columns, description)
 
 
 def column_type(name: str, fmt: str) -> str:
     """How a column is typed in a format, in words for the dataset card."""
-    if fmt == "parquet":
-        return str(parquet_schema().field(name).type)
-    if name in LIST_COLUMNS:
-        return "list" if fmt == "jsonl" else "JSON text"
-    if name == "version":
-        return "integer"
-    if name == "is_current":
-        return "boolean" if fmt == "jsonl" else "true/false"
-    return "string or null" if fmt == "jsonl" else "text"
+    return next(c for c in COLUMNS if c.name == name).type_in(fmt)
 
 
 class ExportError(ArchiveError):
@@ -149,6 +183,7 @@ def parse_instant(text: str | None, option: str = "--as-of") -> str | None:
 _SELECT = (
     "SELECT v.url || '#v' || v.version AS id, v.url, v.version,"
     " v.version = p.current_version AS is_current, p.site, p.kind, p.status AS page_status,"
+    " NULL AS moved_to, NULL AS moved_from,"
     " c.fetched_at, v.archived_at, v.title, v.lead, v.body_text, v.body_markdown,"
     " v.published_at, v.updated_at, v.authors, v.category, v.tags,"
     " coalesce(v.lang, p.lang) AS lang, v.images, v.contacts, v.links, v.changed_fields,"
@@ -157,9 +192,11 @@ _SELECT = (
 )
 
 
-def export_sql(flt: ExportFilter) -> tuple[str, dict[str, Any]]:
-    """The SELECT an export runs, and its parameters (built apart from running it)."""
-    where, params = [], {}
+def filter_clauses(flt: ExportFilter) -> tuple[list[str], dict[str, Any]]:
+    """WHERE clauses (over versions v, pages p, captures c) for site, lang, dates and kinds:
+    the part of the selection every dataset (versions, edits) shares."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if flt.site is not None:
         where.append("p.site = :site")
         params["site"] = flt.site
@@ -176,6 +213,12 @@ def export_sql(flt: ExportFilter) -> tuple[str, dict[str, Any]]:
         names = [f":kind{i}" for i in range(len(flt.kinds))]
         where.append(f"p.kind IN ({', '.join(names)})")
         params.update({name[1:]: kind for name, kind in zip(names, flt.kinds, strict=True)})
+    return where, params
+
+
+def export_sql(flt: ExportFilter) -> tuple[str, dict[str, Any]]:
+    """The SELECT an export runs, and its parameters (built apart from running it)."""
+    where, params = filter_clauses(flt)
     if flt.as_of is not None:
         params["as_of"] = flt.as_of
         where.append(
@@ -196,8 +239,68 @@ def export_sql(flt: ExportFilter) -> tuple[str, dict[str, Any]]:
     return sql, params
 
 
-def iter_rows(conn: sqlite3.Connection, flt: ExportFilter) -> Iterator[list[dict[str, Any]]]:
-    """Batches of export rows (lists decoded from JSON), straight from one cursor."""
+@dataclass(frozen=True)
+class Moves:
+    """Pages that moved: each redirected page's normalized target, and the reverse.
+
+    Read once before streaming (one row per redirected page, not per version), so moved_to
+    and moved_from cost no per-row query. `archived` holds the targets the archive has a
+    version of: a moved page whose new address is archived is the same article twice.
+    """
+
+    to: dict[str, str] = field(default_factory=dict)
+    origins: dict[str, list[str]] = field(default_factory=dict)
+    archived: frozenset[str] = frozenset()
+
+    @classmethod
+    def read(cls, conn: sqlite3.Connection, as_of: str | None = None) -> Moves:
+        """The moves as the archive has them now; `archived` as of `as_of` when given (the
+        targets with a version fetched by then)."""
+        to: dict[str, str] = {}
+        for url, target in conn.execute(
+            "SELECT url, redirect_to FROM pages WHERE status = 'redirected'"
+            " AND redirect_to IS NOT NULL ORDER BY url"
+        ):
+            try:
+                target = normalize_url(target)
+            except ValueError:
+                continue
+            if target != url:
+                to[url] = target
+        origins: dict[str, list[str]] = {}
+        for url, target in to.items():
+            origins.setdefault(target, []).append(url)
+        archived: set[str] = set()
+        targets = sorted(set(to.values()))
+        for i in range(0, len(targets), 500):
+            chunk = targets[i : i + 500]
+            marks = ", ".join("?" * len(chunk))
+            if as_of is None:
+                sql = f"SELECT url FROM pages WHERE url IN ({marks}) AND current_version > 0"
+            else:
+                sql = (
+                    f"SELECT DISTINCT v.url FROM versions v JOIN captures c ON c.id = v.capture_id"
+                    f" WHERE v.url IN ({marks}) AND julianday(c.fetched_at) <= julianday(?)"
+                )
+                chunk = [*chunk, as_of]
+            archived.update(url for (url,) in conn.execute(sql, chunk))
+        return cls(to, origins, frozenset(archived))
+
+    def duplicate(self, url: str) -> bool:
+        """A moved page whose article is archived under its new address too."""
+        return self.to.get(url) in self.archived
+
+
+def iter_rows(
+    conn: sqlite3.Connection, flt: ExportFilter, contacts: str = DEFAULT_CONTACTS
+) -> Iterator[list[dict[str, Any]]]:
+    """Batches of export rows (lists decoded from JSON), straight from one cursor.
+
+    With --latest or --as-of a moved article counts once: the row of its old address is left
+    out when its new address is archived (for as-of: had a version by then; and the old one is
+    left out once it redirected, which export_sql() does)."""
+    moves = Moves.read(conn, flt.as_of)
+    one_per_article = flt.latest or flt.as_of is not None
     sql, params = export_sql(flt)
     cursor = conn.execute(sql, params)
     cursor.row_factory = None  # plain tuples: fastest, zipped with COLUMN_NAMES below
@@ -205,23 +308,34 @@ def iter_rows(conn: sqlite3.Connection, flt: ExportFilter) -> Iterator[list[dict
         rows = []
         for values in batch:
             row = dict(zip(COLUMN_NAMES, values, strict=True))
+            url = row["url"]
+            if one_per_article and moves.duplicate(url):
+                continue
             row["is_current"] = bool(row["is_current"])
-            for name in LIST_COLUMNS:
+            row["moved_to"] = moves.to.get(url)
+            row["moved_from"] = moves.origins.get(url, [])
+            for name in ("authors", "tags", "images", "contacts", "links", "changed_fields"):
                 row[name] = json.loads(row[name]) if row[name] else []
+            apply_contacts(row, contacts)
             rows.append(row)
-        yield rows
+        if rows:
+            yield rows
 
 
 # -- writers: one small class per format, each taking batches of row dicts -----------------------
 
 
 class _JsonlWriter:
-    def __init__(self, handle: IO[bytes]) -> None:
+    def __init__(self, handle: IO[bytes], columns: tuple[Column, ...], description: str) -> None:
         self.handle = handle
+        self.names = [c.name for c in columns]
 
     def write(self, rows: list[dict[str, Any]]) -> None:
+        names = self.names
         self.handle.write(
-            "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
+            "".join(
+                json.dumps({n: row[n] for n in names}, ensure_ascii=False) + "\n" for row in rows
+            ).encode("utf-8")
         )
 
     def close(self) -> None:
@@ -235,16 +349,18 @@ class _CsvWriter:
     Written by hand rather than with the csv module, which is ~10x slower on long cells.
     """
 
-    def __init__(self, handle: IO[bytes]) -> None:
+    def __init__(self, handle: IO[bytes], columns: tuple[Column, ...], description: str) -> None:
         self.handle = handle
-        self.handle.write((",".join(COLUMN_NAMES) + "\r\n").encode("utf-8"))
+        self.names = [c.name for c in columns]
+        self.lists = {c.name for c in columns if c.is_list}
+        self.booleans = {c.name for c in columns if c.kind == "boolean"}
+        self.handle.write((",".join(self.names) + "\r\n").encode("utf-8"))
 
-    @staticmethod
-    def _cell(name: str, value: Any) -> str:
-        if name in LIST_COLUMNS:
+    def _cell(self, name: str, value: Any) -> str:
+        if name in self.lists:
             value = json.dumps(value, ensure_ascii=False)
-        elif name == "is_current":
-            return "true" if value else "false"
+        elif name in self.booleans:
+            return "" if value is None else "true" if value else "false"
         if value is None:
             return ""
         if isinstance(value, str):
@@ -252,58 +368,35 @@ class _CsvWriter:
         return str(value)
 
     def write(self, rows: list[dict[str, Any]]) -> None:
-        cell = self._cell
-        text = "".join(
-            ",".join([cell(name, row[name]) for name in COLUMN_NAMES]) + "\r\n" for row in rows
-        )
+        cell, names = self._cell, self.names
+        text = "".join(",".join([cell(name, row[name]) for name in names]) + "\r\n" for row in rows)
         self.handle.write(text.encode("utf-8"))
 
     def close(self) -> None:
         pass
 
 
-def _timestamp(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-def _structs(items: list[Any], keys: tuple[str, ...]) -> list[dict[str, str | None]]:
-    out = []
-    for item in items:
-        if not isinstance(item, dict):
-            item = {keys[0]: item}
-        out.append({k: None if item.get(k) is None else str(item[k]) for k in keys})
-    return out
-
-
 class _ParquetWriter:
-    """One row group per batch, with the declared parquet_schema() (zstd-compressed columns)."""
+    """One row group per batch, with the declared schema (zstd-compressed columns): dates as
+    date32, timestamps as UTC, lists and structs typed, descriptions in the schema metadata."""
 
-    def __init__(self, handle: IO[bytes]) -> None:
+    def __init__(self, handle: IO[bytes], columns: tuple[Column, ...], description: str) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        self.table, self.schema = pa.Table, parquet_schema()
+        self.columns = columns
+        self.table, self.schema = pa.Table, arrow_schema(columns, description)
         self.writer = pq.ParquetWriter(handle, self.schema, compression="zstd")
 
     def write(self, rows: list[dict[str, Any]]) -> None:
-        columns: dict[str, list[Any]] = {name: [] for name in COLUMN_NAMES}
-        for row in rows:
-            for name in COLUMN_NAMES:
-                value = row[name]
-                if name in TIMESTAMP_COLUMNS:
-                    value = _timestamp(value)
-                elif name in _STRUCTS:
-                    value = _structs(value, _STRUCTS[name])
-                elif name in LIST_COLUMNS:
-                    value = [str(v) for v in value]
-                columns[name].append(value)
-        self.writer.write_table(self.table.from_pydict(columns, schema=self.schema))
+        data = {c.name: arrow_values(c, [row[c.name] for row in rows]) for c in self.columns}
+        self.writer.write_table(self.table.from_pydict(data, schema=self.schema))
 
     def close(self) -> None:
         self.writer.close()
 
 
-_WRITERS: dict[str, Callable[[IO[bytes]], Any]] = {
+_WRITERS: dict[str, Callable[[IO[bytes], tuple[Column, ...], str], Any]] = {
     "jsonl": _JsonlWriter,
     "csv": _CsvWriter,
     "parquet": _ParquetWriter,
@@ -315,10 +408,14 @@ _WRITERS: dict[str, Callable[[IO[bytes]], Any]] = {
 
 @dataclass
 class ExportStats:
-    """What went into an export: counted while streaming, for the dataset card."""
+    """What went into an export: counted while streaming, for the dataset card.
+
+    `pages` maps each URL to its language, so the card counts articles (pages, a moved article
+    once) by language, not only rows."""
 
     rows: int = 0
-    urls: set[str] = field(default_factory=set)
+    pages: dict[str, str] = field(default_factory=dict)
+    moved: dict[str, str] = field(default_factory=dict)  # old URL -> new URL, within the rows
     sites: Counter = field(default_factory=Counter)
     langs: Counter = field(default_factory=Counter)
     kinds: Counter = field(default_factory=Counter)
@@ -327,20 +424,41 @@ class ExportStats:
     first_published: str | None = None
     last_published: str | None = None
 
+    @property
+    def urls(self) -> set[str]:
+        return set(self.pages)
+
     def add(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
             self.rows += 1
-            self.urls.add(row["url"])
+            lang = row["lang"] or "unknown"
+            self.pages[row["url"]] = lang
+            if row.get("moved_to"):
+                self.moved[row["url"]] = row["moved_to"]
             self.sites[row["site"]] += 1
-            self.langs[row["lang"] or "unknown"] += 1
+            self.langs[lang] += 1
             self.kinds[row["kind"]] += 1
-            fetched, published = row["fetched_at"], row["published_at"]
+            fetched = row.get("fetched_at") or row.get("to_fetched_at")
+            published = row["published_at"]
             if fetched:
                 self.first_fetched = min(filter(None, [self.first_fetched, fetched]))
                 self.last_fetched = max(filter(None, [self.last_fetched, fetched]))
             if published:
                 self.first_published = min(filter(None, [self.first_published, published]))
                 self.last_published = max(filter(None, [self.last_published, published]))
+
+    def articles_by_lang(self) -> dict[str, int]:
+        """Distinct articles per language: a moved page whose new address is among the rows
+        counts once, under its new address."""
+        counts: Counter = Counter(
+            lang
+            for url, lang in self.pages.items()
+            if not (url in self.moved and self.moved[url] in self.pages)
+        )
+        return dict(sorted(counts.items()))
+
+    def articles(self) -> int:
+        return sum(self.articles_by_lang().values())
 
 
 @dataclass(frozen=True)
@@ -352,6 +470,8 @@ class ExportResult:
     sha256: str
     size: int
     regular: bool = True  # a regular file: its dataset card goes beside it
+    contacts: str = DEFAULT_CONTACTS
+    dataset: str = "versions"  # or "changes": the dataset of edits
 
 
 # Formats that can go to standard output (--out -): Parquet's footer needs a file.
@@ -359,26 +479,57 @@ STREAMABLE = ("jsonl", "csv")
 
 
 def export(
-    conn: sqlite3.Connection, out: str | Path, fmt: str, flt: ExportFilter | None = None
+    conn: sqlite3.Connection,
+    out: str | Path,
+    fmt: str,
+    flt: ExportFilter | None = None,
+    *,
+    contacts: str = DEFAULT_CONTACTS,
+    changes: bool = False,
 ) -> ExportResult:
-    """Write every version matching `flt` to `out` in `fmt`, streaming; return what was written.
+    """Write every version matching `flt` (or, with `changes`, every edit: archive.changes) to
+    `out` in `fmt`, streaming; return what was written.
 
     `out` is a file name, `-` (standard output, for jsonl and csv) or a device or pipe
     (archive.output says how each is written).
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if contacts not in CONTACT_POLICIES:
+        raise ExportError(
+            f"unknown contacts policy {contacts!r}: use one of {', '.join(CONTACT_POLICIES)}"
+        )
     out = str(out)
     if out == STDOUT and fmt not in STREAMABLE:
         raise ExportError(
             f"--format {fmt} cannot go to standard output: give a file name with --out"
         )
     flt = flt or ExportFilter()
+    if changes:
+        from .changes import CHANGE_COLUMNS, CHANGES_DESCRIPTION, iter_changes
+
+        if flt.latest or flt.as_of is not None:
+            raise ExportError("--changes lists every edit: it takes no --latest or --as-of")
+        columns, description = CHANGE_COLUMNS, CHANGES_DESCRIPTION
+        batches = iter_changes(conn, flt)
+    else:
+        columns, description = COLUMNS, DESCRIPTION
+        batches = iter_rows(conn, flt, contacts)
     stats = ExportStats()
     with output_file(out) as (handle, written):
-        writer = _WRITERS[fmt](handle)
-        for rows in iter_rows(conn, flt):
+        writer = _WRITERS[fmt](handle, columns, description)
+        for rows in batches:
             writer.write(rows)
             stats.add(rows)
         writer.close()
-    return ExportResult(Path(out), fmt, flt, stats, written.sha256, written.size, written.regular)
+    return ExportResult(
+        Path(out),
+        fmt,
+        flt,
+        stats,
+        written.sha256,
+        written.size,
+        written.regular,
+        contacts=contacts,
+        dataset="changes" if changes else "versions",
+    )

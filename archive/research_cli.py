@@ -11,10 +11,12 @@ import shlex
 import signal
 import subprocess
 import tempfile
+from collections.abc import Callable
+from typing import Any
 
 import click
 
-from .card import write_card
+from .card import DatasetInfo, write_card
 from .cli import (
     archive_errors,
     cli,
@@ -25,7 +27,24 @@ from .cli import (
 )
 from .export import FORMATS, ExportFilter, export, parse_instant
 from .output import STDOUT, check_target
+from .personal import CONTACT_POLICIES, DEFAULT_CONTACTS
 from .serve import ServeError, datasette_command, prepare, write_metadata
+
+# How a site name becomes its profile's [dataset] table and title: set by the scraper package
+# (the archive library knows no profiles); None, or a site without a profile, gives {}.
+DATASET_LOOKUP: list[Callable[[str], dict[str, Any]]] = []
+
+
+def dataset_info(sites: list[str], **given: str | None) -> DatasetInfo:
+    """Licence, terms, citation and creator: an option given wins, else the value the exported
+    sites' profiles agree on (several different ones are joined with ' / ')."""
+    tables = [lookup(site) for site in sites for lookup in DATASET_LOOKUP]
+    values: dict[str, str | None] = {}
+    for key in ("license", "terms", "citation", "creator"):
+        found = list(dict.fromkeys(str(t[key]) for t in tables if t.get(key)))
+        values[key] = given.get(key) or (" / ".join(found) if found else None)
+    publishers = tuple(dict.fromkeys(t["title"] for t in tables if t.get("title")))
+    return DatasetInfo(publishers=publishers, **values)
 
 
 def command_line(ctx: click.Context) -> str:
@@ -59,6 +78,28 @@ def command_line(ctx: click.Context) -> str:
 @click.option("--lang", help="Only versions in this language (sv, en, ...).")
 @date_options
 @click.option(
+    "--changes",
+    is_flag=True,
+    help="The dataset of edits: one row per edit of a page (versions N-1 to N), with words "
+    "added and removed, the silent-edit flag and sentence-level changes.",
+)
+@click.option(
+    "--contacts",
+    type=click.Choice(CONTACT_POLICIES),
+    default=DEFAULT_CONTACTS,
+    show_default=True,
+    help="Contact people's names, e-mail addresses and phones (and mailto:/tel: links): keep "
+    "them, drop them, or hash them into pseudonyms.",
+)
+@click.option(
+    "--license",
+    "license_",
+    help="Licence of the dataset (an SPDX id such as CC-BY-4.0, or a URL); default: the site "
+    "profile's [dataset] license.",
+)
+@click.option("--citation", help="How to cite the dataset; default: the profile's citation.")
+@click.option("--creator", help="Who made the dataset (person or organisation).")
+@click.option(
     "--as-of",
     "as_of",
     help="Each page as it stood at this time (a date means the end of that day, UTC).",
@@ -86,13 +127,20 @@ def export_command(
     as_of: str | None,
     latest: bool,
     kinds: tuple[str, ...],
+    changes: bool,
+    contacts: str,
+    license_: str | None,
+    citation: str | None,
+    creator: str | None,
     as_json_output: bool,
 ) -> None:
     """Export archived versions as a dataset, with a dataset card beside it.
 
-    One row per version (or per page with --latest or --as-of), id `<url>#v<N>`. The card,
-    OUT.card.md and OUT.card.json, records the command, the uninews version, counts, field
-    descriptions and the sha256 of the data file.
+    One row per version (or per article with --latest or --as-of: a moved article once), id
+    `<url>#v<N>`; with --changes, one row per edit. Beside OUT: the card (OUT.card.md in
+    Hugging Face's format, OUT.card.json) with the command, the uninews version, counts,
+    licence, citation, personal data, field types and the sha256 of the data file, and
+    OUT.datapackage.json (Frictionless) and OUT.croissant.json (Croissant 1.1).
     """
     since, until = day_range(since, until)
     flt = ExportFilter(
@@ -106,35 +154,41 @@ def export_command(
     )
     check_target(out, f"data.{fmt}", archive=db_path)
     with open_for_reading(db_path) as arc:
-        result = export(arc.conn, out, fmt, flt)
+        result = export(arc.conn, out, fmt, flt, contacts=contacts, changes=changes)
         cards: list[str] = []
         if result.regular:  # no card files beside a device, a pipe or standard output
             command = command_line(ctx)
-            cards = [str(p) for p in write_card(arc.conn, result, archive=db_path,
-                                                 command=command)]  # fmt: skip
+            info = dataset_info(
+                sorted(result.stats.sites), license=license_, citation=citation, creator=creator
+            )
+            written = write_card(arc.conn, result, archive=db_path, command=command, info=info)
+            cards = [str(p) for p in written]
     summary = {
         "out": str(result.path),
         "format": fmt,
         "rows": result.stats.rows,
-        "pages": len(result.stats.urls),
+        "pages": len(result.stats.pages),
         "bytes": result.size,
         "sha256": result.sha256,
-        "card": cards,
+        "card": cards[:2],
+        "metadata": cards[2:],
     }
     to_stderr = out == STDOUT  # standard output holds the data
     if as_json_output:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2), err=to_stderr)
         return
     click.echo(
-        f"Wrote {summary['rows']:,} rows ({summary['pages']:,} pages) to "
-        f"{'standard output' if to_stderr else result.path} "
+        f"Wrote {summary['rows']:,} {'edits' if changes else 'rows'} "
+        f"({summary['pages']:,} pages) to {'standard output' if to_stderr else result.path} "
         f"[{fmt}, {result.size:,} bytes, sha256 {result.sha256[:12]}...]",
         err=to_stderr,
     )
     if cards:
         click.echo(f"Dataset card: {cards[0]} and {cards[1]}", err=to_stderr)
+        click.echo(f"Metadata: {cards[2]} and {cards[3]}", err=to_stderr)
     if not summary["rows"]:
-        click.echo("No version matched the filters (the file holds no rows).", err=True)
+        what = "edit" if changes else "version"
+        click.echo(f"No {what} matched the filters (the file holds no rows).", err=True)
 
 
 @cli.command("serve")

@@ -34,7 +34,9 @@ from scraper.crawl import (
 )
 from scraper.discovery.revisit import RevisitSpecError, SpecPolicy
 from scraper.scope import ScopeError, check_start_url, netloc_of, parse_host_map
-from scraper.sites import ProfileError, load_profile, profile_names
+from scraper.sites import ProfileError, dataset_table, load_profile, profile_names
+
+archive.research_cli.DATASET_LOOKUP.append(dataset_table)  # exports read [dataset] tables
 
 DEMO_ADDRESS = "127.0.0.1:8765"  # the demo profile's own address (scraper/sites/demo.toml)
 

@@ -27,11 +27,23 @@ class Profile:
     urls: dict[str, Any] = field(default_factory=dict)
     extract: dict[str, Any] = field(default_factory=dict)
     politeness: dict[str, Any] = field(default_factory=dict)
+    # What exports of this site say about the data: license, terms, citation, creator.
+    dataset: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # where the profile was read from
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "") -> Profile:
-        known = {"name", "title", "scope", "discovery", "urls", "extract", "politeness", "extends"}
+        known = {
+            "name",
+            "title",
+            "scope",
+            "discovery",
+            "urls",
+            "extract",
+            "politeness",
+            "dataset",
+            "extends",
+        }
         unknown = set(data) - known
         if unknown:
             raise ProfileError(f"{source}: unknown table(s) {sorted(unknown)}")
@@ -78,7 +90,17 @@ def load_profile(name_or_path: str, _seen: set[str] | None = None) -> Profile:
 def _merged(parent: Profile, data: dict[str, Any]) -> dict[str, Any]:
     """A profile that `extends` another takes the parent's tables, key by key overridden."""
     merged: dict[str, Any] = {"title": parent.title}
-    for table in ("scope", "discovery", "urls", "extract", "politeness"):
+    for table in ("scope", "discovery", "urls", "extract", "politeness", "dataset"):
         merged[table] = {**getattr(parent, table), **data.get(table, {})}
     merged.update({k: v for k, v in data.items() if not isinstance(v, dict)})
     return merged
+
+
+def dataset_table(site: str) -> dict[str, Any]:
+    """A bundled profile's [dataset] table and title, for export cards; {} for a site that
+    has no profile (a crawl from a start URL alone is named after its host)."""
+    try:
+        profile = load_profile(site)
+    except ProfileError:
+        return {}
+    return {"title": profile.title, **profile.dataset}
