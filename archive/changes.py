@@ -60,12 +60,14 @@ CHANGE_COLUMNS: tuple[Column, ...] = (
     Column(
         "words_added",
         "integer",
-        "Words of the new title, lead and body not in the old (word-level diff).",
+        "Words of the new title, lead and body not in the old (word-level diff of the changed "
+        "sentences).",
     ),
     Column(
         "words_removed",
         "integer",
-        "Words of the old title, lead and body not in the new (word-level diff).",
+        "Words of the old title, lead and body not in the new (word-level diff of the changed "
+        "sentences).",
     ),
     Column(
         "silent_edit",
@@ -122,13 +124,16 @@ def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, words(a), words(b), autojunk=False).ratio()
 
 
-def sentence_changes(old: list[str], new: list[str]) -> list[dict[str, Any]]:
-    """Align two sentence lists; list each sentence added, deleted or modified, in order.
+def sentence_changes(old: list[str], new: list[str]) -> tuple[list[dict[str, Any]], int, int]:
+    """Align two sentence lists; list each sentence added, deleted or modified, in order, and
+    count the words added and removed.
 
     Unchanged runs are matched exactly first (difflib opcodes); inside each replaced block
     every old sentence is paired with the most similar new one still free, as a modification
-    when at least MODIFIED_MIN_RATIO alike."""
+    when at least MODIFIED_MIN_RATIO alike. Words are diffed within the changed blocks only,
+    which keeps an edit of a long article cheap (unchanged sentences hold no changed words)."""
     changes: list[dict[str, Any]] = []
+    added = removed = 0
 
     def change(kind: str, i: int | None, j: int | None) -> dict[str, Any]:
         return {
@@ -143,6 +148,8 @@ def sentence_changes(old: list[str], new: list[str]) -> list[dict[str, Any]]:
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
+        more, fewer = word_counts(words(*old[i1:i2]), words(*new[j1:j2]))
+        added, removed = added + more, removed + fewer
         free = list(range(j1, j2))
         pairs: dict[int, int] = {}
         for i in range(i1, i2):
@@ -162,7 +169,7 @@ def sentence_changes(old: list[str], new: list[str]) -> list[dict[str, Any]]:
             )
         )
         changes += block
-    return changes
+    return changes, added, removed
 
 
 def _position(change: dict[str, Any], pairs: dict[int, int], end: int) -> float:
@@ -175,13 +182,12 @@ def _position(change: dict[str, Any], pairs: dict[int, int], end: int) -> float:
 
 def edit_row(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """One edit's row from the two versions' fields."""
-    added, removed = word_counts(
-        words(old["title"], old["lead"], old["body_text"]),
-        words(new["title"], new["lead"], new["body_text"]),
-    )
-    listed = sentence_changes(
+    listed, added, removed = sentence_changes(
         sentences(old["lead"], old["body_text"]), sentences(new["lead"], new["body_text"])
     )
+    if old["title"] != new["title"]:
+        more, fewer = word_counts(words(old["title"]), words(new["title"]))
+        added, removed = added + more, removed + fewer
     text_changed = any(old[name] != new[name] for name in TEXT_FIELDS)
     kinds = [c["change"] for c in listed]
     return {

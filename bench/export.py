@@ -10,7 +10,9 @@ intermediate process, so one export's peak never hides another's.
     python bench/export.py --versions 5000      # quick run
     python bench/export.py --archive big.db     # build once into big.db, reuse it next time
 
-Prints a Markdown table: rows, seconds, peak memory and file size per format.
+Prints a Markdown table: rows, seconds, peak memory and file size per format, for the dataset of
+versions and for the dataset of edits (`uninews export --changes`; the generated second
+versions are edits of their first).
 """
 
 from __future__ import annotations
@@ -73,9 +75,10 @@ def build(path: str, n_versions: int, seed: int = 1) -> float:
     return time.perf_counter() - started
 
 
-def measure_one(db: str, fmt: str, out: str) -> None:
+def measure_one(db: str, fmt: str, out: str, changes: bool) -> None:
     """(intermediate process) Run one export as a child; print its seconds and peak RSS."""
     command = [sys.executable, "-m", "scraper.cli", "export", "--db", db, "--format", fmt]
+    command += ["--changes"] if changes else []
     started = time.perf_counter()
     result = subprocess.run(command + ["--out", out, "--json"], capture_output=True, text=True)
     seconds = time.perf_counter() - started
@@ -86,8 +89,9 @@ def measure_one(db: str, fmt: str, out: str) -> None:
     print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, **summary}))
 
 
-def measure(db: str, fmt: str, out: str) -> dict:
+def measure(db: str, fmt: str, out: str, changes: bool = False) -> dict:
     command = [sys.executable, __file__, "--measure", fmt, "--archive", db, "--out", out]
+    command += ["--changes"] if changes else []
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(result.stdout)
 
@@ -98,25 +102,33 @@ def main() -> None:
     parser.add_argument("--archive", help="archive to use; built there first if missing")
     parser.add_argument("--measure", choices=FORMATS, help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--changes", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        measure_one(args.archive, args.measure, args.out)
+        measure_one(args.archive, args.measure, args.out, args.changes)
         return
     with tempfile.TemporaryDirectory() as tmp:
         db = args.archive or os.path.join(tmp, "bench.db")
         built = None
         if not Path(db).exists():
             built = build(db, args.versions)
-        results = {fmt: measure(db, fmt, os.path.join(tmp, f"out.{fmt}")) for fmt in FORMATS}
+        results = {
+            (dataset, fmt): measure(
+                db, fmt, os.path.join(tmp, f"{dataset}.{fmt}"), changes=dataset == "edits"
+            )
+            for dataset in ("versions", "edits")
+            for fmt in FORMATS
+        }
         db_mb = Path(db).stat().st_size / 1e6
     print(f"Python {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}")
     print(f"archive: {db_mb:,.0f} MB" + (f", built in {built:.0f} s" if built else " (reused)"))
     print()
-    print("| format | rows | seconds | rows/s | peak memory | file size | under target |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for fmt, r in results.items():
+    print("| dataset | format | rows | seconds | rows/s | peak memory | file size | under target |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for (dataset, fmt), r in results.items():
         print(
-            f"| {fmt} | {r['rows']:,} | {r['seconds']:.1f} | {r['rows'] / r['seconds']:,.0f} | "
+            f"| {dataset} | {fmt} | {r['rows']:,} | {r['seconds']:.1f} | "
+            f"{r['rows'] / r['seconds']:,.0f} | "
             f"{r['peak_mb']:.0f} MB | {r['bytes'] / 1e6:,.0f} MB | "
             f"{'yes' if r['peak_mb'] < TARGET_MB else 'NO'} ({TARGET_MB} MB) |"
         )

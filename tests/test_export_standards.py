@@ -267,12 +267,13 @@ def test_sentence_changes_are_added_deleted_or_modified():
         None,
         "Forskarna i Umeå har länge studerat bakterier. Studien fick stöd av Kempestiftelserna.",
     )
-    changes = sentence_changes(old, new)
+    changes, added, removed = sentence_changes(old, new)
     assert [(c["change"], c["old_index"], c["new_index"]) for c in changes] == [
         ("modified", 0, 0),
         ("deleted", 1, None),
         ("added", None, 1),
     ]
+    assert (added, removed) == (1 + 5, 4)  # "länge" and the new sentence; the old sentence
 
 
 def test_changes_take_no_latest_or_as_of(demo_archive, tmp_path):
