@@ -155,7 +155,9 @@ def _about(result: ExportResult, info: DatasetInfo, hosts: list[str]) -> dict[st
         "hosts": hosts,
         "languages": languages,
         "size_category": size_category(stats.rows),
-        "task_categories": ["text-classification"] if changes else ["text-classification"],
+        "task_categories": ["text-classification", "summarization"]
+        if not changes
+        else ["text-classification"],
         "tags": ["news", "university", "web-archive"] + (["news-edits"] if changes else []),
         "data_collection": (
             "Web crawl by uninews: the sites' RSS/Atom feeds, sitemaps, listing and section "
@@ -195,7 +197,7 @@ def build_card(
     changes = result.dataset == "changes"
     columns = dataset_columns(result.dataset)
     names = {c.name for c in columns}
-    personal = {name: why for name, why in PERSONAL_FIELDS.items() if name in names} or {}
+    personal = {name: why for name, why in PERSONAL_FIELDS.items() if name in names}
     if changes:
         personal["sentence_changes"] = "sentences of the texts: names, quotations"
     if changes:
