@@ -8,6 +8,7 @@ drift apart. pyarrow is imported only where a Parquet schema is built.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -83,8 +84,6 @@ def arrow_schema(columns: tuple[Column, ...], description: str) -> Any:
     """The Parquet schema, each field carrying its description (field metadata `description`);
     the file's key-value metadata holds the dataset's description and every column's, which is
     where readers without Arrow field metadata (duckdb's parquet_kv_metadata) look."""
-    import json
-
     import pyarrow as pa
 
     fields = [
