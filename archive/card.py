@@ -240,17 +240,16 @@ def build_card(
             "summary": (
                 "Names of staff and of people in the news, in the texts and in the fields "
                 + ", ".join(personal)
-                + "; contact e-mail addresses and phone numbers "
                 + (
-                    "are not in this dataset"
+                    "; the contacts fields are not in this dataset, but the sentences may "
+                    "quote e-mail addresses and phone numbers the texts give."
                     if changes
-                    else {"keep": "are kept", "drop": "were dropped", "hash": "are pseudonymised"}[
+                    else "; contact e-mail addresses and phone numbers "
+                    + {"keep": "are kept", "drop": "were dropped", "hash": "are pseudonymised"}[
                         result.contacts
                     ]
+                    + f" (--contacts {result.contacts})."
                 )
-                + " (--contacts "
-                + result.contacts
-                + ")."
             ),
         },
         "sources": {"sites": sites, "hosts": hosts},
