@@ -43,9 +43,20 @@ class WebError(Exception):
         self.status = status
 
 
+# Where each Datasette app keeps which of its databases are archives: a file's application_id
+# does not change while it is served, and render_cell asks once per URL cell.
+_KNOWN = "_uninews_archives"
+
+
 async def is_archive(datasette: Any, name: str) -> bool:
     """Whether the served database `name` is a uninews archive (by its application_id)."""
-    db = datasette.databases.get(name)
+    known: dict[str, bool] = datasette.__dict__.setdefault(_KNOWN, {})
+    if name not in known:
+        known[name] = await _has_archive_id(datasette.databases.get(name))
+    return known[name]
+
+
+async def _has_archive_id(db: Any) -> bool:
     if db is None or db.is_memory:
         return False
     try:
