@@ -92,7 +92,7 @@ async def _read(db: Any, work: Callable[[Archive], T]) -> T:
         factory = conn.row_factory
         conn.row_factory = sqlite3.Row
         try:
-            return work(Archive(conn, db.path))
+            return work(Archive(conn, db.path, readonly=True))
         finally:
             conn.row_factory = factory
 
