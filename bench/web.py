@@ -13,6 +13,10 @@ page with URL links. Before serving, a few hundred pages are recorded gone (404)
     python bench/web.py --versions 5000          # quick run
 
 Prints a Markdown table per view: requests, p50, p95 and max milliseconds [target < 200 ms].
+
+2026-12-02, 100,000 versions (1.5 GB), load 3.7: page view p95 5.4 ms, search 76.3 ms,
+filtered search 252.5 ms (max 345, missed), what changed 48.4 ms, raw capture 2.1 ms, WARC
+record 2.4 ms; Datasette's own versions table page 3.2 s (missed). README has the table.
 """
 
 from __future__ import annotations
