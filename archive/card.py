@@ -118,7 +118,7 @@ def size_category(rows: int) -> str:
 
 def dataset_columns(dataset: str) -> tuple[Column, ...]:
     if dataset == "changes":
-        from .changes import CHANGE_COLUMNS
+        from .edits import CHANGE_COLUMNS
 
         return CHANGE_COLUMNS
     return COLUMNS
@@ -201,7 +201,7 @@ def build_card(
     if changes:
         personal["sentence_changes"] = "sentences of the texts: names, quotations"
     if changes:
-        from .changes import CHANGES_DESCRIPTION, ID_DOC
+        from .edits import CHANGES_DESCRIPTION, ID_DOC
 
         description, row_id = CHANGES_DESCRIPTION, ID_DOC
         rows_are = "every edit: one row per pair of consecutive versions of a page"

@@ -16,9 +16,10 @@ from typing import Any
 
 import click
 
+from . import queries
 from .diff import diff_fields
 from .errors import ArchiveError
-from .queries import MATCH_CLOSE, MATCH_OPEN, SearchHit, parse_day
+from .queries import MATCH_CLOSE, MATCH_OPEN, SearchHit
 from .render import FORMATS, as_json, as_markdown, as_text, decode_html
 from .store import Archive
 
@@ -76,10 +77,10 @@ def date_options(func: Callable) -> Callable:
 
 def day_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
     """--since/--until as YYYY-MM-DD days, checked (one-line errors for bad dates)."""
-    first, last = parse_day(since, "--since"), parse_day(until, "--until")
-    if first and last and first > last:
-        raise UsageProblem(f"--since {first} is after --until {last}: swap them")
-    return first, last
+    try:
+        return queries.day_range(since, until)
+    except ArchiveError as exc:
+        raise UsageProblem(str(exc)) from exc
 
 
 def color_option(func: Callable) -> Callable:

@@ -487,7 +487,7 @@ def export(
     contacts: str = DEFAULT_CONTACTS,
     changes: bool = False,
 ) -> ExportResult:
-    """Write every version matching `flt` (or, with `changes`, every edit: archive.changes) to
+    """Write every version matching `flt` (or, with `changes`, every edit: archive.edits) to
     `out` in `fmt`, streaming; return what was written.
 
     `out` is a file name, `-` (standard output, for jsonl and csv) or a device or pipe
@@ -506,7 +506,7 @@ def export(
         )
     flt = flt or ExportFilter()
     if changes:
-        from .changes import CHANGE_COLUMNS, CHANGES_DESCRIPTION, iter_changes
+        from .edits import CHANGE_COLUMNS, CHANGES_DESCRIPTION, iter_changes
 
         if flt.latest or flt.as_of is not None:
             raise ExportError("--changes lists every edit: it takes no --latest or --as-of")

@@ -73,6 +73,16 @@ def parse_day(text: str | None, option: str = "date") -> str | None:
         ) from None
 
 
+def day_range(
+    since: str | None, until: str | None, names: tuple[str, str] = ("--since", "--until")
+) -> tuple[str | None, str | None]:
+    """since/until as YYYY-MM-DD days, checked; `names` are what the user typed them into."""
+    first, last = parse_day(since, names[0]), parse_day(until, names[1])
+    if first and last and first > last:
+        raise InvalidDate(f"{names[0]} {first} is after {names[1]} {last}: swap them")
+    return first, last
+
+
 @dataclass(frozen=True)
 class SearchFilter:
     """Which versions a search looks at; since/until are YYYY-MM-DD days (see parse_day)

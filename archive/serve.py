@@ -18,10 +18,11 @@ import time
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import yaml
 
+from .errors import ArchiveError
 from .store import Archive
 
 # Every version with its page's site and status, and a year to facet on (publication year,
@@ -106,6 +107,19 @@ def build_metadata(db_path: str | Path) -> dict[str, Any]:
     return metadata
 
 
+@dataclass(frozen=True)
+class Options:
+    """Datasette's own options that `uninews serve` passes through (see `datasette serve`)."""
+
+    settings: tuple[tuple[str, str], ...] = ()  # --setting NAME VALUE, after uninews' defaults
+    plugins_dirs: tuple[str, ...] = ()  # --plugins-dir
+    cors: bool = False  # --cors
+
+
+# uninews' defaults, before the user's --setting: 50 rows a page, facets given half a second.
+DEFAULT_SETTINGS = (("default_page_size", "50"), ("facet_time_limit_ms", "500"))
+
+
 def datasette_command(
     db_path: str | Path,
     metadata_path: str | Path,
@@ -113,18 +127,58 @@ def datasette_command(
     host: str = "127.0.0.1",
     port: int = 8001,
     live: bool = False,
+    options: Options | None = None,
 ) -> list[str]:
-    """The Datasette command line: immutable (-i) by default, plain read-only with live."""
-    command = [sys.executable, "-m", "datasette", "serve"]
+    """The Datasette command line: immutable (-i) by default, plain read-only with live.
+
+    Datasette runs through archive.web.launch, which makes sure the web view plugin is loaded.
+    """
+    options = options or Options()
+    command = [sys.executable, "-m", "archive.web.launch", "serve"]
     command += [str(db_path)] if live else ["-i", str(db_path)]
     command += ["--metadata", str(metadata_path), "--host", host, "--port", str(port)]
-    command += ["--setting", "default_page_size", "50", "--setting", "facet_time_limit_ms", "500"]
+    for name, value in DEFAULT_SETTINGS + options.settings:
+        command += ["--setting", name, value]
+    for folder in options.plugins_dirs:
+        command += ["--plugins-dir", str(folder)]
+    if options.cors:
+        command.append("--cors")
     return command
 
 
-def write_metadata(db_path: str | Path, folder: str | Path) -> Path:
+def read_metadata(path: str | Path) -> dict[str, Any]:
+    """A user's Datasette metadata file (YAML or JSON), as `--metadata` takes it."""
+    file = Path(path)
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ArchiveError(f"cannot read --metadata {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ArchiveError(f"--metadata {path} is neither YAML nor JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ArchiveError(f"--metadata {path} must hold a mapping (title:, databases:, ...)")
+    return data
+
+
+def merged(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`extra` over `base`, mapping by mapping: a user's metadata adds to uninews' own and
+    wins where both say something."""
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def write_metadata(
+    db_path: str | Path, folder: str | Path, extra: dict[str, Any] | None = None
+) -> Path:
+    """The metadata Datasette is started with: uninews' own, with `extra` (a user's) over it."""
     path = Path(folder) / "metadata.json"
-    path.write_text(json.dumps(build_metadata(db_path), ensure_ascii=False, indent=2))
+    metadata = merged(build_metadata(db_path), extra or {})
+    path.write_text(json.dumps(metadata, ensure_ascii=False, indent=2))
     return path
 
 
@@ -134,6 +188,7 @@ class Running:
 
     process: subprocess.Popen
     url: str
+    reader: threading.Thread | None = None  # copies its log; ends when the process does
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -145,17 +200,19 @@ class Running:
                 self.process.wait()
 
 
-def start(command: list[str], *, timeout: float = 30.0) -> Running:
+def start(command: list[str], *, timeout: float = 30.0, echo: TextIO | None = None) -> Running:
     """Start Datasette and wait (on its log lines, no polling) until it says it is serving.
 
-    The base URL is the one uvicorn reports, so `--port 0` (a free port) works.
+    The base URL is the one uvicorn reports, so `--port 0` (a free port) works. With `echo`,
+    every log line is copied there as it comes (the console of `uninews serve`).
     """
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, bufsize=1
     )
     lines: queue.Queue[str | None] = queue.Queue()
     serving = threading.Event()
-    threading.Thread(target=_read_log, args=(process, lines, serving), daemon=True).start()
+    reader = threading.Thread(target=_read_log, args=(process, lines, serving, echo), daemon=True)
+    reader.start()
     deadline = time.monotonic() + timeout
     seen: list[str] = []
     while (left := deadline - time.monotonic()) > 0:
@@ -169,15 +226,23 @@ def start(command: list[str], *, timeout: float = 30.0) -> Running:
         if READY_LINE in line:
             url = line.split(READY_LINE, 1)[1].split()[0]
             serving.set()
-            return Running(process, url.rstrip("/"))
+            return Running(process, url.rstrip("/"), reader)
     Running(process, "").stop()
     why = next((s for s in reversed(seen) if s), "no output")
     raise ServeError(f"Datasette did not start within {timeout:.0f}s: {why}")
 
 
-def _read_log(process: subprocess.Popen, lines: queue.Queue, serving: threading.Event) -> None:
+def _read_log(
+    process: subprocess.Popen,
+    lines: queue.Queue,
+    serving: threading.Event,
+    echo: TextIO | None = None,
+) -> None:
     """Hand Datasette's log lines over until it serves, then drain so its pipe never fills."""
     for line in process.stderr:
+        if echo is not None:
+            echo.write(line)
+            echo.flush()
         if not serving.is_set():
             lines.put(line)
     lines.put(None)
@@ -190,11 +255,15 @@ def check_readable(db_path: str | Path) -> None:
 
 
 __all__ = [
+    "DEFAULT_SETTINGS",
+    "Options",
     "ServeError",
     "build_metadata",
     "check_readable",
     "datasette_command",
+    "merged",
     "prepare",
+    "read_metadata",
     "start",
     "write_metadata",
 ]

@@ -22,8 +22,8 @@ from huggingface_hub import DatasetCard
 
 import scraper.cli  # noqa: F401  (registers export, and the profiles' [dataset] tables)
 from archive.card import DatasetInfo, write_card
-from archive.changes import CHANGE_COLUMNS, sentence_changes, sentences
 from archive.cli import cli
+from archive.edits import CHANGE_COLUMNS, sentence_changes, sentences
 from archive.export import COLUMNS, export
 
 FORMATS = ("jsonl", "csv", "parquet")

@@ -9,7 +9,14 @@ import pytest
 @pytest.mark.parametrize(
     "module",
     # scraper.cli: every `uninews` command starts fast; Scrapy loads only when a crawl runs.
-    ["scraper.extract", "archive", "archive.cli", "archive.research_cli", "scraper.cli"],
+    [
+        "scraper.extract",
+        "archive",
+        "archive.cli",
+        "archive.research_cli",
+        "archive.web",
+        "scraper.cli",
+    ],
 )
 def test_module_does_not_import_scrapy(module):
     code = f"import sys, {module}; print('scrapy' in sys.modules or 'twisted' in sys.modules)"
