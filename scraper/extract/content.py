@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import xpaths
+from . import cms, xpaths
 from .metadata import absolute, matches
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -136,6 +136,7 @@ class Block:
 
 def strip_tags(tree: lxml_html.HtmlElement, extra_drop=()) -> None:
     """Remove what never carries article text (scripts, forms' controls, navs, asides)."""
+    _unwrap_page_wrappers(tree)
     etree.strip_elements(
         tree, etree.Comment, etree.ProcessingInstruction, *xpaths.DROP_TAGS, with_tail=False
     )
@@ -143,6 +144,22 @@ def strip_tags(tree: lxml_html.HtmlElement, extra_drop=()) -> None:
         for el in matches(tree, expr):
             if isinstance(el, lxml_html.HtmlElement) and el.tag not in ("html", "body"):
                 _drop(el)
+
+
+def _unwrap_page_wrappers(tree: lxml_html.HtmlElement) -> None:
+    """Keep the content of a nav or aside that holds most of the page: an unclosed <aside>
+    at the top of <body> makes the parser nest the whole page inside it, and dropping it
+    would drop the article (wcxb-dev: 13 such pages came out empty)."""
+    body = tree.find("body")
+    if body is None:
+        return
+    wrappers = list(body.iter(*xpaths.WRAPPING_TAGS))
+    if not wrappers:
+        return
+    limit = PROTECT_SHARE * len(body.text_content())
+    for el in wrappers:
+        if len(el.text_content()) > limit:
+            el.drop_tag()
 
 
 def paragraphs(root):
@@ -188,15 +205,16 @@ def clean(tree: lxml_html.HtmlElement) -> None:
         key = (el.get("class"), el.get("id"))
         hit = seen.get(key)
         if hit is None:
-            attrs = f"{key[0] or ''} {key[1] or ''}"
-            hit = seen[key] = xpaths.has_word(attrs, xpaths.BOILERPLATE_WORDS)
+            attrs = f"{cms.without_layout(key[0] or '')} {key[1] or ''}"
+            hit = xpaths.has_word(attrs, xpaths.BOILERPLATE_WORDS) and not cms.is_body(*key)
+            seen[key] = hit
         if hit and el.tag not in ("article", "main"):
             candidates.append(el)
     for el in candidates:
         if el.tag in ("html", "body"):
             continue
         if good.get(el, 0) > limit and not xpaths.has_word(
-            _attrs(el), xpaths.ALWAYS_FURNITURE_WORDS
+            cms.without_layout(_attrs(el)), xpaths.ALWAYS_FURNITURE_WORDS
         ):
             continue
         if el.tag in xpaths.PAGE_FURNITURE_TAGS and _inside_article(el):

@@ -1,0 +1,63 @@
+"""Conventions of the content systems and page builders sites are made with, as data.
+
+Two kinds, each named by the system it comes from, so that a new system is a new entry:
+
+- LAYOUT_CLASSES: class tokens a system puts on every layout box whatever it holds
+  (Elementor's "elementor-widget", HubSpot's "widget-span"). They hold furniture words
+  ("widget", "overlay") that say nothing about the box, so the furniture test ignores them.
+- BODY_CLASSES / BODY_IDS: the class or id a system gives the element holding an article's
+  body. Such an element is never dropped as furniture, whatever else its classes say
+  (Elementor's post-content widget also carries "share-btn" when sharing is enabled).
+
+The logic that uses them is in content.clean(); nothing here is tied to one site.
+"""
+
+from __future__ import annotations
+
+import re
+
+LAYOUT_CLASSES: dict[str, tuple[str, ...]] = {
+    # WordPress page builders
+    "elementor": (r"elementor-[\w-]+", r"e-con(?:-[\w-]+)?", r"ob-has-background-overlay"),
+    "wpbakery": (r"vc_column[\w-]*", r"wpb_wrapper", r"vc_row[\w-]*"),
+    "divi": (r"et_pb_(?:section|row|column|module|text|text_inner)[\w-]*",),
+    "siteorigin": (r"so-panel", r"panel-widget-style[\w-]*", r"widget_sow-editor"),
+    # HubSpot CMS (drag-and-drop modules)
+    "hubspot": (r"hs_cos_wrapper[\w-]*", r"widget-span", r"widget-type-[\w-]+", r"dnd-[\w-]+"),
+}
+
+BODY_CLASSES: dict[str, tuple[str, ...]] = {
+    "wordpress": ("entry-content", "post-content", "wp-block-post-content"),
+    "elementor": ("elementor-widget-theme-post-content",),
+    "drupal": ("field--name-body", "field-name-body", "node__content"),
+    "sitevision": ("sv-text-portlet-content",),
+    "typo3": ("ce-bodytext", "news-text-wrap"),
+    "plone": ("documentDescription",),
+    "joomla": ("item-page", "com-content-article__body"),
+    "ghost": ("gh-content",),
+}
+
+BODY_IDS: dict[str, tuple[str, ...]] = {
+    "hubspot": ("hs_cos_wrapper_post_body",),
+    "plone": ("parent-fieldname-text", "content-core"),
+}
+
+_LAYOUT = re.compile(
+    r"(?<!\S)(?:" + "|".join(p for ps in LAYOUT_CLASSES.values() for p in ps) + r")(?!\S)", re.I
+)
+_BODY_CLASS_SET = frozenset(c for cs in BODY_CLASSES.values() for c in cs)
+_BODY_ID_SET = frozenset(i for ids in BODY_IDS.values() for i in ids)
+
+
+def without_layout(classes: str) -> str:
+    """A class string with the layout tokens of known systems taken out."""
+    if "-" not in classes and "_" not in classes:
+        return classes
+    return _LAYOUT.sub(" ", classes)
+
+
+def is_body(classes: str | None, id_: str | None) -> bool:
+    """Whether a known system marks this element as the article's body."""
+    if id_ and id_ in _BODY_ID_SET:
+        return True
+    return bool(classes) and not _BODY_CLASS_SET.isdisjoint(classes.split())
