@@ -6,7 +6,8 @@ page that is not an article says so in ``kind`` ("listing", "login", "empty",
 
 Modules: decode (bytes to text), content (furniture, container, blocks), metadata (JSON-LD,
 meta tags, links), labels (visible "Publicerad:", "Text:", "NYHET"), contacts, images,
-dates; selectors and phrases are data in xpaths.
+dates; selectors and phrases are data in xpaths, content systems' conventions in cms;
+fallback asks trafilatura and htmldate where uninews's own answer is weak or missing.
 
 A site profile's ``[extract]`` table may hold, all optional and each tried before the
 generic rules: ``content`` (XPath of the article container), ``drop`` (XPath of
@@ -20,6 +21,9 @@ from .core import extract
 # Bump when extraction output changes, so archived versions can be re-extracted.
 # 1.0.1: a UTF-8 page with a byte-order mark and an XML declaration is extracted (it came out
 # "empty"); every other page extracts as in 1.0.0, only faster.
-EXTRACTOR_VERSION = "1.0.1"
+# 1.1.0: page-builder layout classes are not furniture, a nav/aside/button wrapping the page
+# is unwrapped, trafilatura's text where the body's confidence is low, htmldate's date and
+# trafilatura's byline where the page's own metadata and labels name none.
+EXTRACTOR_VERSION = "1.1.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

@@ -186,9 +186,11 @@ def good_text(body) -> dict:
     return good
 
 
-def clean(tree: lxml_html.HtmlElement) -> None:
+def clean(tree: lxml_html.HtmlElement) -> int:
     """Remove furniture found by role, visibility or class/id, in place. An element that
-    holds most of the page's paragraphs is kept whatever its class says."""
+    holds most of the page's paragraphs is kept whatever its class says. Returns the
+    characters of paragraphs the page held before (what the body's confidence is
+    measured against)."""
     body = tree.find("body")
     has_body = body is not None
     if body is None:
@@ -220,6 +222,7 @@ def clean(tree: lxml_html.HtmlElement) -> None:
         if el.tag in xpaths.PAGE_FURNITURE_TAGS and _inside_article(el):
             continue
         _drop(el)
+    return good.get(body, 0)
 
 
 def _attrs(el) -> str:

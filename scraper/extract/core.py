@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import contacts, content, images, labels, metadata, xpaths
+from . import contacts, content, fallback, images, labels, metadata, xpaths
 from .article import Article
 from .decode import looks_binary, to_text
 
@@ -135,7 +135,7 @@ def build(
     page_title = metadata.page_title(tree)
 
     content.strip_tags(tree, _list(cfg, "drop"))
-    content.clean(tree)
+    page_chars = content.clean(tree)
     best, good = content.best_candidate(tree, _list(cfg, "content"))
     if not _list(cfg, "content"):
         best = content.widen(best, good)
@@ -189,6 +189,9 @@ def build(
         if len(first_para) > 40 and first_para.startswith(description[:80].rstrip(". …")):
             art.lead = first_para
             kept = kept[1:]
+    ours = sum(len(b.text) for b in kept) + len(art.lead or "")
+    if fallback.confidence(ours, page_chars) < fallback.MIN_CONFIDENCE:
+        kept = _second_opinion(kept, source, url, art.lead)
     art.body_text, art.body_markdown = content.render(kept)
     art.body_text = art.body_text or None
     art.body_markdown = art.body_markdown or None
@@ -203,7 +206,26 @@ def build(
     if art.lang is None:
         art.lang = _guess_lang(" ".join(filter(None, (art.title, art.lead, art.body_text))))
     _classify(art, tree, kept, all_blocks, has_password, url)
+    if art.has_content and source is not None:
+        # after the kind is decided: uninews's own evidence says article or page
+        if art.published_at is None:
+            art.published_at = fallback.published_date(source, url)
+        if not art.authors:
+            art.authors = fallback.authors(source)
     return art
+
+
+def _second_opinion(kept: list, html: bytes | str | None, url: str, lead: str | None) -> list:
+    """trafilatura's paragraphs as the body when they hold clearly more text than ours (the
+    lead, kept apart, is not repeated in them)."""
+    if html is None:
+        return kept
+    paragraphs = fallback.second_opinion(html, url)
+    if lead:
+        paragraphs = [p for p in paragraphs if metadata.norm(p) != lead]
+    if sum(len(p) for p in paragraphs) <= fallback.LONGER * sum(len(b.text) for b in kept):
+        return kept
+    return [content.Block("p", p, p) for p in paragraphs]
 
 
 def _region(roots):

@@ -30,9 +30,9 @@ DROP_TAGS = (
     "menu",
 )
 
-# Furniture tags that broken markup can wrap around a whole page (an unclosed <aside>): kept
-# as plain text holders when they hold most of the page.
-WRAPPING_TAGS = ("nav", "aside", "menu", "dialog", "label")
+# Furniture tags that broken markup can wrap around a whole page (an unclosed <aside> or
+# <button>): kept as plain text holders when they hold most of the page.
+WRAPPING_TAGS = ("nav", "aside", "menu", "dialog", "label", "button")
 
 # Page-level furniture: dropped unless it sits inside the article itself.
 PAGE_FURNITURE_TAGS = ("header", "footer", "form")

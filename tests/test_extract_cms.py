@@ -1,0 +1,51 @@
+"""Pages made with page builders and content systems no profile describes: the conventions
+in scraper/extract/cms.py (data) keep their article text, and markup that wraps a whole page
+in a furniture tag does not lose it."""
+
+from pathlib import Path
+
+from scraper.extract import extract
+from scraper.extract.cms import is_body, without_layout
+
+SAMPLES = Path(__file__).parent / "samples" / "extract"
+
+
+def load(name: str) -> bytes:
+    return (SAMPLES / name).read_bytes()
+
+
+def test_elementor_post_keeps_its_body():
+    """Elementor puts "elementor-widget" (and here "overlay", "share-btn") on the box that
+    holds the post: the text is kept, the sidebar widget is not."""
+    art = extract(load("elementor_en_post.html"), "https://www.example.edu/2025/03/coastal-lab/")
+    assert art.kind == "article"
+    assert art.title == "New lab for coastal research opens"
+    assert "laboratory for coastal research on Monday" in art.body_text
+    assert "sensors buried in the sand" in art.body_text
+    assert "Recent posts" not in art.body_text
+    assert "A short teaser headline" not in art.body_text
+
+
+def test_hubspot_post_keeps_its_body():
+    """HubSpot's drag-and-drop modules are all "widget-span" boxes."""
+    art = extract(load("hubspot_en_post.html"), "https://blog.example.edu/solar-boat")
+    assert art.title == "Students build a solar boat"
+    assert "runs on sunlight alone" in art.body_text
+    assert "best design" in art.body_text
+    assert art.authors == ["Dana Example"]
+
+
+def test_unclosed_aside_around_the_page_keeps_the_article():
+    """An <aside> left open at the top of <body> nests the page inside it."""
+    art = extract(load("unclosed_aside.html"), "https://www.example.com/blog/startup-lessons")
+    assert art.title == "Startup lessons from twenty years"
+    assert "six topics came out" in art.body_text
+    assert "the people you start with" in art.body_text
+
+
+def test_layout_tokens_leave_the_furniture_words_of_other_classes():
+    assert without_layout("elementor-widget elementor-widget-sidebar").split() == []
+    assert "sidebar" in without_layout("widget-span sidebar").split()
+    assert is_body("entry-content clearfix", None)
+    assert is_body(None, "hs_cos_wrapper_post_body")
+    assert not is_body("sidebar", "comments")
