@@ -147,6 +147,23 @@ def trafilatura_output(page: Page) -> Output:
     return Output(doc.text or "", doc.title, [author] if author else [], doc.date)
 
 
+def count_second_opinions() -> Counter:
+    """Count how often the extractor asks trafilatura for the body (reported per corpus)."""
+    from scraper.extract import fallback
+
+    calls: Counter = Counter()
+    if getattr(fallback.second_opinion, "counted", None) is None:
+        original = fallback.second_opinion
+
+        def counted(html, url):
+            calls["body"] += 1
+            return original(html, url)
+
+        counted.counted = calls
+        fallback.second_opinion = counted
+    return fallback.second_opinion.counted
+
+
 def run(pages: list[Page], func: Callable[[Page], Output]) -> list[Output]:
     outputs = []
     for page in pages:
@@ -316,11 +333,17 @@ def main(argv: list[str] | None = None) -> int:
         ours(pages[0])  # warm-up: imports and compiled expressions
         outs = {}
         if args.only != "trafilatura":
+            calls = count_second_opinions()
+            calls.clear()
             outs["uninews"] = run(pages, ours)
+            asked = calls["body"]
         if args.only != "ours":
             outs["trafilatura 2.3.1"] = trafilatura_cached(name, pages, args.refresh)
         results[name] = {who: evaluate(name, pages, o) for who, o in outs.items()}
         print(report(name, len(pages), results[name]))
+        if "uninews" in outs:
+            results[name]["uninews"]["second_opinions"] = asked
+            print(f"uninews asked trafilatura for the body on {asked} of {len(pages)} pages.")
     print("uninews: title + lead + body_text through the crawler's extract_body (bytes, charset);")
     print("trafilatura: bare_extraction text and metadata, times cached in bench/out/.")
     if args.json:

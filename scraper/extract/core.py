@@ -211,7 +211,7 @@ def build(
         if art.published_at is None:
             art.published_at = fallback.published_date(source, url)
         if not art.authors:
-            art.authors = fallback.authors(source)
+            art.authors = fallback.authors(tree)
     return art
 
 

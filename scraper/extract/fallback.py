@@ -63,22 +63,16 @@ def published_date(html: bytes | str, url: str) -> str | None:
     return found or None
 
 
-def authors(html: bytes | str) -> list[str]:
-    """trafilatura's authors (meta tags, then its byline expressions), for a page whose own
-    metadata and labels name none; [] when it finds none or fails."""
-    if len(html) > MAX_SOURCE:
-        return []
+def authors(tree: Any) -> list[str]:
+    """trafilatura's byline expressions on the page's tree (furniture already removed; its
+    meta tags were read by uninews), for a page whose own metadata and labels name none;
+    [] when it finds none or fails."""
     try:
-        from lxml import html as lxml_html
-        from trafilatura.metadata import examine_meta, extract_author
+        from trafilatura.metadata import extract_author
     except ImportError:  # pragma: no cover - a declared dependency
         return []
     try:
-        tree = lxml_html.document_fromstring(html)
-        found = examine_meta(tree).author
-        if found and " " not in found:  # trafilatura's own rule: one word is no name
-            found = None
-        found = found or extract_author(tree)
+        found = extract_author(tree)
     except Exception:  # a second opinion must never cost the first one
         return []
     return [name.strip() for name in (found or "").split(";") if name.strip()]
