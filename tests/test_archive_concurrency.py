@@ -1,7 +1,7 @@
 """Readers beside a crawl: searching, exporting and browsing an archive while a crawl writes it
 never damages it, and the crawl's summary says what it committed.
 
-The torture test crawls the demo site (2,000 articles) while other processes loop over the
+The torture test crawls the demo site (1,000 articles) while other processes loop over the
 same file with uninews's read commands, sqlite-utils and Datasette (`uninews serve --live`).
 Afterwards the archive must pass `PRAGMA integrity_check`, hold a capture of every URL, and
 have the same counts as the same crawl made with nobody reading. bench/soak.py repeats it with
@@ -76,7 +76,7 @@ def wait_for_run(db: Path, crawl: subprocess.Popen) -> None:
 
 @pytest.mark.crawl
 def test_readers_beside_a_crawl_leave_the_archive_whole(tmp_path: Path) -> None:
-    site = DemoSite(article_pairs=1000)
+    site = DemoSite(article_pairs=500)
     quiet, busy = tmp_path / "quiet.db", tmp_path / "busy.db"
     with DemoServer(site) as server:
         reference = summary_of(crawl("demo", "--base-url", server.base_url, db=quiet))
