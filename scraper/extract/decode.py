@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^<>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _XML_ROOT = re.compile(rb"<(?:urlset|sitemapindex|rss|feed|rdf:RDF)[\s>]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
