@@ -87,6 +87,7 @@ def test_redirect_loops_end(bad_crawl):
     _, by_path, server = bad_crawl
     loop = by_path["/news/loop-b/"][-1]
     assert "redirect loop" in (loop["error"] or "")
+    assert loop["outcome"] == "error"  # as the README says (it was recorded "redirected")
     assert "redirect loop" in (by_path["/news/self-loop/"][-1]["error"] or "")
     assert server.requests.count("/news/loop-a/") == 1
     assert server.requests.count("/news/self-loop/") == 1

@@ -29,10 +29,15 @@ _TEASER_MIN = 30  # characters: a link this long reads as a teaser headline
 _WITH_CLASS = etree.XPath("descendant::*[@class]")
 
 
-def extract(html: bytes | str | None, url: str, profile: Any = None) -> Article:
-    """Extract one page. Never raises: a page that is not an article says so in kind/reason."""
+def extract(
+    html: bytes | str | None, url: str, profile: Any = None, charset: str | None = None
+) -> Article:
+    """Extract one page. Never raises: a page that is not an article says so in kind/reason.
+
+    html: the body as received (bytes), which the extractor decodes itself; charset: the one
+    the HTTP Content-Type names, a hint that a mislabelled page does not get to garble it."""
     try:
-        return _extract(html, url, _settings(profile))
+        return _extract(html, url, _settings(profile), charset)
     except Exception as exc:  # the contract: a result for any input, never an exception
         return Article(url=url, kind="empty", reason=f"could not extract: {type(exc).__name__}")
 
@@ -49,7 +54,9 @@ def _list(cfg: dict, key: str) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _extract(html: bytes | str | None, url: str, cfg: dict[str, Any]) -> Article:
+def _extract(
+    html: bytes | str | None, url: str, cfg: dict[str, Any], charset: str | None = None
+) -> Article:
     if html is None or (isinstance(html, (bytes, str)) and not html.strip()):
         return Article(url=url, kind="empty", reason="the response body is empty")
     if not isinstance(html, (bytes, str)):
@@ -57,7 +64,7 @@ def _extract(html: bytes | str | None, url: str, cfg: dict[str, Any]) -> Article
     reason = looks_binary(html)
     if reason:
         return Article(url=url, kind="not_html", reason=reason)
-    text, encoding = to_text(html)
+    text, encoding = to_text(html, charset)
     as_received = _as_received(html, text, encoding)
     if len(text) > MAX_CHARS:
         text = _cut_bulky(text)[:MAX_CHARS]

@@ -1,0 +1,214 @@
+"""Hostile and messy input through real crawls: every fetch gets a recorded outcome, the
+crawl finishes, and text is never garbled (real bytes on the wire, a local server)."""
+
+from __future__ import annotations
+
+import codecs
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from fixtures_crawl import ArchiveView, crawl, run_uninews, summary_of
+
+from archive import Archive
+from archive.capture import Capture
+from archive.reprocess import reprocess
+from scraper.extract import EXTRACTOR_VERSION, extract
+from scraper.reprocess import page_content
+
+pytestmark = pytest.mark.crawl
+
+TITLE = "Forskare i Umeå får anslag – “nya” rön"
+TEXT = (
+    "Forskarna vid Umeå universitet får ett anslag för sitt arbete med älvar och sjöar i "
+    "norra Sverige. ”Det är första gången”, säger projektledaren – och det märks."
+)
+
+
+def page(title: str = TITLE, head: str = "", text: str = TEXT) -> str:
+    return (
+        f"<html><head>{head}<title>{title}</title></head><body><article><h1>{title}</h1>"
+        f"<p>Publicerad: 2024-05-03</p><p>{text}</p><p>{text}</p></article></body></html>"
+    )
+
+
+# path: (Content-Type as served, body bytes as sent)
+CHARSET_PAGES = {
+    "/news/utf8-labelled-latin1/": ("text/html; charset=iso-8859-1", page().encode()),
+    "/news/cp1252-labelled-utf8/": ("text/html; charset=utf-8", page().encode("cp1252")),
+    "/news/cp1252-punctuation/": ("text/html; charset=ISO-8859-1", page().encode("cp1252")),
+    "/news/latin1-no-charset/": (
+        "text/html",
+        page("Forskare i Umeå får anslag", text=TEXT.split(" ”")[0]).encode("latin-1"),
+    ),
+    "/news/bom/": ("text/html; charset=iso-8859-1", codecs.BOM_UTF8 + page().encode()),
+    "/news/meta-utf8-header-cp1252/": (
+        "text/html; charset=windows-1252",
+        page(head='<meta charset="utf-8">').encode(),
+    ),
+    "/news/meta-latin1-header-utf8/": (
+        "text/html; charset=utf-8",
+        page(head='<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">')
+        .encode("cp1252"),
+    ),
+}  # fmt: skip
+# Seconds of CPU to extract, not a few milliseconds (a CPU timer ticks every few ms).
+LONG = "/news/long-article/"
+LONG_PAGE = page(text=TEXT * 40).replace("</article>", f"<p>{TEXT}</p>" * 2000 + "</article>")
+
+
+class HostileServer:
+    """Answers each path as the tables above say; records every request path."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def start(self) -> HostileServer:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                server.requests.append(self.path)
+                server.answer(self)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def send(self, h, status: int, body: bytes, ctype: str = "text/html; charset=utf-8"):
+        h.send_response(status)
+        h.send_header("Content-Type", ctype)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    def answer(self, h: BaseHTTPRequestHandler) -> None:
+        if h.path == "/robots.txt":
+            self.send(h, 404, b"", "text/plain")
+        elif h.path == "/news/":
+            links = "".join(f'<li><a href="{p}">{p}</a></li>' for p in [*CHARSET_PAGES, LONG])
+            body = f"<html><body><h1>News</h1><ul>{links}</ul></body></html>"
+            self.send(h, 200, body.encode())
+        elif h.path == LONG:
+            self.send(h, 200, LONG_PAGE.encode())
+        elif h.path in CHARSET_PAGES:
+            ctype, body = CHARSET_PAGES[h.path]
+            self.send(h, 200, body, ctype)
+        else:
+            self.send(h, 404, b"<html><body>Not found</body></html>")
+
+
+def _crawl(tmp_path_factory, name: str, *args: str):
+    server = HostileServer().start()
+    db = tmp_path_factory.mktemp(name) / "archive.db"
+    try:
+        result = crawl("--start-url", server.base_url + "/news/", *args, db=db)
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result, db, server
+
+
+def _latest(db, path: str) -> dict:
+    rows = ArchiveView(db).rows(
+        "SELECT c.outcome, c.error, c.body_sha256, c.http_status, v.title, v.body_text,"
+        " v.extractor_version FROM captures c LEFT JOIN versions v ON v.url = c.url"
+        " WHERE c.url LIKE ? ORDER BY c.id DESC, v.version DESC LIMIT 1",
+        "%" + path,
+    )
+    assert rows, f"{path} was not recorded"
+    return rows[0]
+
+
+@pytest.fixture(scope="module")
+def charset_crawl(tmp_path_factory):
+    return _crawl(tmp_path_factory, "charsets")
+
+
+@pytest.mark.parametrize("path", sorted(CHARSET_PAGES))
+def test_mislabelled_charsets_are_archived_as_written(charset_crawl, path):
+    _, db, _ = charset_crawl
+    row = _latest(db, path)
+    assert row["outcome"] == "new"
+    expected = "Forskare i Umeå får anslag" if "no-charset" in path else TITLE
+    assert row["title"] == expected
+    assert "älvar och sjöar" in row["body_text"]
+    assert "\ufffd" not in row["body_text"] and "Ã" not in row["body_text"]
+    if "no-charset" not in path:
+        assert "”Det är första gången”, säger projektledaren – och" in row["body_text"]
+
+
+# -- the time budget of an extraction process -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def over_budget_crawl(tmp_path_factory):
+    return _crawl(tmp_path_factory, "budget", "-s", "UNINEWS_EXTRACT_BUDGET=0.001")
+
+
+def test_a_page_over_the_time_budget_keeps_its_body_and_names_the_budget(over_budget_crawl):
+    result, db, server = over_budget_crawl
+    summary = summary_of(result)
+    assert summary["ok"] is True  # the crawl went on and finished
+    assert all(path in server.requests for path in CHARSET_PAGES)
+    row = _latest(db, LONG)
+    assert row["outcome"] == "error"
+    assert row["http_status"] == 200 and row["body_sha256"]  # the body is kept
+    assert "time budget of 0.001 s of CPU (UNINEWS_EXTRACT_BUDGET)" in row["error"]
+    assert row["title"] is None  # no version
+
+
+def test_reprocess_extracts_the_pages_that_went_over_budget(over_budget_crawl, tmp_path):
+    _, crawled, _ = over_budget_crawl
+    db = tmp_path / "archive.db"
+    ArchiveView(crawled).snapshot(db)
+    result = run_uninews("reprocess", "--db", str(db), timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    row = _latest(db, LONG)
+    assert row["title"] == TITLE
+    assert row["extractor_version"] == EXTRACTOR_VERSION
+
+
+# -- archives made before the one decode path are repaired -----------------------------------
+
+
+def test_reprocess_repairs_versions_decoded_with_a_lying_header(tmp_path):
+    """Before, the crawler decoded with Scrapy's response.encoding (the header's utf-8)."""
+    url = "https://www.example.edu/news/cp1252-labelled-utf8/"
+    ctype, body = CHARSET_PAGES["/news/cp1252-labelled-utf8/"]
+    garbled = extract(body.decode("utf-8", "replace"), url)
+    assert "\ufffd" in garbled.title
+    capture = Capture(
+        url=url,
+        fetched_at="2026-01-01T00:00:00Z",
+        http_status=200,
+        response_headers=(("Content-Type", ctype),),
+        body=body,
+    )
+    db = tmp_path / "old.db"
+    with Archive.open(db) as arc:
+        arc.record(capture, garbled.content(), run_id=None, site="example", kind="article",
+                   extractor_version="1.0.1")  # fmt: skip
+        result = reprocess(arc, page_content(extract), EXTRACTOR_VERSION)
+        rows = arc.conn.execute(
+            "SELECT version, title, extractor_version FROM versions ORDER BY version"
+        ).fetchall()
+    assert result.stats.changed == 1
+    assert [tuple(r) for r in rows] == [
+        (1, garbled.title, "1.0.1"),
+        (2, TITLE, EXTRACTOR_VERSION),
+    ]
