@@ -4,6 +4,7 @@ crawl finishes, and text is never garbled (real bytes on the wire, a local serve
 from __future__ import annotations
 
 import codecs
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -57,6 +58,23 @@ LONG = "/news/long-article/"
 LONG_PAGE = page(text=TEXT * 40).replace("</article>", f"<p>{TEXT}</p>" * 2000 + "</article>")
 
 
+# Links that cannot be fetched, each before good ones on the same listing.
+MALFORMED_LINKS = [
+    "http://127.0.0.1:18105.127.0.0.2:18103/x",  # a port that is no number
+    "http://127.0.0.1:99999/x",  # out of range
+    "http://xn--a.example/x",  # bad IDNA
+    "http://" + "a" * 70 + ".example/x",  # a label IDNA cannot encode
+    "/news/with space/",
+    "/news/" + "x" * 10_000 + "/",
+]
+SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?><urlset '
+    'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    "<url><loc>http://127.0.0.1:1x/news/bad-port/</loc></url>"
+    "<url><loc>{base}/news/from-sitemap/</loc></url></urlset>"
+)
+
+
 class HostileServer:
     """Answers each path as the tables above say; records every request path."""
 
@@ -98,9 +116,20 @@ class HostileServer:
 
     def answer(self, h: BaseHTTPRequestHandler) -> None:
         if h.path == "/robots.txt":
-            self.send(h, 404, b"", "text/plain")
+            self.send(h, 200, f"Sitemap: {self.base_url}/sitemap.xml\n".encode(), "text/plain")
+        elif h.path == "/sitemap.xml":
+            body = SITEMAP.format(base=self.base_url).encode()
+            self.send(h, 200, body, "application/xml")
+        elif h.path == "/news/bad-redirect/":
+            h.send_response(301)
+            h.send_header("Location", "http://127.0.0.1:99999999/moved/")
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+        elif h.path == "/news/from-sitemap/":
+            self.send(h, 200, page("Från kartan").encode())
         elif h.path == "/news/":
-            links = "".join(f'<li><a href="{p}">{p}</a></li>' for p in [*CHARSET_PAGES, LONG])
+            paths = [*MALFORMED_LINKS, *CHARSET_PAGES, LONG, "/news/bad-redirect/"]
+            links = "".join(f'<li><a href="{p}">{p[:40]}</a></li>' for p in paths)
             body = f"<html><body><h1>News</h1><ul>{links}</ul></body></html>"
             self.send(h, 200, body.encode())
         elif h.path == LONG:
@@ -150,6 +179,28 @@ def test_mislabelled_charsets_are_archived_as_written(charset_crawl, path):
     assert "\ufffd" not in row["body_text"] and "Ã" not in row["body_text"]
     if "no-charset" not in path:
         assert "”Det är första gången”, säger projektledaren – och" in row["body_text"]
+
+
+# -- malformed URLs -------------------------------------------------------------------------
+
+
+def test_malformed_urls_are_skipped_one_at_a_time_and_counted(charset_crawl):
+    _, db, server = charset_crawl
+    # every good link after the bad ones on the listing was followed, and the sitemap's
+    # good entry after its bad one
+    assert all(path in server.requests for path in CHARSET_PAGES)
+    assert _latest(db, "/news/from-sitemap/")["outcome"] == "new"
+    assert not any("with space" in p or "xxxxxxxxxx" in p for p in server.requests)
+    stats = json.loads(ArchiveView(db).scalar("SELECT stats FROM runs"))
+    # 4 hosts or ports on the listing, a space, a 10 KB URL, a sitemap entry, a Location
+    assert stats["uninews/malformed_urls"] == 8
+
+
+def test_a_redirect_to_a_malformed_url_is_an_error_capture(charset_crawl):
+    _, db, _ = charset_crawl
+    row = _latest(db, "/news/bad-redirect/")
+    assert row["outcome"] == "error" and row["http_status"] == 301
+    assert "redirect to a malformed URL" in row["error"]
 
 
 # -- the time budget of an extraction process -----------------------------------------------

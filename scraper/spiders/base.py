@@ -32,6 +32,7 @@ from scraper.scope import (
     map_url,
     netloc_of,
     parse_host_map,
+    url_problem,
 )
 from scraper.sites import Profile, load_profile
 
@@ -130,6 +131,16 @@ class ArchiveSpider(scrapy.Spider):
         meta = {ROLE: role, "dont_redirect": True, "handle_httpstatus_all": True, **meta}
         return scrapy.Request(url, callback=callback, errback=self.discovery_failed, meta=meta)
 
+    def malformed(self, url: str) -> bool:
+        """True (and counted in the run's stats) for a URL that cannot be fetched: it is
+        skipped alone, and the links after it on the page are followed."""
+        problem = url_problem(url)
+        if problem is None:
+            return False
+        self.crawler.stats.inc_value("uninews/malformed_urls")
+        logger.info("Malformed URL skipped (%s): %.200r", problem, url)
+        return True
+
     def is_login(self, url: str) -> bool:
         return is_login_url(url, self.login_patterns)
 
@@ -142,6 +153,8 @@ class ArchiveSpider(scrapy.Spider):
             if url in followed:
                 continue
             followed.add(url)
+            if self.malformed(url):
+                continue
             if self.scope.allows(url) and not self.is_login(url):
                 yield self.page_request(url, url_kind, **{IN_SCOPE: url})
 
@@ -203,12 +216,14 @@ class ArchiveSpider(scrapy.Spider):
     def redirected(self, response: Response, kind: str | None) -> Iterator[Any]:
         """Record the 3xx; follow its target when in scope and not a login wall or a loop."""
         location = response.headers.get(b"Location")
-        target = response.urljoin(location.decode("latin-1")) if location else None
+        target = self._location(response)
         chain = [*response.meta.get("redirect_chain", []), response.url]
         max_hops = self.settings.getint("REDIRECT_MAX_TIMES", 20)
         item = FetchItem(response.request, self.site_name, response=response, url_kind=kind)
         stats = self.crawler.stats
-        if target is None:
+        if target is None and location:
+            item.error = f"redirect to a malformed URL: {location.decode('latin-1')[:200]!r}"
+        elif target is None:
             item.error = "redirect without a Location header"
         elif self.is_login(target):
             item.restricted = True
@@ -254,11 +269,21 @@ class ArchiveSpider(scrapy.Spider):
         return False
 
     def follow_discovery_redirect(self, response: Response) -> Iterator[Any]:
-        location = response.headers.get(b"Location")
-        if response.status in REDIRECT_STATUSES and location:
-            target = response.urljoin(location.decode("latin-1"))
+        target = self._location(response)
+        if response.status in REDIRECT_STATUSES and target:
             hops = response.meta.get("discovery_hops", 0)
             if self.scope.allows_host(target) and hops < 5:
                 yield response.request.replace(url=target, dont_filter=True).replace(
                     meta={**response.meta, "discovery_hops": hops + 1}
                 )
+
+    def _location(self, response: Response) -> str | None:
+        """The absolute URL a redirect names; None without one, or for a malformed one."""
+        location = response.headers.get(b"Location")
+        if not location:
+            return None
+        try:
+            target = response.urljoin(location.decode("latin-1"))
+        except ValueError:
+            target = location.decode("latin-1")
+        return None if self.malformed(target) else target
