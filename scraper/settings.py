@@ -93,6 +93,9 @@ STATS_CLASS = "scraper.extensions.stats.PlainStats"
 
 DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.scope.ScopeMiddleware": 50,
+    # robots.txt per RFC 9309 (5xx or unreachable: disallow the host), kept as captures
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scraper.middlewares.robots.RobotsPolicyMiddleware": 100,
     "scraper.middlewares.budget.PageBudgetMiddleware": 110,  # after robots.txt
     "scraper.middlewares.conditional.ConditionalGetMiddleware": 560,
     "scraper.middlewares.wire.WireHeadersMiddleware": 595,  # before decompression

@@ -99,7 +99,7 @@ def test_non_html_and_malformed_archived_without_crash(bad_crawl):
     assert outcome(by_path, "/news/malformed/") == "new"
 
 
-def test_robots_txt_answering_500_does_not_stop_the_crawl(bad_crawl):
+def test_robots_txt_answering_404_does_not_stop_the_crawl(bad_crawl):
     _, _, server = bad_crawl
     assert "/robots.txt" in server.requests
     assert "/news/ok-article/" in server.requests

@@ -4,6 +4,7 @@ crawl finishes, and text is never garbled (real bytes on the wire, a local serve
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -75,6 +76,10 @@ SITEMAP = (
 )
 
 
+BOMB = gzip.compress(b"<html><body>" + b" " * 30_000_000 + b"</body></html>", 9)  # 30 MB
+HUGE = b"<html><body>" + b"x" * 50_000_000 + b"</body></html>"  # 50 MB
+
+
 class HostileServer:
     """Answers each path as the tables above say; records every request path."""
 
@@ -125,10 +130,19 @@ class HostileServer:
             h.send_header("Location", "http://127.0.0.1:99999999/moved/")
             h.send_header("Content-Length", "0")
             h.end_headers()
+        elif h.path == "/news/bomb/":
+            h.send_response(200)
+            h.send_header("Content-Type", "text/html; charset=utf-8")
+            h.send_header("Content-Encoding", "gzip")
+            h.send_header("Content-Length", str(len(BOMB)))
+            h.end_headers()
+            h.wfile.write(BOMB)
+        elif h.path == "/news/huge/":
+            self.send(h, 200, HUGE)
         elif h.path == "/news/from-sitemap/":
             self.send(h, 200, page("Från kartan").encode())
         elif h.path == "/news/":
-            paths = [*MALFORMED_LINKS, *CHARSET_PAGES, LONG, "/news/bad-redirect/"]
+            paths = [*MALFORMED_LINKS, *CHARSET_PAGES, LONG, "/news/bad-redirect/", *OVERSIZE]
             links = "".join(f'<li><a href="{p}">{p[:40]}</a></li>' for p in paths)
             body = f"<html><body><h1>News</h1><ul>{links}</ul></body></html>"
             self.send(h, 200, body.encode())
@@ -145,7 +159,10 @@ def _crawl(tmp_path_factory, name: str, *args: str):
     server = HostileServer().start()
     db = tmp_path_factory.mktemp(name) / "archive.db"
     try:
-        result = crawl("--start-url", server.base_url + "/news/", *args, db=db)
+        result = crawl(
+            "--start-url", server.base_url + "/news/", "-s", "DOWNLOAD_MAXSIZE=10000000", *args,
+            db=db,
+        )  # fmt: skip
     finally:
         server.stop()
     assert result.returncode == 0, result.stderr[-3000:]
@@ -201,6 +218,22 @@ def test_a_redirect_to_a_malformed_url_is_an_error_capture(charset_crawl):
     row = _latest(db, "/news/bad-redirect/")
     assert row["outcome"] == "error" and row["http_status"] == 301
     assert "redirect to a malformed URL" in row["error"]
+
+
+# -- bodies too big to keep -----------------------------------------------------------------
+
+OVERSIZE = ["/news/bomb/", "/news/huge/"]
+
+
+@pytest.mark.parametrize("path", OVERSIZE)
+def test_oversize_bodies_and_decompression_bombs_are_error_captures(charset_crawl, path):
+    result, db, server = charset_crawl
+    assert path in server.requests
+    row = _latest(db, path)
+    assert row["outcome"] == "error"
+    assert "over DOWNLOAD_MAXSIZE" in row["error"]
+    assert row["body_sha256"] is None and row["title"] is None
+    assert summary_of(result)["ok"] is True
 
 
 # -- the time budget of an extraction process -----------------------------------------------
@@ -263,3 +296,78 @@ def test_reprocess_repairs_versions_decoded_with_a_lying_header(tmp_path):
         (1, garbled.title, "1.0.1"),
         (2, TITLE, EXTRACTOR_VERSION),
     ]
+
+
+# -- robots.txt as RFC 9309 says -------------------------------------------------------------
+
+
+class RobotsServer(HostileServer):
+    """robots.txt answers `robots_status` (or resets the connection); two articles."""
+
+    def __init__(self, robots_status: int | None) -> None:
+        super().__init__()
+        self.robots_status = robots_status
+
+    def answer(self, h: BaseHTTPRequestHandler) -> None:
+        if h.path == "/robots.txt" and self.robots_status is None:
+            h.close_connection = True
+            h.connection.close()  # no answer at all
+        elif h.path == "/robots.txt" and self.robots_status in (301, 302):
+            h.send_response(self.robots_status)
+            h.send_header("Location", "/robots-2.txt")
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+        elif h.path == "/robots.txt":
+            self.send(h, self.robots_status, b"User-agent: *\nDisallow: /\n", "text/plain")
+        elif h.path == "/robots-2.txt":
+            self.send(h, 200, b"User-agent: *\nDisallow: /news/private/\n", "text/plain")
+        elif h.path == "/news/":
+            links = '<a href="/news/one/">1</a><a href="/news/private/two/">2</a>'
+            self.send(h, 200, f"<html><body>{links}</body></html>".encode())
+        else:
+            self.send(h, 200, page().encode())
+
+
+def _robots_crawl(tmp_path, status):
+    server = RobotsServer(status).start()
+    db = tmp_path / "archive.db"
+    try:
+        result = crawl("--start-url", server.base_url + "/news/", "-s", "RETRY_ENABLED=0", db=db)
+    finally:
+        server.stop()
+    robots = ArchiveView(db).rows(
+        "SELECT url, kind, http_status, outcome, error FROM captures WHERE kind = 'robots'"
+    )
+    return result, server, robots
+
+
+@pytest.mark.parametrize("status", [503, None])
+def test_robots_txt_unreachable_disallows_the_host_and_says_so(tmp_path, status):
+    result, server, robots = _robots_crawl(tmp_path, status)
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    assert "/news/" not in server.requests and "/news/one/" not in server.requests
+    summary = summary_of(result)
+    [run] = summary["runs"]
+    assert run["robots_unreachable"] and "robots.txt" in run["robots_unreachable"][0]
+    assert len(robots) == 1 and robots[0]["url"].endswith("/robots.txt")
+    assert robots[0]["http_status"] == status
+    if status is None:
+        assert robots[0]["outcome"] == "error" and "unreachable" in robots[0]["error"]
+
+
+def test_robots_txt_4xx_allows_everything_and_is_kept(tmp_path):
+    result, server, robots = _robots_crawl(tmp_path, 404)
+    assert result.returncode == 0, result.stderr[-2000:]
+    # the 404's body says "Disallow: /", and must not count
+    assert {"/news/one/", "/news/private/two/"} <= set(server.requests)
+    assert [(r["http_status"], r["kind"]) for r in robots] == [(404, "robots")]
+    assert summary_of(result)["runs"][0]["robots_unreachable"] == []
+
+
+def test_robots_txt_redirect_is_followed(tmp_path):
+    result, server, robots = _robots_crawl(tmp_path, 301)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "/robots-2.txt" in server.requests
+    assert "/news/one/" in server.requests
+    assert "/news/private/two/" not in server.requests  # the rules found after the redirect
+    assert [r["http_status"] for r in robots] == [301, 200]  # each hop a capture

@@ -29,6 +29,7 @@ from archive.content import Prepared
 from archive.rules import OUTCOMES
 from scraper.discovery.urlkind import archive_kind
 from scraper.items import CaptureItem
+from scraper.middlewares import robots
 from scraper.pipelines import archive_worker
 from scraper.pipelines.extraction import (
     BUDGET,
@@ -61,6 +62,7 @@ class ArchivePipeline:
         self.archive: Archive | None = None
         self.run_id: int | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.robots_fetched, signal=robots.robots_fetched)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -132,6 +134,16 @@ class ArchivePipeline:
         self.stats.inc_value("uninews/extract_pool_broken")
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = self._thread_pool()
+
+    async def robots_fetched(self, capture: Any) -> None:
+        """A robots.txt fetch, kept as a capture of kind "robots" (no page outcome counted)."""
+        if self.archive is None:
+            return
+        await self._write(
+            "record", capture, None, run_id=self.run_id, site=self.crawler.spider.site_name,
+            kind="robots", extractor_version="",
+        )  # fmt: skip
+        self.stats.inc_value("uninews/robots_captures")
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, CaptureItem):

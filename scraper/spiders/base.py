@@ -23,6 +23,7 @@ from scraper.discovery.links import page_links
 from scraper.discovery.urlkind import UrlKinds
 from scraper.items import FetchItem
 from scraper.middlewares.scope import IN_SCOPE, ROLE
+from scraper.middlewares.wire import WIRE_HEADERS
 from scraper.pipelines.capture import describe_failure
 from scraper.pipelines.extraction import is_html
 from scraper.scope import (
@@ -185,6 +186,8 @@ class ArchiveSpider(scrapy.Spider):
         now = datetime.now(UTC)
         count = 0
         for page in self.known.values():
+            if page.kind not in ("article", "page", "listing"):
+                continue  # robots.txt and other discovery captures are no pages to revisit
             if not self.wants_revisit(page) or not self.revisit_policy.should_revisit(page, now):
                 continue
             if not self.scope.allows(page.url):
@@ -242,16 +245,26 @@ class ArchiveSpider(scrapy.Spider):
 
     def page_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
-        if failure.check(IgnoreRequest):  # robots.txt, scope or --max-pages: never fetched
+        received = WIRE_HEADERS in request.meta  # a response came, and was refused after
+        if failure.check(IgnoreRequest) and not received:
+            # robots.txt, scope or --max-pages: never fetched
             self.crawler.stats.inc_value("uninews/not_fetched")
             return
         self.crawler.stats.inc_value("uninews/fetch_errors")
+        error = describe_failure(failure)
+        if received and "DOWNLOAD_MAXSIZE" in error:
+            # a decompression bomb: Scrapy stopped inflating it at the limit
+            self.crawler.stats.inc_value("uninews/oversize")
+            error = f"body over DOWNLOAD_MAXSIZE once decompressed, not kept: {error}"
+        elif "larger than download max size" in error:
+            self.crawler.stats.inc_value("uninews/oversize")
+            error = f"body over DOWNLOAD_MAXSIZE, download cancelled, not kept: {error}"
         yield FetchItem(
             request,
             self.site_name,
             failure=failure,
             url_kind=request.meta.get("url_kind"),
-            error=describe_failure(failure),
+            error=error,
         )
 
     def discovery_failed(self, failure: Failure) -> None:
