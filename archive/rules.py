@@ -35,7 +35,9 @@ def response_class(capture: Capture) -> str:
     status = capture.http_status
     if capture.restricted or status in RESTRICTED_STATUSES:
         return "restricted"
-    if status is None:
+    if status is None or capture.error:
+        # no response, or one the crawler could not use (a redirect loop, a page over the
+        # extraction time budget): the body, if any, is kept all the same
         return "error"
     if 200 <= status < 300:
         return "ok"

@@ -39,11 +39,47 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
-def normalize_url(url: str) -> str:
-    """Lower-case scheme and host, drop default port, fragment and tracking parameters.
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 5.2.4: "/news/../x/./ok" -> "/x/ok" (what every client requests anyway)."""
+    if "." not in path:
+        return path
+    out: list[str] = []
+    rest = path
+    while rest:
+        if rest.startswith("../"):
+            rest = rest[3:]
+        elif rest.startswith("./"):
+            rest = rest[2:]
+        elif rest.startswith("/./"):
+            rest = rest[2:]
+        elif rest == "/.":
+            rest = "/"
+        elif rest.startswith("/../"):
+            rest = rest[3:]
+            if out:
+                out.pop()
+        elif rest == "/..":
+            rest = "/"
+            if out:
+                out.pop()
+        elif rest in (".", ".."):
+            rest = ""
+        else:
+            start = 1 if rest.startswith("/") else 0
+            end = rest.find("/", start)
+            end = len(rest) if end < 0 else end
+            out.append(rest[:end])
+            rest = rest[end:]
+    return "".join(out)
 
-    The path and the remaining query are kept exactly, in their order: servers may treat
-    case and order as meaningful, and a normalizer that guesses wrong merges two pages.
+
+def normalize_url(url: str) -> str:
+    """Lower-case scheme and host, drop default port, dot segments, fragment and tracking
+    parameters.
+
+    The path and the remaining query are otherwise kept exactly, in their order: servers
+    may treat case and order as meaningful, and a normalizer that guesses wrong merges two
+    pages.
     """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
@@ -55,7 +91,7 @@ def normalize_url(url: str) -> str:
         if parts.password:
             userinfo += f":{parts.password}"
         host = f"{userinfo}@{host}"
-    path = parts.path or ("/" if host else "")
+    path = remove_dot_segments(parts.path) or ("/" if host else "")
     query = parts.query
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)

@@ -51,6 +51,8 @@ class RunResult:
     requests: int
     error: str | None = None  # why a failed run failed, in one line
     stats: dict[str, Any] = field(repr=False, default_factory=dict)
+    # hosts not crawled because their robots.txt was unreachable (RFC 9309), with why
+    robots_unreachable: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -82,6 +84,8 @@ class CrawlSummary:
             )
             if r.error:
                 lines.append(f"  error: {r.error}")
+            for host in r.robots_unreachable:
+                lines.append(f"  not crawled, robots.txt unreachable: {host}")
         return "\n".join(lines)
 
 
@@ -207,6 +211,7 @@ def run_result(crawler: Any, seconds: float) -> RunResult:
         requests=int(stats.get("downloader/request_count", 0)),
         error=stats.get("uninews/run_error") or (None if status == "finished" else NO_PAGE),
         stats=stats,
+        robots_unreachable=list(stats.get("uninews/robots_unreachable_hosts", [])),
     )
 
 

@@ -15,7 +15,7 @@ class CaptureItem:
     capture: Capture
     site: str
     url_kind: str | None = None  # article | page | listing | None
-    encoding: str | None = None  # the response's encoding, for the extractor
+    encoding: str | None = None  # the charset the Content-Type names: a hint for the extractor
     content_type: str = ""
 
 

@@ -2,8 +2,9 @@
 
 Mirrors what the crawl pipeline does with a fresh response (scraper.pipelines), so that the
 same extractor gives the same content from a stored body as it gave at crawl time: HTML only,
-decoded with the encoding Scrapy would have chosen, the site's profile, login pages and
-listings never versioned.
+the body as received with its HTTP charset as a hint (the extractor decodes it: versions
+archived before that, decoded by Scrapy's guess, are repaired), the site's profile, login
+pages and listings never versioned.
 """
 
 from __future__ import annotations
@@ -12,12 +13,10 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from scrapy.http import HtmlResponse
-
 from archive.reprocess import Extract, StoredPage
 from archive.rules import header
 from scraper.discovery.urlkind import archive_kind
-from scraper.pipelines.extraction import decode, extractor, is_html
+from scraper.pipelines.extraction import extract_body, extractor, http_charset, is_html
 from scraper.sites import ProfileError, load_profile
 
 ArticleExtract = Callable[[Any, str, Any], Any]  # scraper.extract.extract's signature
@@ -43,14 +42,6 @@ def load_extractor(spec: str | None) -> tuple[ArticleExtract, str]:
     return function, str(getattr(module, "EXTRACTOR_VERSION", spec))
 
 
-def scrapy_encoding(page: StoredPage) -> str:
-    """The encoding Scrapy's HtmlResponse picks for this body and its headers."""
-    headers = {}
-    for name, value in page.headers:
-        headers.setdefault(name, []).append(value)
-    return HtmlResponse(page.requested_url, body=page.body, headers=headers).encoding
-
-
 def page_content(extract: ArticleExtract) -> Extract:
     """An archive.reprocess extract callable over an article extractor."""
     profiles: dict[str, Any] = {}
@@ -67,8 +58,9 @@ def page_content(extract: ArticleExtract) -> Extract:
         ctype = header(page.headers, "content-type") or ""
         if not page.body or not is_html(ctype, page.body):
             return None
-        html = decode(page.body, scrapy_encoding(page))
-        article = extract(html, page.requested_url, profile_for(page.site))
+        article = extract_body(
+            extract, page.body, http_charset(ctype), page.requested_url, profile_for(page.site)
+        )
         kind = archive_kind(article.kind, "listing" if page.kind == "listing" else None)
         if article.kind == "login" or not article.has_content or kind == "listing":
             return None

@@ -24,11 +24,43 @@ class ScopeError(ValueError):
     """A start URL or host mapping that cannot define a crawl scope."""
 
 
+MAX_URL = 2048  # characters; the sitemaps protocol's limit, and more than any page needs
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+
+
+def url_problem(url: str) -> str | None:
+    """Why a discovered URL cannot be fetched (None when it can): a link, feed entry,
+    sitemap location or Location header with a bad port, a host IDNA cannot encode, a space
+    or control character, or a length no page needs. Such a URL is skipped on its own."""
+    if len(url) > MAX_URL:
+        return f"longer than {MAX_URL} characters"
+    if _CONTROL.search(url):
+        return "a space or control character"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError as exc:
+        return f"unparsable ({exc})"
+    if parts.scheme.lower() not in SCHEMES:
+        return "not http(s)"
+    host = parts.hostname
+    if not host:
+        return "no host"
+    try:
+        host.encode("idna").decode("idna")  # decoding checks the "xn--" labels too
+    except UnicodeError:
+        return "a host name IDNA cannot encode"
+    return None
+
+
 def netloc_of(url: str) -> str:
-    """Lower-cased host[:port] of a URL, default ports dropped."""
-    parts = urlsplit(url)
+    """Lower-cased host[:port] of a URL, default ports dropped ("" for a malformed one)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ""
     host = (parts.hostname or "").lower()
-    port = parts.port
     default = {"http": 80, "https": 443}.get(parts.scheme.lower())
     return f"{host}:{port}" if port and port != default else host
 
@@ -63,7 +95,10 @@ class Scope:
         return cls(frozenset(hosts), tuple(scope.get("path_prefixes", ())))
 
     def allows_host(self, url: str) -> bool:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return False
         return parts.scheme.lower() in SCHEMES and netloc_of(url) in self.hosts
 
     def allows(self, url: str) -> bool:

@@ -78,6 +78,9 @@ UNINEWS_REVISIT = "all"  # all | none | older-than:7d
 # so extraction threads only queue behind it.
 UNINEWS_EXTRACT_POOL = "process"
 UNINEWS_EXTRACT_WORKERS = 0  # 0: one per core beyond the crawler's own (at least one)
+# Seconds of CPU an extraction process may spend on one page; a page over it is archived
+# with its body and an error, without a version, and `uninews reprocess` tries it again.
+UNINEWS_EXTRACT_BUDGET = 5.0
 # Archive writes in a process of their own ("process") or a thread of the crawler ("thread").
 # In a process they no longer share the crawler's GIL: the demo crawl went from 121-142 to
 # 155-170 pages/s (bench/crawl.py). If that process dies, writes go on in a thread.
@@ -90,6 +93,9 @@ STATS_CLASS = "scraper.extensions.stats.PlainStats"
 
 DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.scope.ScopeMiddleware": 50,
+    # robots.txt per RFC 9309 (5xx or unreachable: disallow the host), kept as captures
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scraper.middlewares.robots.RobotsPolicyMiddleware": 100,
     "scraper.middlewares.budget.PageBudgetMiddleware": 110,  # after robots.txt
     "scraper.middlewares.conditional.ConditionalGetMiddleware": 560,
     "scraper.middlewares.wire.WireHeadersMiddleware": 595,  # before decompression

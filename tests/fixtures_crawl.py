@@ -143,7 +143,8 @@ class BadServer:
     huge_size: int = 3 * 1024 * 1024
     slow_release: threading.Event = field(default_factory=threading.Event)
     requests: list[str] = field(default_factory=list)
-    robots_status: int = 500
+    # 4xx: no rules, crawl on (a 5xx disallows the whole host, RFC 9309: tests/test_hostile.py)
+    robots_status: int = 404
     httpd: ThreadingHTTPServer | None = None
 
     @property

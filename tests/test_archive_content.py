@@ -46,6 +46,12 @@ def test_missing_lists_and_empty_strings_normalize_to_nothing():
         ),
         ("https://www.umu.se/s?b=2&a=1", "https://www.umu.se/s?b=2&a=1"),
         ("https://www.umu.se/s?id=10421080", "https://www.umu.se/s?id=10421080"),
+        # dot segments removed as RFC 3986 5.2.4 says
+        ("http://127.0.0.1:8080/news/../x/../news/ok", "http://127.0.0.1:8080/news/ok"),
+        ("https://www.umu.se/a/b/c/./../../g", "https://www.umu.se/a/g"),
+        ("https://www.umu.se/a/b/../../../c/.", "https://www.umu.se/c/"),
+        ("https://www.umu.se/..", "https://www.umu.se/"),
+        ("https://www.umu.se/v1.2/a..b/.x", "https://www.umu.se/v1.2/a..b/.x"),
     ],
 )
 def test_normalize_url(raw, expected):

@@ -87,6 +87,7 @@ def test_redirect_loops_end(bad_crawl):
     _, by_path, server = bad_crawl
     loop = by_path["/news/loop-b/"][-1]
     assert "redirect loop" in (loop["error"] or "")
+    assert loop["outcome"] == "error"  # as the README says (it was recorded "redirected")
     assert "redirect loop" in (by_path["/news/self-loop/"][-1]["error"] or "")
     assert server.requests.count("/news/loop-a/") == 1
     assert server.requests.count("/news/self-loop/") == 1
@@ -98,7 +99,7 @@ def test_non_html_and_malformed_archived_without_crash(bad_crawl):
     assert outcome(by_path, "/news/malformed/") == "new"
 
 
-def test_robots_txt_answering_500_does_not_stop_the_crawl(bad_crawl):
+def test_robots_txt_answering_404_does_not_stop_the_crawl(bad_crawl):
     _, _, server = bad_crawl
     assert "/robots.txt" in server.requests
     assert "/news/ok-article/" in server.requests

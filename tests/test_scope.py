@@ -80,3 +80,34 @@ def test_login_urls_by_profile_and_generic_patterns():
     assert not is_login_url("https://x.edu/news/blogging-tips/")
     assert not is_login_url("https://x.edu/news/blog-index/")
     assert is_login_url("https://x.edu/sso/?ReturnUrl=%2Fnews%2F")
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://127.0.0.1:18105.127.0.0.2:18103/x", "unparsable"),
+        ("http://example.org:99999/", "unparsable"),
+        ("http://[::1/", "unparsable"),
+        ("http://xn--a.example/", "IDNA"),
+        ("http://" + "a" * 64 + ".example/", "IDNA"),
+        ("http://example.org/a b", "space or control"),
+        ("http://example.org/\x07", "space or control"),
+        ("http://example.org/" + "x" * 10_000, "longer than 2048"),
+        ("ftp://example.org/", "not http(s)"),
+        ("http:///path", "no host"),
+    ],
+)
+def test_malformed_urls_say_why(url, problem):
+    from scraper.scope import netloc_of, url_problem
+
+    assert problem in url_problem(url)
+    netloc_of(url)  # never raises: a malformed URL is simply in no scope
+
+
+@pytest.mark.parametrize(
+    "url", ["https://www.umu.se/nyheter/x_1/", "https://umeå.se/", "http://127.0.0.1:8765/a?b=c"]
+)
+def test_good_urls_have_no_problem(url):
+    from scraper.scope import url_problem
+
+    assert url_problem(url) is None

@@ -22,10 +22,10 @@ PAGE = (
 ).encode()
 
 
-def new_pool(workers: int = 1) -> WorkerPool:
+def new_pool(workers: int = 1, budget: float | None = None) -> WorkerPool:
     extract, _ = extractor()
     context = multiprocessing.get_context("forkserver")
-    return WorkerPool(workers, context, init_worker, (extract, None))
+    return WorkerPool(workers, context, init_worker, (extract, None, budget))
 
 
 def run(coro):
@@ -52,10 +52,11 @@ def test_pages_extracted_in_workers_match_extraction_in_the_crawler():
             pool.shutdown(wait=True)
 
     results = run(main())
-    assert [article for article, _prepared, _cpu in results] == [expected] * 6
+    assert [article for article, _prepared, _cpu, _error in results] == [expected] * 6
     # The content comes back ready for the archive, exactly as record() would prepare it.
-    assert [prepared for _a, prepared, _c in results] == [prepare(expected.content())] * 6
-    assert all(cpu >= 0 for _article, _prepared, cpu in results)
+    assert [prepared for _a, prepared, _c, _e in results] == [prepare(expected.content())] * 6
+    assert all(cpu >= 0 for _article, _prepared, cpu, _error in results)
+    assert [error for _a, _p, _c, error in results] == [None] * 6
 
 
 def test_an_error_in_extraction_is_raised_to_the_caller_and_the_worker_goes_on():
@@ -63,10 +64,11 @@ def test_an_error_in_extraction_is_raised_to_the_caller_and_the_worker_goes_on()
         pool = new_pool()
         await pool.start()
         try:
-            bad = pool.submit(extract_in_worker, None, "no-such-encoding", "https://x/")
+            # extract() itself never raises: a call the worker cannot make does
+            bad = pool.submit(extract_in_worker, PAGE, "utf-8")
             with pytest.raises(Exception) as raised:
                 await bad
-            article, _, _ = await pool.submit(extract_in_worker, PAGE, "utf-8", "https://x/a_1/")
+            article, *_ = await pool.submit(extract_in_worker, PAGE, "utf-8", "https://x/a_1/")
             return raised.value, article
         finally:
             pool.shutdown(wait=True)
@@ -112,3 +114,24 @@ def test_shutdown_ends_the_worker_processes():
     processes = run(main())
     assert [p.is_alive() for p in processes] == [False, False]
     assert [p.exitcode for p in processes] == [0, 0]
+
+
+def test_a_page_over_its_time_budget_comes_back_as_an_error_and_the_worker_goes_on():
+    more = b"<p>Mer text om skogen och kolet i marken.</p>" * 3000
+    big = PAGE.replace(b"</main>", more + b"</main>")
+
+    async def main():
+        pool = new_pool(budget=0.01)
+        await pool.start()
+        try:
+            over = await pool.submit(extract_in_worker, big, "utf-8", "https://x/big_1/")
+            small = await pool.submit(extract_in_worker, b"<p>x</p>", None, "https://x/s_1/")
+            return over, small, pool.workers[0].process.is_alive()
+        finally:
+            pool.shutdown(wait=True)
+
+    (article, prepared, cpu, error), small, alive = run(main())
+    assert article is None and prepared is None
+    assert "time budget of 0.01 s" in error and "UNINEWS_EXTRACT_BUDGET" in error
+    assert cpu < 1
+    assert len(small) == 4 and alive  # the next page is extracted by the same process

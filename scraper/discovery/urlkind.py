@@ -16,9 +16,7 @@ LISTING_PATHS = re.compile(
     re.IGNORECASE,
 )
 # An article URL usually ends in a long slug or a numeric id.
-ARTICLE_PATHS = re.compile(
-    r"(_\d{3,}/?$|/\d{4}/\d{2}/(\d{2}/)?[^/]+/?$|/[^/]*-[^/]*-[^/]*-[^/]+/?$)"
-)
+ARTICLE_PATHS = re.compile(r"(_\d{3,}/?$|/\d{4}/\d{2}/(\d{2}/)?[^/]+/?$|/(?:[^/-]*-){3}[^/]+/?$)")
 
 
 class UrlKinds:

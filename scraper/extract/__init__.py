@@ -21,9 +21,13 @@ from .core import extract
 # Bump when extraction output changes, so archived versions can be re-extracted.
 # 1.0.1: a UTF-8 page with a byte-order mark and an XML declaration is extracted (it came out
 # "empty"); every other page extracts as in 1.0.0, only faster.
+# 1.0.2: the HTTP charset is a hint given with the bytes (the crawler used to decode with it,
+# garbling mislabelled pages), and latin-1 is read as windows-1252 (its quotes and dashes
+# came out as control characters).
 # 1.1.0: page-builder layout classes are not furniture, a nav/aside/button wrapping the page
 # is unwrapped, trafilatura's text where the body's confidence is low, htmldate's date and
 # trafilatura's byline where the page's own metadata and labels name none.
-EXTRACTOR_VERSION = "1.1.0"
+# 1.1.1: both of the above together.
+EXTRACTOR_VERSION = "1.1.1"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

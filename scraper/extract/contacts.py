@@ -7,7 +7,9 @@ import re
 from . import xpaths
 from .metadata import norm
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
+# An address starts where a run of its characters starts: a search that tried every
+# character of a long run would rescan the rest of it each time (quadratic work).
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
 # Swedish numbers ("090-786 68 83", "+46 90 786 68 83", "070-123 45 67") and other
 # international ones written with a leading +.
 PHONE = re.compile(
@@ -18,8 +20,14 @@ PHONE = re.compile(
 _UNIT_AFTER = re.compile(
     r"^\s*(?:,|\(|på|vid|inom|at|from|of|in)\s+(?:the\s+)?([^.\n,()]{3,120})", re.I
 )
+# Up to four capitalised words, then at most 12 words before the address. Possessive
+# repeats: the words after the name were "(?:\S+\s*){0,12}", which splits a long word in
+# every possible way before failing (69-93 s on one real 485 KB page). Taking each run of
+# non-space whole finds the same names (a shorter word only leaves more words after it),
+# and a name starts at the start of a word.
 _BEFORE_NAME = re.compile(
-    r"([A-ZÅÄÖÉÜ][\w'’-]+(?:\s+[A-ZÅÄÖÉÜ][\w'’-]+){1,3})[\s,:]*(?:\S+\s*){0,12}$"
+    r"(?<![\w'’-])([A-ZÅÄÖÉÜ][\w'’-]++(?:\s++[A-ZÅÄÖÉÜ][\w'’-]++){1,3}+)[\s,:]*+"
+    r"(?:\S++\s*+){0,12}+$"
 )
 _CONTACT_LINE = re.compile(r"kontaktperson(?:er)?\s*:\s*([^,\n]+),\s*([^\n.]+)", re.I)
 _BLOCKS = frozenset(("p", "div", "li", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "br", "tr", "td"))
@@ -167,14 +175,20 @@ def _token_span(tokens: list[str], text: str) -> tuple[int, int] | None:
     Each address compiles its own pattern, and a case-ignoring one takes about 0.7 ms to
     compile, twice a case-sensitive one: for ASCII words in a text without the letters of
     _CASE_TRAPS, the lower-case pattern in the lower-cased text finds the same span."""
-    joiner = r"\W+(?:[{}]\w*\.?\s+)?"
+    lowered, ignoring_case = token_patterns(tokens)
     if all(t.isascii() for t in tokens) and _CASE_TRAPS.isdisjoint(text):
-        pattern = r"\b" + joiner.format("a-zåäö").join(map(_folded, tokens)) + r"\b"
-        match = re.search(pattern, text.lower())
+        match = lowered.search(text.lower())
     else:
-        pattern = r"\b" + joiner.format("A-ZÅÄÖ").join(map(_folded, tokens)) + r"\b"
-        match = re.search(pattern, text, re.I)
+        match = ignoring_case.search(text)
     return match.span() if match else None
+
+
+def token_patterns(tokens: list[str]) -> tuple[re.Pattern, re.Pattern]:
+    """The name pattern for an address's words: for lower-cased text, and ignoring case."""
+    joiner = r"\W+(?:[{}]\w*\.?\s+)?"
+    lowered = r"\b" + joiner.format("a-zåäö").join(map(_folded, tokens)) + r"\b"
+    ignoring_case = r"\b" + joiner.format("A-ZÅÄÖ").join(map(_folded, tokens)) + r"\b"
+    return re.compile(lowered), re.compile(ignoring_case, re.I)
 
 
 _FOLD = {"a": "[aåäáà]", "o": "[oöóø]", "e": "[eéè]", "u": "[uü]", "i": "[ií]"}

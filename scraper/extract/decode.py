@@ -2,8 +2,9 @@
 
 Swedish pages are often served as windows-1252 or latin-1 with no charset or a wrong one.
 Order: byte-order mark, strict UTF-8 (a non-UTF-8 page almost never decodes as UTF-8 by
-accident), the declared charset if it decodes strictly, charset-normalizer on a sample,
-then windows-1252 with replacement, which never fails.
+accident), the charset the HTTP header names, then the one the page declares, each only if
+it decodes strictly, charset-normalizer on a sample, then windows-1252 with replacement,
+which never fails.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^<>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _XML_ROOT = re.compile(rb"<(?:urlset|sitemapindex|rss|feed|rdf:RDF)[\s>]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
@@ -24,7 +25,12 @@ _BOMS = (
 )
 
 # latin-1 is a superset-lie on the web: browsers read it as windows-1252 (WHATWG Encoding).
-_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "ascii": "cp1252"}
+# (codecs.lookup() names latin-1 "iso8859-1": without that key here a page labelled latin-1
+# lost its windows-1252 quotes and dashes to C1 control characters.)
+_ALIASES = {
+    "iso8859-1": "cp1252", "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
+    "ascii": "cp1252",
+}  # fmt: skip
 
 
 def declared_charset(raw: bytes) -> str | None:
@@ -32,7 +38,14 @@ def declared_charset(raw: bytes) -> str | None:
     match = _META_CHARSET.search(raw[:4096])
     if not match:
         return None
-    name = match.group(1).decode("ascii", "ignore").lower()
+    return known_charset(match.group(1).decode("ascii", "ignore"))
+
+
+def known_charset(name: str | None) -> str | None:
+    """Python's name for a charset label (latin-1 read as windows-1252), None if unknown."""
+    if not name:
+        return None
+    name = name.strip().strip("\"'").lower()
     try:
         name = codecs.lookup(name).name
     except LookupError:
@@ -40,8 +53,8 @@ def declared_charset(raw: bytes) -> str | None:
     return _ALIASES.get(name, name)
 
 
-def to_text(raw: bytes | str) -> tuple[str, str]:
-    """Decode a page; returns (text, encoding used)."""
+def to_text(raw: bytes | str, hint: str | None = None) -> tuple[str, str]:
+    """Decode a page; returns (text, encoding used). hint: the HTTP header's charset."""
     if isinstance(raw, str):
         return _XML_DECL.sub("", raw, count=1), "str"
     for bom, name in _BOMS:
@@ -51,12 +64,12 @@ def to_text(raw: bytes | str) -> tuple[str, str]:
         return _XML_DECL.sub("", raw.decode("utf-8"), count=1), "utf-8"
     except UnicodeDecodeError:
         pass
-    declared = declared_charset(raw)
-    if declared and declared not in ("utf-8", "utf-16", "utf-32"):
-        try:
-            return _XML_DECL.sub("", raw.decode(declared), count=1), declared
-        except (UnicodeDecodeError, LookupError):
-            pass
+    for declared in (known_charset(hint), declared_charset(raw)):
+        if declared and declared not in ("utf-8", "utf-16", "utf-32"):
+            try:
+                return _XML_DECL.sub("", raw.decode(declared), count=1), declared
+            except (UnicodeDecodeError, LookupError):
+                pass
     guess = _guess(raw)
     if guess:
         try:

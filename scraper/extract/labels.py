@@ -19,7 +19,7 @@ from .metadata import norm, split_names
 _NAME_WORD = re.compile(r"^[A-ZÅÄÖÉÜØÆ][\w'’.-]*$")
 _DATE_CLASS = re.compile(r"date|time|publi|meta|posted", re.I)
 _MAYBE_LABEL = re.compile(
-    r"\s*(?:publicera\w*|published|posted|date|datum|uppdater\w*|senast|updated|last|modified|"
+    r"(?<!\s)\s*(?:publicera\w*|published|posted|date|datum|uppdater\w*|senast|updated|last|modified|"
     r"text|av|by|skribent|författare|written|author|reporter|redaktör|"
     r"foto|fotograf|bild|photo|image|picture)\b",
     re.I,

@@ -18,7 +18,8 @@ from lxml import html as lxml_html
 from . import xpaths
 from .dates import parse_date
 
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
+# (?<!\s): a match starts where a run of spaces starts, so a long run is scanned once.
+_TITLE_SEPARATORS = re.compile(r"(?<!\s)\s+[|\-–—:·»]\s+")
 ARTICLE_TYPES = {
     "article",
     "newsarticle",
@@ -232,7 +233,7 @@ def authors(tree, meta: dict, ld: dict, source: Source | None = None) -> list[st
     return [n for n in dict.fromkeys(names) if n and not n.startswith("http") and len(n) < 80]
 
 
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|\s&\s|\soch\s|\sand\s|\sund\s)\s*")
+_NAME_SPLIT = re.compile(r"(?<!\s)\s*(?:,|;|\s&\s|\soch\s|\sand\s|\sund\s)\s*")
 
 
 def split_names(text: str) -> list[str]:

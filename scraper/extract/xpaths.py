@@ -343,7 +343,7 @@ UPDATED_LABEL = re.compile(
 )
 BYLINE_LABEL = re.compile(
     r"^\s*(?:text(?: och foto| & foto| and photo)?|av|by|skribent|författare|written by|"
-    r"author|authors|reporter|redaktör)\s*:?\s+(\S.{1,120})$",
+    r"author|authors|reporter|redaktör)(?:\s*+:)?\s++(\S.{1,120})$",
     re.IGNORECASE,
 )
 CREDIT_LABEL = re.compile(

@@ -29,8 +29,10 @@ from archive.content import Prepared
 from archive.rules import OUTCOMES
 from scraper.discovery.urlkind import archive_kind
 from scraper.items import CaptureItem
+from scraper.middlewares import robots
 from scraper.pipelines import archive_worker
 from scraper.pipelines.extraction import (
+    BUDGET,
     extract_body,
     extract_in_worker,
     extractor,
@@ -51,6 +53,7 @@ class ArchivePipeline:
         self.db_path = crawler.settings.get("UNINEWS_DB")
         self.pool_kind = crawler.settings.get("UNINEWS_EXTRACT_POOL", "process")
         self.workers = crawler.settings.getint("UNINEWS_EXTRACT_WORKERS") or pool_size()
+        self.budget = crawler.settings.getfloat("UNINEWS_EXTRACT_BUDGET", BUDGET)
         self.pool: WorkerPool | Executor | None = None
         self.writer: ThreadPoolExecutor | None = None  # the one thread that owns the archive
         self.writer_kind = crawler.settings.get("UNINEWS_ARCHIVE_WRITER", "process")
@@ -59,6 +62,7 @@ class ArchivePipeline:
         self.archive: Archive | None = None
         self.run_id: int | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.robots_fetched, signal=robots.robots_fetched)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -74,7 +78,7 @@ class ArchivePipeline:
                 self.workers,
                 context,
                 initializer=init_worker,
-                initargs=(self.extract, getattr(spider, "profile", None)),
+                initargs=(self.extract, getattr(spider, "profile", None), self.budget),
             )
         elif self.pool_kind == "thread":
             self.pool = self._thread_pool()
@@ -131,6 +135,16 @@ class ArchivePipeline:
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = self._thread_pool()
 
+    async def robots_fetched(self, capture: Any) -> None:
+        """A robots.txt fetch, kept as a capture of kind "robots" (no page outcome counted)."""
+        if self.archive is None:
+            return
+        await self._write(
+            "record", capture, None, run_id=self.run_id, site=self.crawler.spider.site_name,
+            kind="robots", extractor_version="",
+        )  # fmt: skip
+        self.stats.inc_value("uninews/robots_captures")
+
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, CaptureItem):
             return item
@@ -143,7 +157,13 @@ class ArchivePipeline:
             and item.url_kind != "listing"
             and is_html(item.content_type, capture.body)
         ):
-            article, prepared = await self._extract(item)
+            article, prepared, error = await self._extract(item)
+            if error:
+                # Over its time budget: the body is kept and the capture says why there is no
+                # version; `uninews reprocess` extracts it again.
+                capture = dataclasses.replace(capture, error=error)
+                self.stats.inc_value("uninews/extract_over_budget")
+                logger.warning("%s: %s", capture.url, error)
         content, kind, lang = None, item.url_kind or "page", None
         if article is not None:
             kind = archive_kind(article.kind, item.url_kind)
@@ -197,21 +217,25 @@ class ArchivePipeline:
         call = getattr(self.archive, method)
         return await asyncio.wrap_future(self.writer.submit(call, *args, **kwargs))
 
-    async def _extract(self, item: CaptureItem) -> tuple[Any, Prepared | None]:
-        """(article or None, its content prepared for the archive when a worker did that)."""
+    async def _extract(self, item: CaptureItem) -> tuple[Any, Prepared | None, str | None]:
+        """(article or None, its content prepared for the archive when a worker did that,
+        an error when the page went over its time budget in a worker).
+
+        The extractor gets the body as received and the HTTP charset as a hint. Only the
+        extraction processes keep the time budget (a thread cannot be interrupted)."""
         profile = getattr(self.crawler.spider, "profile", None)
-        body, encoding, url = item.capture.body, item.encoding, item.capture.url
+        body, charset, url = item.capture.body, item.encoding, item.capture.url
         try:
             if self.pool is None:
-                return extract_body(self.extract, body, encoding, url, profile), None
+                return extract_body(self.extract, body, charset, url, profile), None, None
             if isinstance(self.pool, WorkerPool):
-                article, prepared, cpu = await self.pool.submit(
-                    extract_in_worker, body, encoding, url
+                article, prepared, cpu, error = await self.pool.submit(
+                    extract_in_worker, body, charset, url
                 )
                 self.stats.inc_value("uninews/extract_worker_cpu", cpu)
-                return article, prepared
-            future = self.pool.submit(extract_body, self.extract, body, encoding, url, profile)
-            return await asyncio.wrap_future(future), None
+                return article, prepared, error
+            future = self.pool.submit(extract_body, self.extract, body, charset, url, profile)
+            return await asyncio.wrap_future(future), None, None
         except BrokenProcessPool:
             if isinstance(self.pool, WorkerPool):
                 self._fall_back_to_threads()
@@ -219,7 +243,7 @@ class ArchivePipeline:
         except Exception:
             logger.exception("Extraction failed for %s; archived without content", item.capture.url)
             self.stats.inc_value("uninews/extract_failed")
-            return None, None
+            return None, None, None
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         for pool in (self.pool, self.writer_process):

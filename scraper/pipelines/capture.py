@@ -14,6 +14,7 @@ from twisted.python.failure import Failure
 from archive.capture import Capture
 from scraper.items import CaptureItem, FetchItem
 from scraper.middlewares.wire import WIRE_BODY, WIRE_HEADERS
+from scraper.pipelines.extraction import http_charset
 
 
 def utc_stamp(ts: float | None = None) -> str:
@@ -100,8 +101,9 @@ class CapturePipeline:
             capture = capture_from_response(
                 item.response, restricted=item.restricted, error=item.error
             )
-            encoding = getattr(item.response, "encoding", None)
             ctype = item.response.headers.get(b"Content-Type", b"").decode("latin-1")
+            # The header's charset, a hint: the extractor decodes the bytes itself.
+            encoding = http_charset(ctype)
         else:
             error = item.error or (
                 describe_failure(item.failure) if item.failure else "no response"

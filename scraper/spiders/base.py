@@ -23,6 +23,7 @@ from scraper.discovery.links import page_links
 from scraper.discovery.urlkind import UrlKinds
 from scraper.items import FetchItem
 from scraper.middlewares.scope import IN_SCOPE, ROLE
+from scraper.middlewares.wire import WIRE_HEADERS
 from scraper.pipelines.capture import describe_failure
 from scraper.pipelines.extraction import is_html
 from scraper.scope import (
@@ -32,6 +33,7 @@ from scraper.scope import (
     map_url,
     netloc_of,
     parse_host_map,
+    url_problem,
 )
 from scraper.sites import Profile, load_profile
 
@@ -130,6 +132,16 @@ class ArchiveSpider(scrapy.Spider):
         meta = {ROLE: role, "dont_redirect": True, "handle_httpstatus_all": True, **meta}
         return scrapy.Request(url, callback=callback, errback=self.discovery_failed, meta=meta)
 
+    def malformed(self, url: str) -> bool:
+        """True (and counted in the run's stats) for a URL that cannot be fetched: it is
+        skipped alone, and the links after it on the page are followed."""
+        problem = url_problem(url)
+        if problem is None:
+            return False
+        self.crawler.stats.inc_value("uninews/malformed_urls")
+        logger.info("Malformed URL skipped (%s): %.200r", problem, url)
+        return True
+
     def is_login(self, url: str) -> bool:
         return is_login_url(url, self.login_patterns)
 
@@ -142,6 +154,8 @@ class ArchiveSpider(scrapy.Spider):
             if url in followed:
                 continue
             followed.add(url)
+            if self.malformed(url):
+                continue
             if self.scope.allows(url) and not self.is_login(url):
                 yield self.page_request(url, url_kind, **{IN_SCOPE: url})
 
@@ -172,6 +186,8 @@ class ArchiveSpider(scrapy.Spider):
         now = datetime.now(UTC)
         count = 0
         for page in self.known.values():
+            if page.kind not in ("article", "page", "listing"):
+                continue  # robots.txt and other discovery captures are no pages to revisit
             if not self.wants_revisit(page) or not self.revisit_policy.should_revisit(page, now):
                 continue
             if not self.scope.allows(page.url):
@@ -203,12 +219,14 @@ class ArchiveSpider(scrapy.Spider):
     def redirected(self, response: Response, kind: str | None) -> Iterator[Any]:
         """Record the 3xx; follow its target when in scope and not a login wall or a loop."""
         location = response.headers.get(b"Location")
-        target = response.urljoin(location.decode("latin-1")) if location else None
+        target = self._location(response)
         chain = [*response.meta.get("redirect_chain", []), response.url]
         max_hops = self.settings.getint("REDIRECT_MAX_TIMES", 20)
         item = FetchItem(response.request, self.site_name, response=response, url_kind=kind)
         stats = self.crawler.stats
-        if target is None:
+        if target is None and location:
+            item.error = f"redirect to a malformed URL: {location.decode('latin-1')[:200]!r}"
+        elif target is None:
             item.error = "redirect without a Location header"
         elif self.is_login(target):
             item.restricted = True
@@ -227,16 +245,26 @@ class ArchiveSpider(scrapy.Spider):
 
     def page_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
-        if failure.check(IgnoreRequest):  # robots.txt, scope or --max-pages: never fetched
+        received = WIRE_HEADERS in request.meta  # a response came, and was refused after
+        if failure.check(IgnoreRequest) and not received:
+            # robots.txt, scope or --max-pages: never fetched
             self.crawler.stats.inc_value("uninews/not_fetched")
             return
         self.crawler.stats.inc_value("uninews/fetch_errors")
+        error = describe_failure(failure)
+        if received and "DOWNLOAD_MAXSIZE" in error:
+            # a decompression bomb: Scrapy stopped inflating it at the limit
+            self.crawler.stats.inc_value("uninews/oversize")
+            error = f"body over DOWNLOAD_MAXSIZE once decompressed, not kept: {error}"
+        elif "larger than download max size" in error:
+            self.crawler.stats.inc_value("uninews/oversize")
+            error = f"body over DOWNLOAD_MAXSIZE, download cancelled, not kept: {error}"
         yield FetchItem(
             request,
             self.site_name,
             failure=failure,
             url_kind=request.meta.get("url_kind"),
-            error=describe_failure(failure),
+            error=error,
         )
 
     def discovery_failed(self, failure: Failure) -> None:
@@ -254,11 +282,21 @@ class ArchiveSpider(scrapy.Spider):
         return False
 
     def follow_discovery_redirect(self, response: Response) -> Iterator[Any]:
-        location = response.headers.get(b"Location")
-        if response.status in REDIRECT_STATUSES and location:
-            target = response.urljoin(location.decode("latin-1"))
+        target = self._location(response)
+        if response.status in REDIRECT_STATUSES and target:
             hops = response.meta.get("discovery_hops", 0)
             if self.scope.allows_host(target) and hops < 5:
                 yield response.request.replace(url=target, dont_filter=True).replace(
                     meta={**response.meta, "discovery_hops": hops + 1}
                 )
+
+    def _location(self, response: Response) -> str | None:
+        """The absolute URL a redirect names; None without one, or for a malformed one."""
+        location = response.headers.get(b"Location")
+        if not location:
+            return None
+        try:
+            target = response.urljoin(location.decode("latin-1"))
+        except ValueError:
+            target = location.decode("latin-1")
+        return None if self.malformed(target) else target

@@ -47,7 +47,7 @@ class NewsSpider(ArchiveSpider):
             return
         found = self.links_of(response)
         for feed in found.feeds:
-            if self.scope.allows_host(feed):
+            if not self.malformed(feed) and self.scope.allows_host(feed):
                 yield self.discovery_request(feed, "feed", self.parse_feed)
         yield from self.follow_pages(found.next_pages, "listing")
         if self.generic or not self.url_kinds.article:
@@ -78,7 +78,7 @@ class NewsSpider(ArchiveSpider):
         doc = SitemapDoc(response.body)
         if doc.kind == "sitemapindex":
             for entry in doc:
-                if self.scope.allows_host(entry.loc):
+                if not self.malformed(entry.loc) and self.scope.allows_host(entry.loc):
                     yield self.discovery_request(entry.loc, "sitemap", self.parse_sitemap)
             return
         if doc.kind != "urlset":
@@ -86,6 +86,8 @@ class NewsSpider(ArchiveSpider):
             self.logger.warning("Not a sitemap: %s", response.url)
             return
         for entry in doc:
+            if self.malformed(entry.loc):
+                continue
             if self.unchanged_since_lastmod(entry.loc, entry.lastmod):
                 self.crawler.stats.inc_value("uninews/sitemap_unchanged_skipped")
                 continue
@@ -108,5 +110,5 @@ class NewsSpider(ArchiveSpider):
         if response.status != 200:
             return
         for url in sitemaps_in_robots(response.body, response.url):
-            if self.scope.allows_host(url):
+            if not self.malformed(url) and self.scope.allows_host(url):
                 yield self.discovery_request(url, "sitemap", self.parse_sitemap)
