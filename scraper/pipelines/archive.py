@@ -42,6 +42,9 @@ from scraper.pipelines.worker_pool import WorkerPool
 logger = logging.getLogger(__name__)
 
 STAT = "uninews/{}"
+# What a capture is archived as: pages, plus discovery files kept for the record ("feed":
+# when an article first appeared in a site's feed).
+ARCHIVE_KINDS = ("article", "page", "listing", "feed")
 
 
 class ArchivePipeline:
@@ -136,11 +139,12 @@ class ArchivePipeline:
             return item
         capture = item.capture
         article, prepared = None, None
-        # A URL that names a listing is archived as one whatever the extractor says: skip it.
+        # A URL that names a listing is archived as one whatever the extractor says: skip it,
+        # and a feed, whatever its Content-Type, is not a page.
         if (
             capture.http_status == 200
             and capture.body
-            and item.url_kind != "listing"
+            and item.url_kind not in ("listing", "feed")
             and is_html(item.content_type, capture.body)
         ):
             article, prepared = await self._extract(item)
@@ -160,7 +164,7 @@ class ArchivePipeline:
                 content,
                 run_id=self.run_id,
                 site=item.site,
-                kind=kind if kind in ("article", "page", "listing") else "page",
+                kind=kind if kind in ARCHIVE_KINDS else "page",
                 extractor_version=self.extractor_version if article is not None else "",
                 lang=lang,
             )
@@ -169,6 +173,9 @@ class ArchivePipeline:
             # so that what can still be written is.
             self._write_failed(exc, capture.url)
             return {"url": capture.url, "outcome": "not_written", "version": None}
+        if kind == "feed":  # not a page: counted apart, so page figures and --max-pages agree
+            self.stats.inc_value(f"uninews/feed_captures/{recorded.outcome}")
+            return {"url": recorded.url, "outcome": recorded.outcome, "version": None}
         self.stats.inc_value(STAT.format(recorded.outcome))
         self.stats.inc_value("uninews/pages")
         if content is not None:
@@ -200,17 +207,19 @@ class ArchivePipeline:
     async def _extract(self, item: CaptureItem) -> tuple[Any, Prepared | None]:
         """(article or None, its content prepared for the archive when a worker did that)."""
         profile = getattr(self.crawler.spider, "profile", None)
-        body, encoding, url = item.capture.body, item.encoding, item.capture.url
+        body, encoding, url, hints = item.capture.body, item.encoding, item.capture.url, item.hints
         try:
             if self.pool is None:
-                return extract_body(self.extract, body, encoding, url, profile), None
+                return extract_body(self.extract, body, encoding, url, profile, hints), None
             if isinstance(self.pool, WorkerPool):
                 article, prepared, cpu = await self.pool.submit(
-                    extract_in_worker, body, encoding, url
+                    extract_in_worker, body, encoding, url, hints
                 )
                 self.stats.inc_value("uninews/extract_worker_cpu", cpu)
                 return article, prepared
-            future = self.pool.submit(extract_body, self.extract, body, encoding, url, profile)
+            future = self.pool.submit(
+                extract_body, self.extract, body, encoding, url, profile, hints
+            )
             return await asyncio.wrap_future(future), None
         except BrokenProcessPool:
             if isinstance(self.pool, WorkerPool):

@@ -7,6 +7,7 @@ from typing import Any
 
 from archive.content import Prepared, prepare
 from scraper.extract.article import Article
+from scraper.extract.hints import apply_hints
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -31,10 +32,16 @@ def decode(body: bytes, encoding: str | None) -> str:
 
 
 def extract_body(
-    extract: Any, body: bytes, encoding: str | None, url: str, profile: Any = None
+    extract: Any,
+    body: bytes,
+    encoding: str | None,
+    url: str,
+    profile: Any = None,
+    hints: dict[str, Any] | None = None,
 ) -> Article:
-    """Decode and extract in one call, so a process pool is sent bytes, not a decoded copy."""
-    return extract(decode(body, encoding), url, profile)
+    """Decode and extract in one call, so a process pool is sent bytes, not a decoded copy;
+    then fill what the page lacks from a feed's hints (never what it says)."""
+    return apply_hints(extract(decode(body, encoding), url, profile), hints)
 
 
 # A pool process's extractor and profile, set once by init_worker rather than sent per page.
@@ -46,7 +53,7 @@ def init_worker(extract: Any, profile: Any) -> None:
 
 
 def extract_in_worker(
-    body: bytes, encoding: str | None, url: str
+    body: bytes, encoding: str | None, url: str, hints: dict[str, Any] | None = None
 ) -> tuple[Article, Prepared | None, float]:
     """The article, its content prepared for the archive, and the CPU seconds both took.
 
@@ -55,6 +62,6 @@ def extract_in_worker(
     The CPU seconds are reported because the crawler's own figures leave them out.
     """
     started = time.process_time()
-    article = extract_body(_worker["extract"], body, encoding, url, _worker["profile"])
+    article = extract_body(_worker["extract"], body, encoding, url, _worker["profile"], hints)
     prepared = prepare(article.content()) if article.has_content else None
     return article, prepared, time.process_time() - started
