@@ -14,9 +14,11 @@ from typing import Any
 
 from scrapy.http import HtmlResponse
 
+from archive import normalize_url
 from archive.reprocess import Extract, StoredPage
 from archive.rules import header
 from scraper.discovery.urlkind import archive_kind
+from scraper.extract.hints import apply_hints
 from scraper.pipelines.extraction import decode, extractor, is_html
 from scraper.sites import ProfileError, load_profile
 
@@ -51,9 +53,25 @@ def scrapy_encoding(page: StoredPage) -> str:
     return HtmlResponse(page.requested_url, body=page.body, headers=headers).encoding
 
 
-def page_content(extract: ArticleExtract) -> Extract:
-    """An archive.reprocess extract callable over an article extractor."""
+def page_content(
+    extract: ArticleExtract,
+    feed_hints: Callable[[str], Mapping[str, Mapping[str, Any]]] | None = None,
+) -> Extract:
+    """An archive.reprocess extract callable over an article extractor.
+
+    `feed_hints(site)` gives what the site's feeds said of its articles, by normalized URL
+    (archive.feeds.feed_entries): applied as at crawl time, so a field the page lacks and
+    the feed gave is not lost on reprocessing.
+    """
     profiles: dict[str, Any] = {}
+    hints_by_site: dict[str, Mapping[str, Mapping[str, Any]]] = {}
+
+    def hints_for(site: str, url: str) -> Mapping[str, Any] | None:
+        if feed_hints is None:
+            return None
+        if site not in hints_by_site:
+            hints_by_site[site] = feed_hints(site)
+        return hints_by_site[site].get(normalize_url(url))
 
     def profile_for(site: str) -> Any:
         if site not in profiles:
@@ -69,6 +87,7 @@ def page_content(extract: ArticleExtract) -> Extract:
             return None
         html = decode(page.body, scrapy_encoding(page))
         article = extract(html, page.requested_url, profile_for(page.site))
+        article = apply_hints(article, hints_for(page.site, page.requested_url))
         kind = archive_kind(article.kind, "listing" if page.kind == "listing" else None)
         if article.kind == "login" or not article.has_content or kind == "listing":
             return None

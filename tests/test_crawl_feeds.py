@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from fixtures_crawl import ArchiveView, crawl, summary_of
+from fixtures_crawl import ArchiveView, crawl, run_uninews, summary_of
 
 pytestmark = pytest.mark.crawl
 
@@ -194,3 +194,15 @@ def test_a_revisit_after_the_article_left_the_feed_keeps_the_feeds_hints(feed_cr
     assert len(last) == 2 and all("feed_entries" not in json.loads(c["extra"]) for c in last)
     # nor are feeds revisited as pages
     assert view.scalar("SELECT count(*) FROM captures WHERE kind = 'feed'") == 4
+
+
+def test_reprocess_keeps_what_the_feed_gave(feed_crawls, tmp_path):
+    """Re-extracting the stored pages applies the feed's hints as the crawl did."""
+    _, _, _, view, _ = feed_crawls
+    db = tmp_path / "copy.db"
+    view.snapshot(db)
+    before = ArchiveView(db).rows("SELECT url, version, published_at, lead FROM articles")
+    result = run_uninews("reprocess", "--db", str(db))
+    assert result.returncode == 0, result.stderr[-2000:]
+    after = ArchiveView(db).rows("SELECT url, version, published_at, lead FROM articles")
+    assert sorted(after, key=str) == sorted(before, key=str)  # no new version, nothing lost
