@@ -31,16 +31,3 @@ def feed_entries(archive: Archive, site: str) -> dict[str, dict[str, Any]]:
         if isinstance(entry, dict) and isinstance(entry.get("url"), str):
             found[normalize_url(entry["url"])] = entry
     return found
-
-
-def first_in_feed(archive: Archive, url: str) -> tuple[str, str] | None:
-    """(fetched_at, feed URL) of the first feed capture that listed the article, or None."""
-    target = normalize_url(url)
-    for fetched_at, feed_url, value in archive.conn.execute(
-        "SELECT c.fetched_at, c.url, e.value FROM captures c,"
-        " json_each(c.extra, '$.feed_entries') e WHERE c.kind = 'feed' ORDER BY c.id"
-    ):
-        entry = json.loads(value)
-        if isinstance(entry, dict) and normalize_url(str(entry.get("url", ""))) == target:
-            return fetched_at, feed_url
-    return None

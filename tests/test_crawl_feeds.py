@@ -6,9 +6,12 @@ are kept as captures of kind "feed"."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from fixtures_crawl import ArchiveView, crawl, run_uninews, summary_of
@@ -206,3 +209,21 @@ def test_reprocess_keeps_what_the_feed_gave(feed_crawls, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     after = ArchiveView(db).rows("SELECT url, version, published_at, lead FROM articles")
     assert sorted(after, key=str) == sorted(before, key=str)  # no new version, nothing lost
+
+
+def test_the_readme_query_says_when_an_article_first_appeared_in_a_feed(feed_crawls):
+    _, _, _, view, server = feed_crawls
+    url = server.base_url + "/en/news/partnership-day_103/"
+    sql = (
+        "select c.fetched_at, c.url as feed from captures c,"
+        " json_each(c.extra, '$.feed_entries') e where c.kind = 'feed'"
+        " and json_extract(e.value, '$.url') = :url order by c.id limit 1"
+    )
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("sqlite-utils")), "query", str(view.path), sql,
+         "-p", "url", url],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    (row,) = json.loads(result.stdout)
+    first = view.scalar("SELECT min(fetched_at) FROM captures WHERE kind = 'feed'")
+    assert row == {"fetched_at": first, "feed": server.base_url + EN_FEED}

@@ -12,8 +12,9 @@ umu.se's items have no <link>, a relative xml:base holding the article's path, a
 - RSS 1.0 items by <link>, else rdf:about; JSON Feed items by url, else external_url, else
   an id that is a URL.
 
-Hand-written on lxml rather than feedparser: feedparser 6.0 reads no JSON Feed, gives no
-URL for umu.se's items, and was 20-60 times slower on these feeds (bench/feeds.py).
+Hand-written on lxml rather than feedparser: feedparser 6.0 reads no JSON Feed, gives
+umu.se's items no link (only an id), and was 7 to 100 times slower on these feeds, 1.6 ms
+against 131 ms on a 20-item feed with full body HTML like umu.se's (bench/feeds.py).
 """
 
 from __future__ import annotations
