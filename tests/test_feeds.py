@@ -192,6 +192,11 @@ def test_hints_fill_only_what_the_page_lacks():
     assert (got.category, got.tags, got.authors) == ("Forskning", ["Klimat"], ["Feed Author"])
 
 
+def test_a_whole_article_in_the_description_is_no_lead():
+    page = Article(url=HINTS["url"], title="T", body_text="Text.")
+    assert apply_hints(page, {**HINTS, "summary": "Word. " * 300}).lead is None
+
+
 def test_hints_never_override_the_page():
     page = Article(
         url=HINTS["url"],

@@ -14,6 +14,10 @@ from typing import Any
 
 from .article import Article
 
+# A description longer than this is the article itself (feeds that put the body there), not
+# a lead: left out.
+MAX_LEAD = 1000
+
 
 def apply_hints(article: Article, hints: Mapping[str, Any] | None) -> Article:
     """The article with empty fields filled from a feed entry's hints.
@@ -34,6 +38,8 @@ def apply_hints(article: Article, hints: Mapping[str, Any] | None) -> Article:
         ("updated_at", "updated_at"),
     ):
         value = hints.get(key)
+        if field == "lead" and isinstance(value, str) and len(value) > MAX_LEAD:
+            continue
         if not getattr(article, field) and isinstance(value, str) and value.strip():
             changes[field] = value.strip()
     authors = [a for a in hints.get("authors") or () if isinstance(a, str) and a.strip()]

@@ -62,8 +62,10 @@ class NewsSpider(ArchiveSpider):
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         """Archive the feed as a capture of kind "feed", then follow its articles."""
-        feed = Feed(response.body, response.url, self.scope.allows)
-        entries = list(feed) if response.status == 200 and feed.is_feed else []
+        feed = Feed(
+            response.body if response.status == 200 else b"", response.url, self.scope.allows
+        )
+        entries = list(feed)
         fresh = self.fresh_entries(entries)
         yield FetchItem(
             response.request,
