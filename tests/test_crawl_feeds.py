@@ -146,6 +146,8 @@ def test_articles_listed_only_in_umu_shaped_feeds_are_archived(feed_crawls):
     by_path = {r["url"].split(server.base_url, 1)[-1]: r for r in rows}
     assert sorted(by_path) == sorted(ARTICLES)  # 3 of 3
     assert all(r["kind"] == "article" for r in rows)  # dated by the feed
+    # the summary counts pages: the two feed captures are not among its "new"
+    assert summary_of(first)["totals"]["new"] == 3
 
 
 def test_what_the_page_lacks_comes_from_the_feed_and_never_overrides_it(feed_crawls):

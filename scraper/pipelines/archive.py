@@ -156,7 +156,10 @@ class ArchivePipeline:
                 capture = dataclasses.replace(capture, restricted=True)
             elif article.has_content and kind != "listing":
                 content = prepared or article.content()
-        self.stats.inc_value("uninews/write_attempts")
+        # Page captures are what a run's counts are about (Archive.run_counts leaves feeds out).
+        self.stats.inc_value(
+            "uninews/feed_write_attempts" if kind == "feed" else "uninews/write_attempts"
+        )
         try:
             recorded = await self._write(
                 "record",
