@@ -40,7 +40,7 @@ FEED_TYPES = (
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/"
 _SPACE = re.compile(r"\s+")
-# What WordPress and others append to an excerpt: "[…]", "[...]", "Continue reading →".
+# What WordPress and others append to an excerpt: "[…]", "[...]", a lone "…".
 _EXCERPT_TAIL = re.compile(r"\s*(\[(?:…|\.\.\.|&hellip;)\]|…)\s*$")
 
 
