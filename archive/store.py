@@ -301,9 +301,12 @@ class Archive:
                 )
 
     def run_counts(self, run_id: int) -> dict[str, int]:
-        """Captures of a run by outcome, as committed: what a crawl's summary reports."""
+        """Captures of pages in a run by outcome, as committed: what a crawl's summary reports
+        (captures of discovery files, kind "feed" or "robots", are not pages: left out)."""
         rows = self.conn.execute(
-            "SELECT outcome, count(*) FROM captures WHERE run_id = ? GROUP BY outcome", (run_id,)
+            "SELECT outcome, count(*) FROM captures WHERE run_id = ?"
+            " AND kind NOT IN ('feed', 'robots') GROUP BY outcome",
+            (run_id,),
         )
         return {outcome: n for outcome, n in rows}
 

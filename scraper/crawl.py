@@ -261,7 +261,7 @@ def run_changes(db: str, run_ids: Sequence[int]) -> list[PageChange]:
     sql = (
         "SELECT c.outcome, c.url, c.redirect_to, v.version, v.changed_fields FROM captures c "
         "LEFT JOIN versions v ON v.capture_id = c.id "
-        f"WHERE c.run_id IN ({marks}) AND c.outcome IN "
+        f"WHERE c.run_id IN ({marks}) AND c.kind NOT IN ('feed', 'robots') AND c.outcome IN "
         "('new', 'changed', 'gone', 'redirected', 'restricted') ORDER BY c.outcome, c.url"
     )
     with Archive.open(db, create=False) as arc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from archive.capture import Capture
@@ -14,9 +14,10 @@ class CaptureItem:
 
     capture: Capture
     site: str
-    url_kind: str | None = None  # article | page | listing | None
+    url_kind: str | None = None  # article | page | listing | feed | None
     encoding: str | None = None  # the charset the Content-Type names: a hint for the extractor
     content_type: str = ""
+    hints: dict[str, Any] | None = None  # what a feed said of the page (extract.hints)
 
 
 @dataclass
@@ -30,3 +31,5 @@ class FetchItem:
     url_kind: str | None = None
     restricted: bool = False
     error: str | None = None  # the spider's own verdict, e.g. a redirect loop
+    hints: dict[str, Any] | None = None  # what a feed said of the page (extract.hints)
+    extra: dict[str, Any] = field(default_factory=dict)  # kept with the capture

@@ -13,6 +13,7 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from archive import normalize_url
 from archive.reprocess import Extract, StoredPage
 from archive.rules import header
 from scraper.discovery.urlkind import archive_kind
@@ -42,9 +43,25 @@ def load_extractor(spec: str | None) -> tuple[ArticleExtract, str]:
     return function, str(getattr(module, "EXTRACTOR_VERSION", spec))
 
 
-def page_content(extract: ArticleExtract) -> Extract:
-    """An archive.reprocess extract callable over an article extractor."""
+def page_content(
+    extract: ArticleExtract,
+    feed_hints: Callable[[str], Mapping[str, Mapping[str, Any]]] | None = None,
+) -> Extract:
+    """An archive.reprocess extract callable over an article extractor.
+
+    `feed_hints(site)` gives what the site's feeds said of its articles, by normalized URL
+    (archive.feeds.feed_entries): applied as at crawl time, so a field the page lacks and
+    the feed gave is not lost on reprocessing.
+    """
     profiles: dict[str, Any] = {}
+    hints_by_site: dict[str, Mapping[str, Mapping[str, Any]]] = {}
+
+    def hints_for(site: str, url: str) -> Mapping[str, Any] | None:
+        if feed_hints is None:
+            return None
+        if site not in hints_by_site:
+            hints_by_site[site] = feed_hints(site)
+        return hints_by_site[site].get(normalize_url(url))
 
     def profile_for(site: str) -> Any:
         if site not in profiles:
@@ -59,7 +76,12 @@ def page_content(extract: ArticleExtract) -> Extract:
         if not page.body or not is_html(ctype, page.body):
             return None
         article = extract_body(
-            extract, page.body, http_charset(ctype), page.requested_url, profile_for(page.site)
+            extract,
+            page.body,
+            http_charset(ctype),
+            page.requested_url,
+            profile_for(page.site),
+            hints_for(page.site, page.requested_url),
         )
         kind = archive_kind(article.kind, "listing" if page.kind == "listing" else None)
         if article.kind == "login" or not article.has_content or kind == "listing":

@@ -46,6 +46,7 @@ def reprocess_command(
     extractor version. The run is recorded in `runs` (spider "reprocess"); an interrupted
     reprocess (Ctrl-C, kill) is resumed by running the command again.
     """
+    from archive.feeds import feed_entries
     from scraper.reprocess import ExtractorNotFound, load_extractor, page_content
 
     try:
@@ -73,7 +74,8 @@ def reprocess_command(
 
         previous = signal.signal(signal.SIGTERM, _terminate)
         try:
-            result = reprocess(arc, page_content(extract), version, site=site, progress=progress)
+            content = page_content(extract, lambda name: feed_entries(arc, name))
+            result = reprocess(arc, content, version, site=site, progress=progress)
         except KeyboardInterrupt:
             click.echo(
                 "Interrupted: run `uninews reprocess` again to resume where it stopped.", err=True

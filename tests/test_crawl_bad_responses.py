@@ -118,7 +118,11 @@ def test_feed_a_page_advertises_is_read(bad_crawl):
     _, by_path, server = bad_crawl
     assert "/news/feed.xml" in server.requests
     assert outcome(by_path, "/news/from-feed-only/") == "new"
-    assert "/news/feed.xml" not in by_path  # discovery files are not archived as pages
+    # the feed is kept as a capture of kind "feed", never as a page with a version
+    (feed,) = by_path["/news/feed.xml"]
+    assert (feed["kind"], feed["outcome"], feed["title"]) == ("feed", "new", None)
+    (entry,) = json.loads(feed["extra"])["feed_entries"]
+    assert entry["url"].endswith("/news/from-feed-only/") and entry["title"] == "Only in the feed"
 
 
 @pytest.mark.parametrize("path", ["/news/tag/research/", "/news/2024/05/"])

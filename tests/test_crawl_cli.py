@@ -85,10 +85,12 @@ def test_max_pages_caps_the_crawl_and_progress_is_logged(demo_server, tmp_path):
     result = crawl("demo", "--base-url", demo_server.base_url, "--spider", "news",
                    "--max-pages", "7", "-s", "UNINEWS_PROGRESS_INTERVAL=0.05", db=db)  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
-    # pages only: the robots.txt fetch is a capture too (kind robots), outside --max-pages
+    # pages only: robots.txt and feed fetches are captures too (kinds robots and feed),
+    # outside --max-pages
     view = ArchiveView(db)
-    assert view.scalar("SELECT count(*) FROM captures WHERE kind != 'robots'") == 7
+    assert view.scalar("SELECT count(*) FROM captures WHERE kind NOT IN ('robots', 'feed')") == 7
     assert view.scalar("SELECT count(*) FROM captures WHERE kind = 'robots'") == 1
+    assert view.scalar("SELECT count(*) FROM captures WHERE kind = 'feed'") == 2
     assert "pages/min" in result.stderr and "not_modified" in result.stderr
 
 

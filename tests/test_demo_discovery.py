@@ -9,6 +9,7 @@ import lxml.html
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 W3C_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
 
 
@@ -47,24 +48,35 @@ def test_sitemap_index_lists_children_that_list_every_article_and_page(demo_get,
     assert sorted(listed) == sorted(expected)
 
 
-def test_feeds_carry_the_newest_twenty_items_with_full_content(demo_get, demo_site):
+def test_feeds_carry_the_newest_twenty_items_with_full_content(demo_get, demo_site, demo_server):
+    """umu.se's real shape: no <link>, a relative item xml:base, isPermaLink="false" guids
+    holding the absolute URL, some empty titles, pubDate with a +0200 offset."""
+    untitled = 0
     for lang, feed in zip(("sv", "en"), demo_site.feeds, strict=True):
         answer = demo_get(feed)
         assert answer.headers["Content-Type"] == "application/rss+xml; charset=utf-8"
         rss = ET.fromstring(answer.body)
         assert rss.tag == "rss" and rss.get("version") == "2.0"
+        assert rss.find("channel").get(XML_BASE) == demo_server.base_url + "/"
         items = rss.findall("channel/item")
         newest = [a for a in demo_site.articles(1) if a.lang == lang][:20]
         assert len(items) == 20
-        assert [local(i.findtext("link")) for i in items] == [a.path for a in newest]
+        assert all(i.find("link") is None for i in items)
+        assert [i.get(XML_BASE) for i in items] == [a.path.lstrip("/") for a in newest]
+        guids = [i.find("guid") for i in items]
+        assert all(g.get("isPermaLink") == "false" for g in guids)
+        assert [g.text for g in guids] == [demo_server.base_url + a.path for a in newest]
         for item, article in zip(items, newest, strict=True):
-            assert item.findtext("guid") and item.findtext("title") == article.title
+            title = item.findtext("title")
+            assert title in ("", article.title) and item.find("title") is not None
+            untitled += title == ""
             assert item.findtext("description") == article.lead
-            assert parsedate_to_datetime(item.findtext("pubDate")).date().isoformat() == (
-                article.published
-            )
+            published = parsedate_to_datetime(item.findtext("pubDate"))
+            assert published.utcoffset().total_seconds() == 7200
+            assert published.date().isoformat() == article.published
             body = lxml.html.fromstring(item.findtext(f"{ATOM}content")).text_content()
             assert article.body[0] in body
+    assert untitled > 0  # some items have <title />: the title is then only on the page
 
 
 def test_listings_paginate_through_every_article(demo_get, demo_site):

@@ -44,6 +44,9 @@ from scraper.pipelines.worker_pool import WorkerPool
 logger = logging.getLogger(__name__)
 
 STAT = "uninews/{}"
+# What a capture is archived as: pages, plus discovery files kept for the record ("feed":
+# when an article first appeared in a site's feed).
+ARCHIVE_KINDS = ("article", "page", "listing", "feed")
 
 
 class ArchivePipeline:
@@ -150,11 +153,12 @@ class ArchivePipeline:
             return item
         capture = item.capture
         article, prepared = None, None
-        # A URL that names a listing is archived as one whatever the extractor says: skip it.
+        # A URL that names a listing is archived as one whatever the extractor says: skip it,
+        # and a feed, whatever its Content-Type, is not a page.
         if (
             capture.http_status == 200
             and capture.body
-            and item.url_kind != "listing"
+            and item.url_kind not in ("listing", "feed")
             and is_html(item.content_type, capture.body)
         ):
             article, prepared, error = await self._extract(item)
@@ -172,7 +176,10 @@ class ArchivePipeline:
                 capture = dataclasses.replace(capture, restricted=True)
             elif article.has_content and kind != "listing":
                 content = prepared or article.content()
-        self.stats.inc_value("uninews/write_attempts")
+        # Page captures are what a run's counts are about (Archive.run_counts leaves feeds out).
+        self.stats.inc_value(
+            "uninews/feed_write_attempts" if kind == "feed" else "uninews/write_attempts"
+        )
         try:
             recorded = await self._write(
                 "record",
@@ -180,7 +187,7 @@ class ArchivePipeline:
                 content,
                 run_id=self.run_id,
                 site=item.site,
-                kind=kind if kind in ("article", "page", "listing") else "page",
+                kind=kind if kind in ARCHIVE_KINDS else "page",
                 extractor_version=self.extractor_version if article is not None else "",
                 lang=lang,
             )
@@ -189,6 +196,9 @@ class ArchivePipeline:
             # so that what can still be written is.
             self._write_failed(exc, capture.url)
             return {"url": capture.url, "outcome": "not_written", "version": None}
+        if kind == "feed":  # not a page: counted apart, so page figures and --max-pages agree
+            self.stats.inc_value(f"uninews/feed_captures/{recorded.outcome}")
+            return {"url": recorded.url, "outcome": recorded.outcome, "version": None}
         self.stats.inc_value(STAT.format(recorded.outcome))
         self.stats.inc_value("uninews/pages")
         if content is not None:
@@ -224,17 +234,19 @@ class ArchivePipeline:
         The extractor gets the body as received and the HTTP charset as a hint. Only the
         extraction processes keep the time budget (a thread cannot be interrupted)."""
         profile = getattr(self.crawler.spider, "profile", None)
-        body, charset, url = item.capture.body, item.encoding, item.capture.url
+        body, charset, url, hints = item.capture.body, item.encoding, item.capture.url, item.hints
         try:
             if self.pool is None:
-                return extract_body(self.extract, body, charset, url, profile), None, None
+                return extract_body(self.extract, body, charset, url, profile, hints), None, None
             if isinstance(self.pool, WorkerPool):
                 article, prepared, cpu, error = await self.pool.submit(
-                    extract_in_worker, body, charset, url
+                    extract_in_worker, body, charset, url, hints
                 )
                 self.stats.inc_value("uninews/extract_worker_cpu", cpu)
                 return article, prepared, error
-            future = self.pool.submit(extract_body, self.extract, body, charset, url, profile)
+            future = self.pool.submit(
+                extract_body, self.extract, body, charset, url, profile, hints
+            )
             return await asyncio.wrap_future(future), None, None
         except BrokenProcessPool:
             if isinstance(self.pool, WorkerPool):

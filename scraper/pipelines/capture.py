@@ -59,7 +59,10 @@ def capture_from_response(response: Response, **fields: Any) -> Capture:
     encoding = wire.get(b"Content-Encoding") if wire is not None else None
     if encoding and not response.headers.get(b"Content-Encoding"):
         # the headers are as served, the body is decoded: say so for WARC writers
-        fields["extra"] = {"body_decoded_from": encoding.decode("latin-1")}
+        fields["extra"] = {
+            **fields.get("extra", {}),
+            "body_decoded_from": encoding.decode("latin-1"),
+        }
     received = request.meta.get(WIRE_BODY) if request is not None else None
     if received is not None and received is not response.body and received != response.body:
         fields["wire_body"] = received  # what the archive keeps: the bytes as received
@@ -99,7 +102,7 @@ class CapturePipeline:
             return item
         if item.response is not None:
             capture = capture_from_response(
-                item.response, restricted=item.restricted, error=item.error
+                item.response, restricted=item.restricted, error=item.error, extra=item.extra
             )
             ctype = item.response.headers.get(b"Content-Type", b"").decode("latin-1")
             # The header's charset, a hint: the extractor decodes the bytes itself.
@@ -108,6 +111,8 @@ class CapturePipeline:
             error = item.error or (
                 describe_failure(item.failure) if item.failure else "no response"
             )
-            capture = capture_from_failure(item.request, error, restricted=item.restricted)
+            capture = capture_from_failure(
+                item.request, error, restricted=item.restricted, extra=item.extra
+            )
             encoding, ctype = None, ""
-        return CaptureItem(capture, item.site, item.url_kind, encoding, ctype)
+        return CaptureItem(capture, item.site, item.url_kind, encoding, ctype, item.hints)

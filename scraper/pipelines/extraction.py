@@ -17,6 +17,7 @@ from typing import Any
 from archive.content import Prepared, prepare
 from scraper.extract.article import Article
 from scraper.extract.decode import to_text
+from scraper.extract.hints import apply_hints
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 BUDGET = 5.0  # seconds of CPU an extraction process may spend on one page
@@ -55,15 +56,23 @@ def _takes_charset(extract: Any) -> bool:
 
 
 def extract_body(
-    extract: Any, body: bytes, charset: str | None, url: str, profile: Any = None
+    extract: Any,
+    body: bytes,
+    charset: str | None,
+    url: str,
+    profile: Any = None,
+    hints: dict[str, Any] | None = None,
 ) -> Article:
-    """Extract the body as received, with the HTTP charset as a hint.
+    """Extract the body as received, with the HTTP charset as a hint; then fill what the
+    page lacks from a feed's hints (never what it says).
 
     An extractor that takes no `charset` (a `--extractor MODULE:FUNCTION` of reprocess)
     gets the text decoded the same way."""
     if _takes_charset(extract):
-        return extract(body, url, profile, charset=charset)
-    return extract(to_text(body, charset)[0], url, profile)
+        article = extract(body, url, profile, charset=charset)
+    else:
+        article = extract(to_text(body, charset)[0], url, profile)
+    return apply_hints(article, hints)
 
 
 class OverBudget(BaseException):
@@ -108,7 +117,7 @@ def init_worker(extract: Any, profile: Any, budget: float | None = BUDGET) -> No
 
 
 def extract_in_worker(
-    body: bytes, charset: str | None, url: str
+    body: bytes, charset: str | None, url: str, hints: dict[str, Any] | None = None
 ) -> tuple[Article | None, Prepared | None, float, str | None]:
     """The article, its content prepared for the archive, the CPU seconds both took, and
     an error when the page went over its time budget (then no article).
@@ -121,7 +130,9 @@ def extract_in_worker(
     budget = _worker.get("budget")
     try:
         with cpu_budget(budget):
-            article = extract_body(_worker["extract"], body, charset, url, _worker["profile"])
+            article = extract_body(
+                _worker["extract"], body, charset, url, _worker["profile"], hints
+            )
             prepared = prepare(article.content()) if article.has_content else None
     except OverBudget:
         return None, None, time.process_time() - started, budget_error(budget)

@@ -19,6 +19,7 @@ from scrapy.http import Response
 from scrapy.utils.misc import load_object
 from twisted.python.failure import Failure
 
+from archive import normalize_url
 from scraper.discovery.links import page_links
 from scraper.discovery.urlkind import UrlKinds
 from scraper.items import FetchItem
@@ -40,6 +41,8 @@ from scraper.sites import Profile, load_profile
 logger = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+# Captures of discovery files the archive keeps: never revisited as pages.
+DISCOVERY_KINDS = ("feed", "robots")
 
 
 class ArchiveSpider(scrapy.Spider):
@@ -97,6 +100,9 @@ class ArchiveSpider(scrapy.Spider):
             raise ValueError("give a site profile (-a site=umu) or a start URL (-a start_url=URL)")
         self.db_path = settings.get("UNINEWS_DB")
         self.known: dict[str, Any] = {}  # normalized URL -> archive PageRow, read at start
+        # normalized URL -> what a feed last said of it (archive.feeds), read at start and
+        # updated as feeds are read; handed to the article as hints (scraper.extract.hints).
+        self.feed_hints: dict[str, dict[str, Any]] = {}
         self._followed: set[str] = set()  # URLs follow_pages has seen (requested or refused)
         self.revisit_policy = load_object(settings.get("UNINEWS_REVISIT_POLICY")).from_settings(
             settings
@@ -163,6 +169,7 @@ class ArchiveSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         self.known = self.known_pages()  # before any sitemap answer needs it
+        self.feed_hints = self.known_feed_entries()
         for request in self.seeds():
             yield request
         for request in self.revisits():
@@ -182,13 +189,25 @@ class ArchiveSpider(scrapy.Spider):
         with Archive.open(self.db_path) as arc:
             return {page.url: page for page in arc.pages(self.site_name)}
 
+    def known_feed_entries(self) -> dict[str, dict[str, Any]]:
+        """What the site's feeds said of each article, as the archive kept it: a revisit of
+        an article that has left the feed gets the same hints, so its content is unchanged."""
+        from archive import Archive
+        from archive.feeds import feed_entries
+
+        with Archive.open(self.db_path) as arc:
+            return feed_entries(arc, self.site_name)
+
+    def hints_for(self, url: str) -> dict[str, Any] | None:
+        return self.feed_hints.get(normalize_url(url)) if self.feed_hints else None
+
     def revisits(self) -> Iterator[scrapy.Request]:
         now = datetime.now(UTC)
         count = 0
         for page in self.known.values():
-            if page.kind not in ("article", "page", "listing"):
-                continue  # robots.txt and other discovery captures are no pages to revisit
-            if not self.wants_revisit(page) or not self.revisit_policy.should_revisit(page, now):
+            if page.kind not in ("article", "page", "listing") or not self.wants_revisit(page):
+                continue  # feeds, robots.txt: discovery captures, no pages to revisit
+            if not self.revisit_policy.should_revisit(page, now):
                 continue
             if not self.scope.allows(page.url):
                 continue
@@ -203,7 +222,13 @@ class ArchiveSpider(scrapy.Spider):
         if response.status in REDIRECT_STATUSES:
             yield from self.redirected(response, kind)
             return
-        yield FetchItem(response.request, self.site_name, response=response, url_kind=kind)
+        yield FetchItem(
+            response.request,
+            self.site_name,
+            response=response,
+            url_kind=kind,
+            hints=self.hints_for(response.url),
+        )
         if response.status == 200 and is_html(
             response.headers.get(b"Content-Type", b"").decode("latin-1"), response.body
         ):

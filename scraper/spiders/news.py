@@ -15,9 +15,11 @@ from urllib.parse import urlsplit, urlunsplit
 from scrapy.http import Response
 
 from archive import normalize_url
-from scraper.discovery.feeds import Feed
+from archive.feeds import ENTRIES_KEY as FEED_ENTRIES
+from scraper.discovery.feeds import Feed, FeedEntry
 from scraper.discovery.revisit import parse_time
 from scraper.discovery.sitemaps import SitemapDoc, sitemaps_in_robots
+from scraper.items import FetchItem
 from scraper.spiders.base import ArchiveSpider
 
 
@@ -59,17 +61,41 @@ class NewsSpider(ArchiveSpider):
     # -- feeds, sitemaps, robots.txt --------------------------------------------------------
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
+        """Archive the feed as a capture of kind "feed", then follow its articles."""
+        feed = Feed(
+            response.body if response.status == 200 else b"", response.url, self.scope.allows
+        )
+        entries = list(feed)
+        fresh = self.fresh_entries(entries)
+        yield FetchItem(
+            response.request,
+            self.site_name,
+            response=response,
+            url_kind="feed",
+            extra={FEED_ENTRIES: fresh} if fresh else {},
+        )
         if not self.discovery_ok(response):
             yield from self.follow_discovery_redirect(response)
             return
-        feed = Feed(response.body, response.url)
         if not feed.is_feed:
             self.crawler.stats.inc_value("uninews/discovery_errors")
             self.logger.warning("Not a feed: %s", response.url)
             return
-        for entry in feed:
+        for entry in entries:
             self.crawler.stats.inc_value("uninews/feed_entries")
             yield from self.follow_pages([entry.url], "article")
+
+    def fresh_entries(self, entries: list[FeedEntry]) -> list[dict[str, Any]]:
+        """The entries the archive has not seen as they are now (new, or changed), which the
+        feed's capture keeps; every entry becomes the hints for its article."""
+        fresh = []
+        for entry in entries:
+            data = entry.as_dict()
+            key = normalize_url(entry.url)
+            if self.feed_hints.get(key) != data:
+                self.feed_hints[key] = data
+                fresh.append(data)
+        return fresh
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         if not self.discovery_ok(response):
