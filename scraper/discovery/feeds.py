@@ -41,7 +41,17 @@ FEED_TYPES = (
 JSON_FEED_VERSION = "https://jsonfeed.org/version/"
 _SPACE = re.compile(r"\s+")
 # What WordPress and others append to an excerpt: "[…]", "[...]", a lone "…".
-_EXCERPT_TAIL = re.compile(r"\s*(\[(?:…|\.\.\.|&hellip;)\]|…)\s*$")
+_EXCERPT_TAILS = ("[…]", "[...]", "[&hellip;]", "…")
+
+
+def without_excerpt_tail(text: str) -> str:
+    """The excerpt without its "[…]" (string operations: a pattern anchored at the end with
+    a leading \\s* backtracks over every start in a long run of spaces)."""
+    trimmed = text.rstrip()
+    for tail in _EXCERPT_TAILS:
+        if trimmed.endswith(tail):
+            return trimmed[: -len(tail)].rstrip()
+    return text
 
 
 @dataclass(frozen=True)
@@ -227,7 +237,7 @@ class Feed:
             title=title,
             published=published,
             updated=updated,
-            summary=_EXCERPT_TAIL.sub("", text) if text else None,
+            summary=without_excerpt_tail(text) if text else None,
             categories=tuple(categories),
             authors=tuple(authors),
             guid=guid,
