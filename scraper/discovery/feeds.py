@@ -331,7 +331,15 @@ def _person(el: Any) -> str | None:
     text = _SPACE.sub(" ", _text(el)).strip()
     if not text:
         return None
-    match = re.fullmatch(r"\S+@\S+\s*\((.+)\)", text)
-    if match:
-        return match[1].strip()
-    return None if re.fullmatch(r"\S+@\S+", text) else text
+    # "mail@host (Name)" and a bare "mail@host", told apart by string operations (linear).
+    if text.endswith(")") and "(" in text:
+        address, _, name = text[:-1].partition("(")
+        if _is_address(address.strip()) and name.strip():
+            return name.strip()
+    return None if _is_address(text) else text
+
+
+def _is_address(text: str) -> bool:
+    """One word with an @ that has something on either side of it."""
+    at = text.find("@")
+    return 0 < at < len(text) - 1 and not any(c.isspace() for c in text)
