@@ -170,8 +170,7 @@ class Archive:
             cls._prepare(conn, path, create)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            why = "not an SQLite file" if "not a database" in str(exc) else str(exc)
-            raise NotAnArchive(path, why) from exc
+            raise _not_an_archive(path, exc) from exc
         except BaseException:
             conn.close()
             raise
@@ -202,8 +201,7 @@ class Archive:
                 last = exc
             except sqlite3.DatabaseError as exc:
                 conn.close()
-                why = "not an SQLite file" if "not a database" in str(exc) else str(exc)
-                raise NotAnArchive(path, why) from exc
+                raise _not_an_archive(path, exc) from exc
             except BaseException:
                 conn.close()
                 raise
@@ -711,6 +709,11 @@ class Archive:
 
     def version(self, url: str, number: int | None = None) -> queries.VersionRow:
         return queries.version(self.conn, self.page(url), number)
+
+
+def _not_an_archive(path: str, exc: sqlite3.DatabaseError) -> NotAnArchive:
+    """SQLite's refusal of a file, in the archive's words ("file is not a database")."""
+    return NotAnArchive(path, "not an SQLite file" if "not a database" in str(exc) else str(exc))
 
 
 def _writable(file: Path) -> bool:
