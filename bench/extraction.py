@@ -16,7 +16,7 @@ Corpora (../shared/bench/ relative to the repository root; each README defines i
   collections not).
 
 uninews runs the production path: the page's bytes and the charset Scrapy reads from them,
-through scraper.pipelines.extraction.extract_body, as the crawler calls it; the scored text
+through scraper.workers.extraction.extract_body, as the crawler calls it; the scored text
 is title + lead + body_text joined by blank lines. trafilatura 2.3.1 runs
 `bare_extraction(html, url=url, with_metadata=True)`, its text as the body and its metadata
 (htmldate for dates) as the fields. trafilatura's outputs and times are cached per corpus in
@@ -103,7 +103,7 @@ def load_corpus(path: Path) -> list[Page]:
         pages = [Page(url, raw, w, wo) for url, raw, w, wo in load_dev(path)]
     for page in pages:
         # The crawler's hint is the charset its Content-Type header names
-        # (scraper.pipelines.extraction.http_charset); the corpora keep no headers.
+        # (scraper.mediatypes.http_charset); the corpora keep no headers.
         page.encoding = None
     return pages
 
@@ -125,7 +125,7 @@ class Output:
 def ours(page: Page) -> Output:
     """The production path: bytes and charset hint, as the crawler's pipeline calls it."""
     from scraper.extract import extract
-    from scraper.pipelines.extraction import extract_body
+    from scraper.workers.extraction import extract_body
 
     art = extract_body(extract, page.raw, page.encoding, page.url)
     text = "\n\n".join(p for p in (art.title, art.lead, art.body_text) if p)

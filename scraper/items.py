@@ -18,6 +18,11 @@ class CaptureItem:
     encoding: str | None = None  # the charset the Content-Type names: a hint for the extractor
     content_type: str = ""
     hints: dict[str, Any] | None = None  # what a feed said of the page (extract.hints)
+    # Set by the extraction pipeline for an HTML page: the Article (None when extraction
+    # failed), its content prepared for the archive when a worker did that, and who made it.
+    article: Any = None
+    prepared: Any = None
+    extractor_version: str = ""
 
 
 @dataclass

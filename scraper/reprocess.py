@@ -17,8 +17,9 @@ from archive import normalize_url
 from archive.reprocess import Extract, StoredPage
 from archive.rules import header
 from scraper.discovery.urlkind import archive_kind
-from scraper.pipelines.extraction import extract_body, extractor, http_charset, is_html
+from scraper.mediatypes import http_charset, is_html
 from scraper.sites import ProfileError, load_profile
+from scraper.workers.extraction import extract_body, extractor
 
 ArticleExtract = Callable[[Any, str, Any], Any]  # scraper.extract.extract's signature
 

@@ -103,6 +103,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "scraper.pipelines.capture.CapturePipeline": 100,
+    "scraper.pipelines.extraction.ExtractionPipeline": 200,
     "scraper.pipelines.archive.ArchivePipeline": 300,
 }
 EXTENSIONS = {

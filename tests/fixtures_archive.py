@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive import Archive, Capture
-from archive.cli import cli
+from scraper.cli import cli
 
 _clock = itertools.count(1)
 

@@ -12,7 +12,7 @@ import pytest
 from fixtures_archive import build_capture, build_content
 
 from archive import Archive
-from archive.cli import cli
+from scraper.cli import cli
 
 URL = "https://www.umu.se/nyheter/partnerskapsdag_9829332/"
 BODY_V2 = "Första stycket om samarbetet.\n\nEtt nytt stycke.\n\nAndra stycket med citat."

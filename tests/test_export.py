@@ -13,10 +13,9 @@ import pytest
 from click.testing import CliRunner
 from fixtures_research import DemoArchive
 
-import archive.research_cli  # noqa: F401  (registers export and serve on the cli group)
 from archive import export as export_module
-from archive.cli import cli
 from archive.export import COLUMN_NAMES, parquet_schema, parse_instant
+from scraper.cli import cli
 
 
 def uninews(*args: str):

@@ -20,11 +20,10 @@ from click.testing import CliRunner
 from fixtures_research import DemoArchive
 from huggingface_hub import DatasetCard
 
-import scraper.cli  # noqa: F401  (registers export, and the profiles' [dataset] tables)
 from archive.card import DatasetInfo, write_card
-from archive.cli import cli
 from archive.edits import CHANGE_COLUMNS, sentence_changes, sentences
 from archive.export import COLUMNS, export
+from scraper.cli import cli
 
 FORMATS = ("jsonl", "csv", "parquet")
 BIN = Path(sys.executable).parent

@@ -1,7 +1,7 @@
 """Quality gate: scores on both development corpora (extraction-dev snippets, wcxb-dev word
 F1 and fields) must not drop below the pinned baseline (tests/eval_baseline.json) by more
 than the tolerance. The pages go through the crawler's own call (bytes and the charset
-Scrapy reads, scraper.pipelines.extraction.extract_body), scored by bench/extraction.py.
+Scrapy reads, scraper.workers.extraction.extract_body), scored by bench/extraction.py.
 Raise the baseline when the extractor gets better; never lower it to let a change through."""
 
 import json

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from fixtures_research import DemoArchive
 
-from archive.cli import cli
+from scraper.cli import cli
 
 BIN = Path(sys.executable).parent
 ANSI = "\x1b["

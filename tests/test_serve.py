@@ -19,10 +19,9 @@ from click.testing import CliRunner
 from fixtures_archive import build_capture, build_content
 from fixtures_research import DemoArchive
 
-import archive.research_cli  # noqa: F401  (registers export and serve on the cli group)
 from archive import Archive
-from archive.cli import cli
 from archive.serve import Running, datasette_command, prepare, start, write_metadata
+from scraper.cli import cli
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

@@ -25,10 +25,9 @@ from fixtures_archive import build_capture, build_content
 from fixtures_research import DemoArchive
 from warcio.archiveiterator import ArchiveIterator
 
-import archive.research_cli  # noqa: F401  (registers serve on the cli group)
 from archive import Archive
-from archive.cli import cli
 from archive.serve import Running, datasette_command, prepare, start, write_metadata
+from scraper.cli import cli
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

@@ -11,8 +11,8 @@ from concurrent.futures.process import BrokenProcessPool
 import pytest
 
 from archive.content import prepare
-from scraper.pipelines.extraction import extract_in_worker, extractor, init_worker
-from scraper.pipelines.worker_pool import WorkerPool
+from scraper.workers.extraction import extract_in_worker, extractor, init_worker
+from scraper.workers.pool import WorkerPool
 
 PAGE = (
     "<html lang='sv'><head><title>Ny forskning om skogen</title></head><body><main>"

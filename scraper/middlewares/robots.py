@@ -82,7 +82,7 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
         self._resolve(netloc, build_from_crawler(self._parserimpl, self.crawler, rules))
 
     async def _unreachable(self, robots: Request, netloc: str, exc: Exception) -> None:
-        from scraper.pipelines.capture import capture_from_failure
+        from scraper.capture import capture_from_failure
 
         if isinstance(exc, IgnoreRequest):  # not ours to fetch (out of scope): no rules
             self._resolve(netloc, None)
@@ -100,7 +100,7 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
         self._stats.set_value(UNAVAILABLE_HOSTS, hosts)
 
     async def _keep(self, response: Response | None = None, capture: Any = None) -> None:
-        from scraper.pipelines.capture import capture_from_response
+        from scraper.capture import capture_from_response
 
         if capture is None:
             capture = capture_from_response(response)

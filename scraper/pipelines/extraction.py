@@ -1,139 +1,164 @@
-"""The one place the crawler calls the extractor (scraper.extract), so it can be swapped.
+"""The extraction pipeline: each captured HTML page gets its Article, off the reactor thread.
 
-One decode path: the extractor is given the body as received and the charset the HTTP
-Content-Type names as a hint, and decodes it itself, in the crawl, in `uninews reprocess`
-and in the benchmarks alike (Scrapy's response.encoding believed a mislabelled header).
+Extraction runs in a pool (UNINEWS_EXTRACT_POOL: "process" by default, on the cores the
+crawler's own thread leaves free, each page under a CPU budget, UNINEWS_EXTRACT_BUDGET;
+"thread" in this process; "inline" for debugging). A pool process that dies is replaced by
+threads for the rest of the crawl, rather than archiving every later page without content.
 """
 
 from __future__ import annotations
 
-import inspect
-import signal
-import time
-from contextlib import contextmanager
-from email.message import Message
+import asyncio
+import dataclasses
+import logging
+import multiprocessing
+import os
+from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from archive.content import Prepared, prepare
-from scraper.extract.article import Article
-from scraper.extract.decode import to_text
-from scraper.extract.hints import apply_hints
+from scrapy import signals
+from scrapy.crawler import Crawler
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-BUDGET = 5.0  # seconds of CPU an extraction process may spend on one page
+from scraper.items import CaptureItem
+from scraper.mediatypes import is_html
+from scraper.workers.extraction import (
+    BUDGET,
+    extract_body,
+    extract_in_worker,
+    extractor,
+    init_worker,
+)
+from scraper.workers.pool import WorkerPool
 
-
-def extractor() -> tuple[Any, str]:
-    """(extract function, EXTRACTOR_VERSION) of the installed extractor."""
-    from scraper.extract import EXTRACTOR_VERSION, extract
-
-    return extract, EXTRACTOR_VERSION
-
-
-def is_html(content_type: str, body: bytes | None) -> bool:
-    ctype = content_type.split(";")[0].strip().lower()
-    if ctype:
-        return ctype in HTML_TYPES
-    head = (body or b"")[:512].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html"))
+logger = logging.getLogger(__name__)
 
 
-def http_charset(content_type: str | None) -> str | None:
-    """The charset parameter of a Content-Type header ("text/html; charset=utf-8")."""
-    if not content_type:
-        return None
-    message = Message()
-    message["content-type"] = content_type
-    charset = message.get_param("charset")
-    return charset.strip() or None if isinstance(charset, str) else None
+class ExtractionPipeline:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.pool_kind = crawler.settings.get("UNINEWS_EXTRACT_POOL", "process")
+        self.workers = crawler.settings.getint("UNINEWS_EXTRACT_WORKERS") or pool_size()
+        self.budget = crawler.settings.getfloat("UNINEWS_EXTRACT_BUDGET", BUDGET)
+        self.pool: WorkerPool | Executor | None = None
+        self.extract, self.extractor_version = extractor()
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
+        return cls(crawler)
 
-def _takes_charset(extract: Any) -> bool:
-    try:
-        return "charset" in inspect.signature(extract).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-def extract_body(
-    extract: Any,
-    body: bytes,
-    charset: str | None,
-    url: str,
-    profile: Any = None,
-    hints: dict[str, Any] | None = None,
-) -> Article:
-    """Extract the body as received, with the HTTP charset as a hint; then fill what the
-    page lacks from a feed's hints (never what it says).
-
-    An extractor that takes no `charset` (a `--extractor MODULE:FUNCTION` of reprocess)
-    gets the text decoded the same way."""
-    if _takes_charset(extract):
-        article = extract(body, url, profile, charset=charset)
-    else:
-        article = extract(to_text(body, charset)[0], url, profile)
-    return apply_hints(article, hints)
-
-
-class OverBudget(BaseException):
-    """A page took longer than its budget (a BaseException: extract() catches Exception)."""
-
-
-def _over_budget(signum: int, frame: Any) -> None:
-    raise OverBudget
-
-
-@contextmanager
-def cpu_budget(seconds: float | None):
-    """Raise OverBudget in this (main) thread once it has used `seconds` of CPU.
-
-    SIGPROF counts the process's CPU, so a loaded machine does not cut a page short, and
-    re's matching loop checks for signals, so even a backtracking pattern is stopped."""
-    if not seconds or seconds <= 0:
-        yield
-        return
-    previous = signal.signal(signal.SIGPROF, _over_budget)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous)
-
-
-def budget_error(seconds: float) -> str:
-    return (
-        f"extraction over its time budget of {seconds:g} s of CPU (UNINEWS_EXTRACT_BUDGET):"
-        " body kept, no version; uninews reprocess tries it again"
-    )
-
-
-# A pool process's extractor and profile, set once by init_worker rather than sent per page.
-_worker: dict[str, Any] = {}
-
-
-def init_worker(extract: Any, profile: Any, budget: float | None = BUDGET) -> None:
-    _worker.update(extract=extract, profile=profile, budget=budget)
-
-
-def extract_in_worker(
-    body: bytes, charset: str | None, url: str, hints: dict[str, Any] | None = None
-) -> tuple[Article | None, Prepared | None, float, str | None]:
-    """The article, its content prepared for the archive, the CPU seconds both took, and
-    an error when the page went over its time budget (then no article).
-
-    Preparing (normalizing, hashing, JSON columns) here rather than in the archive's writer
-    thread keeps that work off the crawler's GIL: 0.3 ms a demo page (bench/crawl.py).
-    The CPU seconds are reported because the crawler's own figures leave them out.
-    """
-    started = time.process_time()
-    budget = _worker.get("budget")
-    try:
-        with cpu_budget(budget):
-            article = extract_body(
-                _worker["extract"], body, charset, url, _worker["profile"], hints
+    async def open_spider(self) -> None:
+        if self.pool_kind == "process":
+            context = multiprocessing.get_context("forkserver")
+            # Workers forked with the extractor already imported start in milliseconds.
+            context.set_forkserver_preload(["scraper.workers.extraction", "scraper.extract"])
+            self.pool = WorkerPool(
+                self.workers,
+                context,
+                initializer=init_worker,
+                initargs=(self.extract, self._profile(), self.budget),
             )
-            prepared = prepare(article.content()) if article.has_content else None
-    except OverBudget:
-        return None, None, time.process_time() - started, budget_error(budget)
-    return article, prepared, time.process_time() - started, None
+        elif self.pool_kind == "thread":
+            self.pool = self._thread_pool()
+        await self._start_workers()
+
+    async def _start_workers(self) -> None:
+        """Start the extraction processes before the crawl does, not on its first page.
+
+        A worker is a fresh interpreter that imports the extractor (about a second of CPU
+        on the demo machine): started lazily it shared the cores with the crawl's first
+        seconds and held back the first extractions.
+        """
+        if not isinstance(self.pool, WorkerPool):
+            return
+        try:
+            await self.pool.start()
+        except BrokenProcessPool:
+            self._fall_back_to_threads()
+
+    def _profile(self) -> Any:
+        return getattr(self.crawler.spider, "profile", None)
+
+    def _thread_pool(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(self.workers, thread_name_prefix="uninews-extract")
+
+    def _fall_back_to_threads(self) -> None:
+        # A worker died (killed, out of memory): the rest of the crawl extracts in
+        # threads rather than archiving every later page without content.
+        logger.warning("Extraction process died; extracting in threads from now on")
+        self.stats.inc_value("uninews/extract_pool_broken")
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._thread_pool()
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, CaptureItem):
+            return item
+        capture = item.capture
+        # A URL that names a listing is archived as one whatever the extractor says: skip it,
+        # and a feed, whatever its Content-Type, is not a page.
+        if not (
+            capture.http_status == 200
+            and capture.body
+            and item.url_kind not in ("listing", "feed")
+            and is_html(item.content_type, capture.body)
+        ):
+            return item
+        article, prepared, error = await self._extract(item)
+        if error:
+            # Over its time budget: the body is kept and the capture says why there is no
+            # version; `uninews reprocess` extracts it again.
+            item.capture = dataclasses.replace(capture, error=error)
+            self.stats.inc_value("uninews/extract_over_budget")
+            logger.warning("%s: %s", capture.url, error)
+        item.article, item.prepared = article, prepared
+        item.extractor_version = self.extractor_version
+        return item
+
+    async def _extract(self, item: CaptureItem) -> tuple[Any, Any, str | None]:
+        """(article or None, its content prepared for the archive when a worker did that,
+        an error when the page went over its time budget in a worker).
+
+        The extractor gets the body as received and the HTTP charset as a hint. Only the
+        extraction processes keep the time budget (a thread cannot be interrupted)."""
+        profile = self._profile()
+        body, charset, url, hints = item.capture.body, item.encoding, item.capture.url, item.hints
+        try:
+            if self.pool is None:
+                return extract_body(self.extract, body, charset, url, profile, hints), None, None
+            if isinstance(self.pool, WorkerPool):
+                article, prepared, cpu, error = await self.pool.submit(
+                    extract_in_worker, body, charset, url, hints
+                )
+                self.stats.inc_value("uninews/extract_worker_cpu", cpu)
+                return article, prepared, error
+            future = self.pool.submit(
+                extract_body, self.extract, body, charset, url, profile, hints
+            )
+            return await asyncio.wrap_future(future), None, None
+        except BrokenProcessPool:
+            if isinstance(self.pool, WorkerPool):
+                self._fall_back_to_threads()
+            return await self._extract(item)
+        except Exception:
+            logger.exception("Extraction failed for %s; archived without content", item.capture.url)
+            self.stats.inc_value("uninews/extract_failed")
+            return None, None, None
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        pool, self.pool = self.pool, None
+        try:
+            if pool is not None:
+                # Every item has been extracted by now: the pool has nothing queued.
+                pool.shutdown(wait=True, cancel_futures=True)
+        except Exception:
+            # Whatever the processes did on their way out, the run is still closed (by the
+            # archive pipeline): a run left "running" would look like a crawl still going on.
+            logger.exception("Extraction processes did not shut down cleanly")
+
+
+def pool_size() -> int:
+    """Extraction workers: the cores left when the crawler's own thread has one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (cores or 1) - 1)

@@ -20,13 +20,13 @@ from scrapy.utils.misc import load_object
 from twisted.python.failure import Failure
 
 from archive import normalize_url
+from scraper.capture import describe_failure
 from scraper.discovery.links import page_links
 from scraper.discovery.urlkind import UrlKinds
 from scraper.items import FetchItem
+from scraper.mediatypes import is_html
 from scraper.middlewares.scope import IN_SCOPE, ROLE
 from scraper.middlewares.wire import WIRE_HEADERS
-from scraper.pipelines.capture import describe_failure
-from scraper.pipelines.extraction import is_html
 from scraper.scope import (
     Scope,
     compile_patterns,

@@ -1,7 +1,7 @@
-"""The `uninews` command: archive commands from `archive.cli`, plus crawling.
+"""`uninews crawl`, `demo` and `sites`: the operator's commands.
 
-`crawl`, `demo` and `sites` live here; each only checks its options, builds a plan
-for scraper.crawl and prints the summary. Bad input is one line and exit code 2.
+Each checks its options, builds jobs for scraper.crawl (which loads Scrapy only when a crawl
+starts) and prints the summary. Bad input is one line and exit code 2.
 """
 
 from __future__ import annotations
@@ -17,11 +17,6 @@ from typing import Any
 
 import click
 
-import archive.research_cli  # noqa: F401  (registers export and serve)
-import archive.wacz_cli  # noqa: F401  (registers wacz)
-import archive.warc_cli  # noqa: F401  (registers warc)
-import scraper.reprocess_cli  # noqa: F401  (registers reprocess)
-from archive.cli import cli
 from scraper.crawl import (
     NO_PAGE,
     CrawlJob,
@@ -34,20 +29,11 @@ from scraper.crawl import (
 )
 from scraper.discovery.revisit import RevisitSpecError, SpecPolicy
 from scraper.scope import ScopeError, check_start_url, netloc_of, parse_host_map
-from scraper.sites import ProfileError, dataset_table, load_profile, profile_names
+from scraper.sites import ProfileError, load_profile, profile_names
 
-archive.research_cli.DATASET_LOOKUP.append(dataset_table)  # exports read [dataset] tables
+from .options import BadUsage
 
 DEMO_ADDRESS = "127.0.0.1:8765"  # the demo profile's own address (scraper/sites/demo.toml)
-
-
-class BadUsage(click.ClickException):
-    """One line on stderr, exit code 2."""
-
-    exit_code = 2
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
 
 
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -108,7 +94,7 @@ def jobs_for(spider: str | None, generic: bool, kwargs: dict[str, Any]) -> list[
     return [CrawlJob(name, kwargs) for name in names]
 
 
-@cli.command()
+@click.command()
 @click.argument("site", required=False)
 @click.option("--start-url", help="Crawl any site from this URL, without a profile.")
 @click.option("--db", "db_path", default="archive.db", show_default=True, help="Archive file.")
@@ -212,7 +198,7 @@ def crawl(
         sys.exit(1)
 
 
-@cli.command()
+@click.command()
 @click.option("--db", "db_path", default="archive.db", show_default=True, help="Archive file.")
 @click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port (default: free).")
 @click.option(
@@ -284,7 +270,7 @@ def demo(db_path: str, port: int, overrides: tuple[str, ...], verbose: bool) -> 
         sys.exit(1)
 
 
-@cli.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def sites(as_json: bool) -> None:
     """List the bundled site profiles: name, title and the hosts each one crawls."""
@@ -299,10 +285,6 @@ def sites(as_json: bool) -> None:
         click.echo(f"{row['name']:<8} {row['title']}  ({', '.join(row['hosts'])})")
 
 
-def main() -> None:
-    cli(prog_name="uninews")
-
-
 def _program_name() -> str:
     """How the user can type this command again: `uninews` when it is on PATH, else its path."""
     invoked = sys.argv[0] if sys.argv and sys.argv[0] else "uninews"
@@ -312,7 +294,3 @@ def _program_name() -> str:
     if os.path.basename(invoked) != "uninews":
         return "uninews"
     return os.path.relpath(invoked) if not os.path.isabs(invoked) else invoked
-
-
-if __name__ == "__main__":
-    main()

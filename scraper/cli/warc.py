@@ -6,14 +6,15 @@ from pathlib import Path
 
 import click
 
-from .cli import archive_errors, cli, db_option, open_for_reading
-from .output import STDOUT, check_target, output_file
-from .warc import write_warc
+from archive.output import STDOUT, check_target, output_file
+from archive.warc import write_warc
+
+from .options import archive_errors, db_option, open_for_reading
 
 PROGRESS_EVERY = 500  # captures between progress lines on stderr
 
 
-@cli.command()
+@click.command()
 @db_option
 @click.option(
     "--out",

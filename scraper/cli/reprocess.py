@@ -12,15 +12,16 @@ from typing import Any
 
 import click
 
-from archive.cli import UsageProblem, archive_errors, cli, db_option, open_for_reading
 from archive.reprocess import ReprocessStats, reprocess
+
+from .options import BadUsage, archive_errors, db_option, open_for_reading
 
 
 def _terminate(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt  # kill (SIGTERM) is an interruption like Ctrl-C: resumable
 
 
-@cli.command(name="reprocess")
+@click.command(name="reprocess")
 @db_option
 @click.option("--site", help="Only pages of this site (profile name).")
 @click.option(
@@ -52,10 +53,10 @@ def reprocess_command(
     try:
         extract, version = load_extractor(extractor_spec)
     except ExtractorNotFound as exc:
-        raise UsageProblem(str(exc)) from exc
+        raise BadUsage(str(exc)) from exc
     with open_for_reading(db_path) as arc:
         if arc.readonly:
-            raise UsageProblem(
+            raise BadUsage(
                 f"{db_path} is read-only here and reprocess writes new versions: run it where "
                 "the archive can be written, or on a copy (`uninews backup --out COPY.db`)"
             )
@@ -63,7 +64,7 @@ def reprocess_command(
             sites = [r[0] for r in arc.conn.execute("SELECT DISTINCT site FROM pages ORDER BY 1")]
             if site not in sites:
                 known = ", ".join(sites) or "none yet"
-                raise UsageProblem(f"no pages of site {site!r} in this archive (sites: {known})")
+                raise BadUsage(f"no pages of site {site!r} in this archive (sites: {known})")
 
         def progress(stats: ReprocessStats) -> None:
             if stats.processed % progress_every == 0 or stats.processed == stats.total:

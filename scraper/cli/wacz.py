@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from .cli import UsageProblem, archive_errors, cli, db_option, open_for_reading
-from .output import check_target, output_file
-from .wacz import write_wacz
-from .warc_cli import PROGRESS_EVERY
+from archive.output import check_target, output_file
+from archive.wacz import write_wacz
+
+from .options import BadUsage, archive_errors, db_option, open_for_reading
+from .warc import PROGRESS_EVERY
 
 
-@cli.command()
+@click.command()
 @db_option
 @click.option(
     "--out",
@@ -45,7 +46,7 @@ def wacz(
     """
     out = Path(out_path)
     if out.suffix != ".wacz":
-        raise UsageProblem(f"cannot write {out}: a WACZ file's name ends in .wacz")
+        raise BadUsage(f"cannot write {out}: a WACZ file's name ends in .wacz")
     check_target(out_path, "crawl.wacz", archive=db_path)
     work = out.with_name(f".{out.name}.warc.partial")  # the WARC, while it is indexed
 

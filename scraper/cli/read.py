@@ -1,99 +1,33 @@
-"""Thin click CLI over the archive library (search, history, show, diff, ...).
+"""`uninews search`, `history`, `show` and `diff`: the archivist's reading commands.
 
-Each command opens the archive, calls one library function and prints; named archive errors
-become one-line messages with exit code 2 at this edge.
+Each opens the archive read-only, calls one archive library function and prints, in colour on a
+terminal; `--json` gives the same data for scripts.
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
-import json
 import re
 import sys
-from collections.abc import Callable
-from typing import Any
 
 import click
 
-from . import queries
-from .diff import diff_fields
-from .errors import ArchiveError
-from .queries import MATCH_CLOSE, MATCH_OPEN, SearchHit
-from .render import FORMATS, as_json, as_markdown, as_text, decode_html
-from .store import Archive
+from archive.diff import diff_fields
+from archive.queries import MATCH_CLOSE, MATCH_OPEN, SearchHit
+from archive.render import FORMATS, as_json, as_markdown, as_text, decode_html
 
-
-class UsageProblem(click.ClickException):
-    """A one-line error for bad input: exit code 2, like click's own usage errors."""
-
-    exit_code = 2
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
-
-
-def db_option(func: Callable) -> Callable:
-    return click.option(
-        "--db",
-        "db_path",
-        default="archive.db",
-        show_default=True,
-        type=click.Path(dir_okay=True),
-        help="The archive file to read.",
-    )(func)
-
-
-def json_option(func: Callable) -> Callable:
-    return click.option("--json", "as_json_output", is_flag=True, help="Print JSON.")(func)
-
-
-def archive_errors(func: Callable) -> Callable:
-    """Turn ArchiveError into a one-line message and exit code 2 (never a traceback)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ArchiveError as exc:
-            raise UsageProblem(str(exc)) from exc
-
-    return wrapper
-
-
-def open_for_reading(path: str) -> Archive:
-    return Archive.open(path, create=False)
-
-
-def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def date_options(func: Callable) -> Callable:
-    """--since/--until: the article's date (published, else fetched), both days included."""
-    func = click.option("--until", help="Only articles dated on or before this day.")(func)
-    return click.option("--since", help="Only articles dated on or after this day.")(func)
-
-
-def day_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
-    """--since/--until as YYYY-MM-DD days, checked (one-line errors for bad dates)."""
-    try:
-        return queries.day_range(since, until)
-    except ArchiveError as exc:
-        raise UsageProblem(str(exc)) from exc
-
-
-def color_option(func: Callable) -> Callable:
-    return click.option(
-        "--color/--no-color",
-        "color",
-        default=None,
-        help="Colour the output (default: only when stdout is a terminal).",
-    )(func)
-
-
-def wants_color(color: bool | None) -> bool:
-    return sys.stdout.isatty() if color is None else color
+from .options import (
+    BadUsage,
+    archive_errors,
+    color_option,
+    date_options,
+    day_range,
+    db_option,
+    echo_json,
+    json_option,
+    open_for_reading,
+    wants_color,
+)
 
 
 def styled_snippet(hit: SearchHit, color: bool) -> str:
@@ -146,13 +80,7 @@ def styled_diff(lines: list[str]) -> list[str]:
     return out
 
 
-@click.group()
-@click.version_option(package_name="uninews")
-def cli() -> None:
-    """uninews: crawl university news pages and keep every change in SQLite."""
-
-
-@cli.command()
+@click.command()
 @click.argument("query")
 @db_option
 @json_option
@@ -215,7 +143,7 @@ def search(
         click.echo(f"  {styled_snippet(hit, color)}", color=color)
 
 
-@cli.command()
+@click.command()
 @click.argument("url")
 @db_option
 @json_option
@@ -244,7 +172,7 @@ def history(url: str, db_path: str, as_json_output: bool) -> None:
         click.echo(f"version {ver['version']}  {ver['archived_at']}  {ver['title']}  ({changed})")
 
 
-@cli.command()
+@click.command()
 @click.argument("url")
 @db_option
 @click.option(
@@ -272,7 +200,7 @@ def show(url: str, db_path: str, number: int | None, fmt: str) -> None:
             row = arc.version(url, number)
             if fmt in ("html", "raw"):
                 if row.body_sha256 is None:
-                    raise UsageProblem(f"no raw body stored for version {row.version} of {row.url}")
+                    raise BadUsage(f"no raw body stored for version {row.version} of {row.url}")
                 body, headers = arc.decoded_body(row.body_sha256), row.response_headers
     if fmt == "raw":
         sys.stdout.buffer.write(body)
@@ -285,7 +213,7 @@ def show(url: str, db_path: str, number: int | None, fmt: str) -> None:
     click.echo(render(row), nl=False)
 
 
-@cli.command()
+@click.command()
 @click.argument("url")
 @db_option
 @json_option
@@ -338,36 +266,3 @@ def diff(
         lines = change.diff[2:]
         for line in styled_diff(lines) if color else lines:
             click.echo(line, color=color)
-
-
-@cli.command()
-@db_option
-@click.option(
-    "--out",
-    "out_path",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="The new file to write (never overwritten).",
-)
-@json_option
-@archive_errors
-def backup(db_path: str, out_path: str, as_json_output: bool) -> None:
-    """A consistent copy of the archive, safe while a crawl writes it.
-
-    Uses SQLite's online backup API (one read transaction: the copy is the archive as of
-    one commit) and checks the copy with PRAGMA integrity_check before naming it OUT. Do not
-    `cp` a live archive: its newest commits are in the -wal file, copied at another moment.
-    """
-    from .backup import backup as backup_archive
-
-    with open_for_reading(db_path) as arc:
-        result = backup_archive(arc, out_path)
-    if as_json_output:
-        echo_json({"out": str(result.out), "bytes": result.size, "pages": result.pages,
-                   "captures": result.captures, "versions": result.versions,
-                   "integrity_check": "ok"})  # fmt: skip
-        return
-    click.echo(
-        f"Copied {db_path} to {result.out}: {result.pages:,} pages, {result.captures:,} "
-        f"captures, {result.versions:,} versions, {result.size:,} bytes; integrity_check ok"
-    )
