@@ -46,7 +46,7 @@ from scraper.discovery.feeds import Feed  # noqa: E402
 SAMPLES = ROOT / "tests" / "samples" / "feeds"
 BASE = "https://feeds.example/"
 
-# The URLs a crawl must follow from each sample (as tests/test_feeds.py asserts).
+# The URLs a crawl must follow from each sample (as tests/test_discovery_feeds.py asserts).
 EXPECTED = {
     "umu.xml": [
         "https://www.umu.se/nyheter/nytt-forskningsprojekt-om-skogens-klimatnytta_12345678/",

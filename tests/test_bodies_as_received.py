@@ -10,15 +10,14 @@ import sqlite3
 import struct
 import subprocess
 import sys
-import threading
 import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import brotli
 import pytest
 import zstandard
-from fixtures_crawl import ArchiveView, article_html, crawl, write_warc
+from fixtures_crawl import ArchiveView, crawl, write_warc
+from fixtures_servers import FixtureServer, article_html
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import Archive
@@ -61,49 +60,22 @@ def page_html(path: str) -> bytes:
     return article_html(f"Encoded article at {path}")
 
 
-class EncodingServer:
+class EncodingServer(FixtureServer):
     """127.0.0.1 HTTP: /news/ lists pages each sent with one Content-Encoding (ENCODED);
     every answer's bytes are fixed, so what was sent is known exactly."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.sent = {path: make(page_html(path)) for path, (_, make, _) in ENCODED.items()}
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802
-                headers = {"Content-Type": "text/html; charset=utf-8"}
-                if self.path == "/news/":
-                    status, body = 200, article_html("News", list(ENCODED))
-                elif self.path in server.sent:
-                    status, body = 200, server.sent[self.path]
-                    headers["Content-Encoding"] = ENCODED[self.path][0]
-                else:
-                    status, body = 404, b"<html><body>Not found</body></html>"
-                self.send_response(status)
-                for name, value in {**headers, "Content-Length": str(len(body))}.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def __enter__(self) -> EncodingServer:
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def answer(self, h) -> None:
+        if h.path == "/news/":
+            self.send(h, 200, article_html("News", list(ENCODED)))
+        elif h.path in self.sent:
+            self.send(h, 200, self.sent[h.path],
+                      headers={"Content-Encoding": ENCODED[h.path][0]})  # fmt: skip
+        else:
+            self.send(h, 404, b"<html><body>Not found</body></html>")
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ BAD = (
 
 @pytest.fixture(scope="module")
 def bad_crawl(tmp_path_factory):
-    from fixtures_crawl import BadServer
+    from fixtures_servers import BadServer
 
     server = BadServer().start()
     db = tmp_path_factory.mktemp("bad") / "archive.db"

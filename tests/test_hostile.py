@@ -6,11 +6,11 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from fixtures_crawl import ArchiveView, crawl, run_uninews, summary_of
+from fixtures_servers import FixtureServer
 
 from archive import Archive
 from archive.capture import Capture
@@ -80,44 +80,8 @@ BOMB = gzip.compress(b"<html><body>" + b" " * 30_000_000 + b"</body></html>", 9)
 HUGE = b"<html><body>" + b"x" * 50_000_000 + b"</body></html>"  # 50 MB
 
 
-class HostileServer:
+class HostileServer(FixtureServer):
     """Answers each path as the tables above say; records every request path."""
-
-    def __init__(self) -> None:
-        self.requests: list[str] = []
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def start(self) -> HostileServer:
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802
-                server.requests.append(self.path)
-                server.answer(self)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def send(self, h, status: int, body: bytes, ctype: str = "text/html; charset=utf-8"):
-        h.send_response(status)
-        h.send_header("Content-Type", ctype)
-        h.send_header("Content-Length", str(len(body)))
-        h.end_headers()
-        h.wfile.write(body)
 
     def answer(self, h: BaseHTTPRequestHandler) -> None:
         if h.path == "/robots.txt":

@@ -26,11 +26,11 @@ import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from fixtures_servers import FixtureServer
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import Archive, Capture
@@ -55,61 +55,39 @@ class Served:
     body_sha256: str
 
 
-class RecordingRelay:
+class RecordingRelay(FixtureServer):
     """A forwarding HTTP server on 127.0.0.1 that logs exactly what passed through it."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.upstream: tuple[str, int] | None = None
         self.served: list[Served] = []
         self._lock = threading.Lock()
-        relay = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802
-                assert relay.upstream is not None
-                conn = http.client.HTTPConnection(*relay.upstream, timeout=10)
-                conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-                for name, value in self.headers.items():
-                    conn.putheader(name, value)
-                conn.endheaders()
-                response = conn.getresponse()
-                body = response.read()
-                conn.close()
-                entry = Served(
-                    self.command,
-                    self.path,
-                    list(self.headers.items()),
-                    response.status,
-                    hashlib.sha256(body).hexdigest(),
-                )
-                with relay._lock:
-                    relay.served.append(entry)
-                self.send_response_only(response.status, response.reason)
-                for name, value in response.getheaders():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def __enter__(self) -> RecordingRelay:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def answer(self, h) -> None:
+        assert self.upstream is not None
+        conn = http.client.HTTPConnection(*self.upstream, timeout=10)
+        conn.putrequest(h.command, h.path, skip_host=True, skip_accept_encoding=True)
+        for name, value in h.headers.items():
+            conn.putheader(name, value)
+        conn.endheaders()
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        entry = Served(
+            h.command,
+            h.path,
+            list(h.headers.items()),
+            response.status,
+            hashlib.sha256(body).hexdigest(),
+        )
+        with self._lock:
+            self.served.append(entry)
+        h.send_response_only(response.status, response.reason)
+        for name, value in response.getheaders():
+            h.send_header(name, value)
+        h.end_headers()
+        h.wfile.write(body)
 
 
 class RelayedDemoServer(DemoServer):

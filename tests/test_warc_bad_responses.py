@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from fixtures_crawl import ArchiveView, BadServer, article_html, crawl, write_warc
+from fixtures_crawl import ArchiveView, crawl, write_warc
+from fixtures_servers import BadServer, article_html
 from warcio.archiveiterator import ArchiveIterator
 
 pytestmark = pytest.mark.crawl

@@ -1,4 +1,5 @@
-"""The archive commands as a user runs them: output, --json, exit codes, one-line errors."""
+"""The reading commands (search, history, show, diff) as a user runs them: output, --json,
+exit codes, one-line errors."""
 
 from __future__ import annotations
 
