@@ -292,14 +292,6 @@ def timing(outputs: list[Output]) -> dict:
     }
 
 
-def score(pages, func) -> dict:
-    """extraction-dev snippet scores of one extractor (kept for callers of the old API):
-    pages from load_dev(), func(html bytes, url) -> text."""
-    converted = [Page(url, raw, w, wo) for url, raw, w, wo in pages]
-    outputs = run(converted, lambda p: Output(func(p.raw, p.url)))
-    return {**snippet_scores(converted, outputs), **timing(outputs)}
-
-
 def evaluate(corpus: str, pages: list[Page], outputs: list[Output]) -> dict:
     """Every figure of one extractor on one corpus."""
     res = {**timing(outputs)}

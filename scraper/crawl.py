@@ -1,6 +1,7 @@
 """Run uninews spiders in one Scrapy process and say what they archived.
 
-The CLI builds a CrawlPlan (settings and steps), `run_plan` runs it under one reactor
+The CLI builds the settings (`crawl_settings`) and a list of steps (crawl jobs, or a
+function between them), `run_plan` runs them under one reactor
 (so `uninews demo` can crawl, change the site and crawl again), and returns a
 CrawlSummary dataclass the CLI prints as text or JSON.
 """
@@ -22,12 +23,7 @@ from scraper import __version__
 if TYPE_CHECKING:
     from scrapy.settings import Settings
 
-SPIDERS = ("news", "pages")
 NO_PAGE = "no page could be fetched (see the log with -v)"
-
-
-class CrawlUsageError(ValueError):
-    """Options that cannot make a crawl (turned into a one-line error, exit 2)."""
 
 
 @dataclass(frozen=True)

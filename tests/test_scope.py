@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.scope import (
+from scraper.discovery.scope import (
     Scope,
     ScopeError,
     compile_patterns,
@@ -98,7 +98,7 @@ def test_login_urls_by_profile_and_generic_patterns():
     ],
 )
 def test_malformed_urls_say_why(url, problem):
-    from scraper.scope import netloc_of, url_problem
+    from scraper.discovery.scope import netloc_of, url_problem
 
     assert problem in url_problem(url)
     netloc_of(url)  # never raises: a malformed URL is simply in no scope
@@ -108,6 +108,6 @@ def test_malformed_urls_say_why(url, problem):
     "url", ["https://www.umu.se/nyheter/x_1/", "https://umeå.se/", "http://127.0.0.1:8765/a?b=c"]
 )
 def test_good_urls_have_no_problem(url):
-    from scraper.scope import url_problem
+    from scraper.discovery.scope import url_problem
 
     assert url_problem(url) is None

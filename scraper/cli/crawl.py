@@ -28,7 +28,7 @@ from scraper.crawl import (
     run_plan,
 )
 from scraper.discovery.revisit import RevisitSpecError, SpecPolicy
-from scraper.scope import ScopeError, check_start_url, netloc_of, parse_host_map
+from scraper.discovery.scope import ScopeError, check_start_url, netloc_of, parse_host_map
 from scraper.sites import ProfileError, load_profile, profile_names
 
 from .options import BadUsage

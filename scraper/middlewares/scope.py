@@ -1,6 +1,6 @@
 """Drop requests that would leave the crawl's scope (like Scrapy's OffsiteMiddleware).
 
-The spider owns a `scope` (scraper.scope.Scope). Page requests need host and path
+The spider owns a `scope` (scraper.discovery.scope.Scope). Page requests need host and path
 prefix in scope; discovery requests (feeds, sitemaps, robots.txt) only the host.
 """
 

@@ -22,12 +22,7 @@ from twisted.python.failure import Failure
 from archive import normalize_url
 from scraper.capture import describe_failure
 from scraper.discovery.links import page_links
-from scraper.discovery.urlkind import UrlKinds
-from scraper.items import FetchItem
-from scraper.mediatypes import is_html
-from scraper.middlewares.scope import IN_SCOPE, ROLE
-from scraper.middlewares.wire import WIRE_HEADERS
-from scraper.scope import (
+from scraper.discovery.scope import (
     Scope,
     compile_patterns,
     is_login_url,
@@ -36,6 +31,11 @@ from scraper.scope import (
     parse_host_map,
     url_problem,
 )
+from scraper.discovery.urlkind import UrlKinds
+from scraper.items import FetchItem
+from scraper.mediatypes import is_html
+from scraper.middlewares.scope import IN_SCOPE, ROLE
+from scraper.middlewares.wire import WIRE_HEADERS
 from scraper.sites import Profile, load_profile
 
 logger = logging.getLogger(__name__)

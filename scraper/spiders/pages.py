@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from scrapy.http import Response
 
-from scraper.scope import prefix_of
+from scraper.discovery.scope import prefix_of
 from scraper.spiders.base import ArchiveSpider
 
 

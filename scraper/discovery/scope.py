@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+from archive.urls import DEFAULT_PORTS
+
 SCHEMES = ("http", "https")
 
 # Generic (no profile) login detection: a path or query naming a sign-in step.
@@ -61,7 +63,7 @@ def netloc_of(url: str) -> str:
     except ValueError:
         return ""
     host = (parts.hostname or "").lower()
-    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    default = DEFAULT_PORTS.get(parts.scheme.lower())
     return f"{host}:{port}" if port and port != default else host
 
 
@@ -108,10 +110,6 @@ class Scope:
             return True
         path = urlsplit(url).path or "/"
         return any(path.startswith(p) or path + "/" == p for p in self.path_prefixes)
-
-    def narrowed(self, prefixes: Iterable[str]) -> Scope:
-        """The same hosts with other prefixes (a section of the site)."""
-        return Scope(self.hosts, tuple(prefixes))
 
 
 def parse_host_map(pairs: Iterable[str]) -> dict[str, str]:
