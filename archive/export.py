@@ -123,7 +123,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("extractor_version", "string", "Version of the extractor that produced the fields."),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
-LIST_COLUMNS = tuple(c.name for c in COLUMNS if c.is_list)
 DESCRIPTION = (
     "Articles and section pages of university news sites, one row per archived version, "
     "extracted by uninews from the pages as served."
@@ -133,11 +132,6 @@ DESCRIPTION = (
 def parquet_schema(columns: tuple[Column, ...] = COLUMNS, description: str = DESCRIPTION) -> Any:
     """The declared Parquet schema, with every column's description in its metadata."""
     return arrow_schema(columns, description)
-
-
-def column_type(name: str, fmt: str) -> str:
-    """How a column is typed in a format, in words for the dataset card."""
-    return next(c for c in COLUMNS if c.name == name).type_in(fmt)
 
 
 class ExportError(ArchiveError):

@@ -14,9 +14,6 @@ from collections.abc import Callable
 # PRAGMA application_id of every uninews archive ("unws"): tells our files from other databases.
 APPLICATION_ID = 0x756E7773
 
-FTS_TABLE = "versions_fts"
-FTS_COLUMNS = ("title", "lead", "body_text")
-
 _V1 = """
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,

@@ -248,18 +248,11 @@ def _read_log(
     lines.put(None)
 
 
-def check_readable(db_path: str | Path) -> None:
-    """Open the archive once (raises the archive's named errors for a bad file)."""
-    with Archive.open(db_path, create=False) as arc:
-        arc.conn.execute("SELECT count(*) FROM pages").fetchone()
-
-
 __all__ = [
     "DEFAULT_SETTINGS",
     "Options",
     "ServeError",
     "build_metadata",
-    "check_readable",
     "datasette_command",
     "merged",
     "prepare",

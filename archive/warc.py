@@ -63,7 +63,6 @@ class WarcSummary:
     revisits: int = 0
     not_modified: int = 0
     skipped: int = 0  # fetches that got no response (nothing for a WARC record to hold)
-    payload_bytes: int = 0
     sites: set[str] = field(default_factory=set)
 
     def text(self, path: str, size: int) -> str:
@@ -293,7 +292,6 @@ class WarcExport:
             if 200 <= row["http_status"] < 300:
                 self.by_url[row["url"]] = original
             summary.responses += 1
-            summary.payload_bytes += len(body)
 
         # Heritrix's order: the response, then the request that points at it.
         self.writer.write_record(record)

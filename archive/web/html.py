@@ -36,7 +36,7 @@ OUTCOME_COLOURS = {
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("default", {"html": False, "linkify": False})
 
-    def image(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    def image(renderer: Any, tokens: Any, idx: int, options: Any, _env: Any) -> str:
         token = tokens[idx]
         alt = "".join(child.content for child in token.children or [])
         src = token.attrGet("src") or ""
