@@ -133,7 +133,7 @@ class Prepared:
 
     record() accepts it in place of a content mapping, so this work can be done where CPU is
     spare: the crawler prepares content in its extraction processes, and its writer thread
-    (which shares the crawl's GIL) only writes. Build it with prepare(), never by hand.
+    (which shares the crawl's GIL) only writes. Build it with prepare_content(), never by hand.
     """
 
     normalized: dict[str, Any]
@@ -141,7 +141,7 @@ class Prepared:
     columns: dict[str, Any]
 
 
-def prepare(content: Mapping[str, Any] | Prepared) -> Prepared:
+def prepare_content(content: Mapping[str, Any] | Prepared) -> Prepared:
     if isinstance(content, Prepared):
         return content
     normalized = normalize_content(content)

@@ -189,7 +189,7 @@ def search(conn: sqlite3.Connection, query: str, **options: Any) -> list[SearchH
     return hits
 
 
-def _decode(row: sqlite3.Row, json_columns: frozenset[str] | set[str]) -> dict[str, Any]:
+def _json_decoded(row: sqlite3.Row, json_columns: frozenset[str] | set[str]) -> dict[str, Any]:
     out = dict(row)
     for name in json_columns:
         if name in out and isinstance(out[name], str):
@@ -211,7 +211,7 @@ class History:
 def history(conn: sqlite3.Connection, page: PageRow) -> History:
     """Every capture and version of one page, oldest first."""
     captures = [
-        _decode(row, CAPTURE_JSON)
+        _json_decoded(row, CAPTURE_JSON)
         for row in conn.execute(
             "SELECT c.id, c.run_id, r.status AS run_status, c.fetched_at, c.method,"
             " c.http_status, c.reason, c.outcome, c.body_sha256, c.redirect_to, c.error,"
@@ -222,7 +222,7 @@ def history(conn: sqlite3.Connection, page: PageRow) -> History:
         )
     ]
     versions = [
-        _decode(row, {"changed_fields"})
+        _json_decoded(row, {"changed_fields"})
         for row in conn.execute(
             "SELECT version, capture_id, archived_at, content_sha256, title,"
             " extractor_version, changed_fields FROM versions WHERE url = ? ORDER BY version",
@@ -283,7 +283,7 @@ def version(conn: sqlite3.Connection, page: PageRow, number: int | None = None) 
         ).fetchone()[0]
         have = f"versions 1 to {last}" if last else "no versions"
         raise NotFound(f"{page.url} has no version {number} (it has {have})")
-    data = _decode(row, VERSION_JSON | {"response_headers"})
+    data = _json_decoded(row, VERSION_JSON | {"response_headers"})
     return VersionRow(
         url=data["url"],
         version=data["version"],

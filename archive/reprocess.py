@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .content import Prepared, changed_fields, from_row, prepare
+from .content import Prepared, changed_fields, from_row, prepare_content
 from .errors import ArchiveError
 from .store import Archive, insert_version, utc_now
 
@@ -176,7 +176,7 @@ class Reprocessor:
             if content is None:
                 self.stats.no_content += 1
             else:
-                number = self._write_version(conn, page, prepare(content))
+                number = self._write_version(conn, page, prepare_content(content))
                 if number is None:
                     self.stats.unchanged += 1
                 else:

@@ -22,30 +22,30 @@ from pathlib import Path
 from typing import Any
 
 from . import queries
-from .blobs import (
+from .capture import Capture
+from .compression import (
     DELTA,
     TRAIN_AT,
     TRAIN_SAMPLES,
     BlobCodec,
     body_sha256,
-    checked_recipe,
-    rebuild,
     train_dictionary,
 )
-from .capture import Capture
-from .content import Prepared, changed_fields, from_row, prepare
+from .content import Prepared, changed_fields, from_row, prepare_content
+from .decoding import CannotDecode, decode_content_encoding
 from .errors import ArchiveError, ArchiveMissing, ArchiveTooNew, NotAnArchive, NotFound
+from .outcomes import header, page_status_after, response_class
 from .process import is_gone, this_process
-from .recode import CannotDecode, RecipeFinder, decode
-from .rules import header, page_status_after, response_class
+from .recipes import RecipeFinder, checked_recipe, rebuild
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate
 from .urls import normalize_url
 
 BUSY_TIMEOUT_MS = 30_000
 # runs.stats key of the process that runs a crawl (archive.process), kept when it finishes.
 RUN_PROCESS = "uninews/process"
-# Until a site has all its dictionaries (blobs.TRAIN_AT), look for enough training samples every
-# this many new blobs (the lookup reads the site's capture rows; for every blob it would cost more).
+# Until a site has all its dictionaries (compression.TRAIN_AT), look for enough training samples
+# every this many new blobs (the lookup reads the site's capture rows; for every blob it would
+# cost more).
 TRAIN_CHECK_EVERY = 16
 
 
@@ -338,12 +338,12 @@ class Archive:
         `content` holds the versioned fields (archive.content.CONTENT_FIELDS); None for pages
         without content (listings, login walls, empty or non-HTML responses), whose change is
         judged by the raw body instead and which never get a version. Content prepared
-        elsewhere (archive.content.prepare) is taken as it is.
+        elsewhere (archive.content.prepare_content) is taken as it is.
         """
         url = normalize_url(capture.url)
         response = response_class(capture)
         now = utc_now()
-        prepared = prepare(content) if content is not None else None
+        prepared = prepare_content(content) if content is not None else None
         normalized = prepared.normalized if prepared is not None else None
         new_hash = prepared.sha256 if prepared is not None else None
         keep_body = capture.body is not None and response not in ("restricted", "not_modified")
@@ -406,7 +406,7 @@ class Archive:
         capture: Capture,
     ) -> None:
         """Keep the body as received; a compressed one as its decoded body plus a recipe when
-        one rebuilds it exactly (archive.blobs), else as received."""
+        one rebuilds it exactly (archive.recipes), else as received."""
         if conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)).fetchone():
             return
         content, coding, recipe = received, None, None
@@ -672,7 +672,7 @@ class Archive:
         if row["content_encoding"] is None or row["recipe"] is not None:
             return content  # not compressed, or stored decoded
         try:
-            return decode(content, row["content_encoding"])
+            return decode_content_encoding(content, row["content_encoding"])
         except CannotDecode:
             return content
 

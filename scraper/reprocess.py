@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from archive import normalize_url
+from archive.outcomes import header
 from archive.reprocess import Extract, StoredPage
-from archive.rules import header
 from scraper.discovery.urlkind import archive_kind
 from scraper.pipelines.extraction import extract_body, extractor, http_charset, is_html
 from scraper.sites import ProfileError, load_profile

@@ -10,7 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from archive.content import prepare
+from archive.content import prepare_content as prepare
 from scraper.pipelines.extraction import extract_in_worker, extractor, init_worker
 from scraper.pipelines.worker_pool import WorkerPool
 

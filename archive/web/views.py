@@ -21,7 +21,7 @@ from datasette.utils.asgi import Response
 from .. import queries, recent
 from ..diff import diff_fields
 from ..errors import ArchiveError, InvalidQuery, NotFound
-from ..rules import header
+from ..outcomes import header
 from ..schema import APPLICATION_ID
 from ..store import Archive
 from ..warc import WarcExport, WarcSummary

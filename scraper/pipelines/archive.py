@@ -26,7 +26,7 @@ from scrapy.crawler import Crawler
 
 from archive import Archive
 from archive.content import Prepared
-from archive.rules import OUTCOMES
+from archive.outcomes import OUTCOMES
 from scraper.discovery.urlkind import archive_kind
 from scraper.items import CaptureItem
 from scraper.middlewares import robots
