@@ -76,14 +76,9 @@ def prepare(db_path: str | Path) -> None:
             ).fetchone()
             if row is not None and row[0] == sql.strip():
                 continue
-            arc.conn.execute("BEGIN IMMEDIATE")
-            try:
-                arc.conn.execute(f"DROP VIEW IF EXISTS [{name}]")
-                arc.conn.execute(sql.strip())
-            except BaseException:
-                arc.conn.execute("ROLLBACK")
-                raise
-            arc.conn.execute("COMMIT")
+            with arc.transaction() as conn:
+                conn.execute(f"DROP VIEW IF EXISTS [{name}]")
+                conn.execute(sql.strip())
         arc.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
