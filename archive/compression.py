@@ -1,26 +1,12 @@
-"""Raw response bodies: zstd-compressed, keyed by sha256, stored once however often served.
+"""The zstd codec of stored bodies: compressing a body (with a site dictionary, or as a delta
+to an earlier body) and reading it back, and training the dictionaries.
 
-Pages of one site share most of their bytes (menus, footers, scripts), which a per-body
-compressor cannot see. When a site has TRAIN_AT[n] bodies, a zstd dictionary is trained on its
-latest TRAIN_SAMPLES bodies and kept in the `dictionaries` table; later bodies of that site are
-compressed with the newest one (blobs.dictionary_id says which; NULL means no dictionary).
-Older dictionaries stay, so every blob stays readable.
-
-A page fetched again mostly repeats its previous body (a token, a teaser, a date differ). Such a
-body is also compressed as a delta: zstd with the page's previous whole body as raw-content
-dictionary (compression "zstd-delta", blobs.base_sha256 names the base), kept when smaller.
-A base is never itself a delta, so reading any blob takes at most two decompressions.
-
-A body the server sent compressed (Content-Encoding gzip, deflate, br, zstd) is kept as received:
-its sha256 is that of the bytes as received, and reading it gives those bytes. Compressed bytes
-do not compress again, so when archive.recipes finds a recipe that rebuilds them exactly from the
-decoded body, the decoded body is what is compressed (with the dictionary, as a delta) and the
-recipe is kept beside it (blobs.recipe); otherwise the bytes as received are compressed as any.
+Pure bytes in, bytes out; which dictionary and which base a body gets, and the tables they live
+in, are archive.bodies'. The constants below are what bench/storage.py calibrated.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import zstandard
@@ -56,10 +42,6 @@ class PackedBlob:
     dictionary_id: int | None
     compression: str = COMPRESSION
     base_sha256: str | None = None  # a delta's base body
-
-
-def body_sha256(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
 
 
 def dictionary_size(samples: list[bytes]) -> int:

@@ -107,6 +107,11 @@ def changed_fields(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> lis
     return [n for n in CONTENT_FIELDS if old.get(n) != new.get(n)]
 
 
+def json_text(value: Any) -> str:
+    """A JSON column's text (never a Python repr); what JSON cannot hold is written as str()."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def to_columns(normalized: Mapping[str, Any]) -> dict[str, Any]:
     """Column values for a `versions` row: JSON fields as JSON text (never Python reprs)."""
     return {

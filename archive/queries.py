@@ -1,4 +1,5 @@
-"""Read queries over the archive: SQL is built by *_sql() functions apart from running it.
+"""Every read query over the archive (pages, validators, search, history, versions); SQL is
+built by *_sql() functions apart from running it where a caller may want to see it.
 
 Full-text search covers every version ever archived, so text that a page no longer shows is
 still found (an archivist's question); hits say whether they are the current version, and
@@ -10,15 +11,68 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .content import CONTENT_FIELDS, JSON_FIELDS
 from .errors import ArchiveError, InvalidQuery, NotFound
+from .urls import normalize_url
 
-if TYPE_CHECKING:
-    from .store import PageRow
+
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional GET sends back (If-None-Match / If-Modified-Since)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class PageRow:
+    url: str
+    site: str
+    kind: str
+    lang: str | None
+    first_seen: str
+    last_seen: str | None
+    last_changed: str | None
+    status: str
+    current_version: int | None
+    etag: str | None
+    last_modified: str | None
+    redirect_to: str | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> PageRow:
+        return cls(**{f.name: row[f.name] for f in fields(cls)})
+
+
+def validators(conn: sqlite3.Connection, url: str) -> Validators:
+    """The validators the page of `url` was last served with (none for an unknown page)."""
+    row = conn.execute(
+        "SELECT etag, last_modified FROM pages WHERE url = ?", (normalize_url(url),)
+    ).fetchone()
+    return Validators(row["etag"], row["last_modified"]) if row else Validators()
+
+
+def pages(conn: sqlite3.Connection, site: str | None = None) -> Iterator[PageRow]:
+    """Every page row (of `site`), in URL order."""
+    sql, params = "SELECT * FROM pages", ()
+    if site is not None:
+        sql, params = sql + " WHERE site = ?", (site,)
+    for row in conn.execute(sql + " ORDER BY url", params):
+        yield PageRow.from_row(row)
+
+
+def page(conn: sqlite3.Connection, url: str) -> PageRow:
+    """The page row of `url` (normalized first); NotFound if it was never archived."""
+    row = conn.execute("SELECT * FROM pages WHERE url = ?", (normalize_url(url),)).fetchone()
+    if row is None:
+        raise NotFound(f"URL is not archived: {url} (find archived URLs with `uninews search`)")
+    return PageRow.from_row(row)
+
 
 # FTS5 column weights for bm25(): a word in the title counts more than one in the body.
 RANK_WEIGHTS = (10.0, 4.0, 1.0)  # title, lead, body_text

@@ -1,8 +1,14 @@
-"""Times people type on the command line (`--since`, `--as-of`), read one way everywhere."""
+"""Instants and days, one way everywhere in the archive: how it writes the instants it records,
+and how it reads the times people type on the command line (`--since`, `--as-of`)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+
+
+def utc_now() -> str:
+    """Now, as the archive writes every instant it records (UTC, microseconds, a Z)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_utc(text: str, *, date_means_end_of_day: bool = False) -> datetime:

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.compression import body_sha256  # noqa: E402
+from archive.bodies import body_sha256  # noqa: E402
 from archive.recipes import RecipeFinder, checked_recipe, find_recipe  # noqa: E402
 from scraper.demo import DemoServer, DemoSite  # noqa: E402
 from scraper.demo.server import nginx_gzip  # noqa: E402

@@ -15,7 +15,7 @@ import brotli
 import pytest
 import zstandard
 
-from archive.compression import body_sha256
+from archive.bodies import body_sha256
 from archive.decoding import CannotDecode
 from archive.decoding import decode_content_encoding as decode
 from archive.recipes import (
