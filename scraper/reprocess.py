@@ -16,6 +16,7 @@ from typing import Any
 from archive import normalize_url
 from archive.outcomes import header
 from archive.reprocess import Extract, StoredPage
+from archive.versioning import gets_version
 from scraper.discovery.urlkind import archive_kind
 from scraper.pipelines.extraction import extract_body, extractor, http_charset, is_html
 from scraper.sites import ProfileError, load_profile
@@ -84,7 +85,7 @@ def page_content(
             hints_for(page.site, page.requested_url),
         )
         kind = archive_kind(article.kind, "listing" if page.kind == "listing" else None)
-        if article.kind == "login" or not article.has_content or kind == "listing":
+        if not gets_version(article.kind, article.has_content, kind):
             return None
         return article.content()
 
