@@ -13,11 +13,13 @@ import re
 import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import datetime
 from typing import Any
 
 from .content import CONTENT_FIELDS, JSON_FIELDS
-from .errors import ArchiveError, InvalidQuery, NotFound
+from .errors import InvalidQuery, NotFound
+
+# archive.cli calls queries.day_range; the day rule itself is archive.times'.
+from .times import day_range as day_range
 from .urls import normalize_url
 
 
@@ -111,35 +113,9 @@ ARTICLE_DAY = "substr(coalesce(v.published_at, c.fetched_at), 1, 10)"
 MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
 
 
-class InvalidDate(ArchiveError):
-    """A --since/--until that is not a date."""
-
-
-def parse_day(text: str | None, option: str = "date") -> str | None:
-    """A YYYY-MM-DD day from a date or an ISO timestamp; InvalidDate says what to write."""
-    if text is None:
-        return None
-    try:
-        return datetime.fromisoformat(text.strip()).date().isoformat()
-    except ValueError:
-        raise InvalidDate(
-            f"bad {option} {text!r}: write a date like 2026-11-27 (or 2026-11-27T12:00:00Z)"
-        ) from None
-
-
-def day_range(
-    since: str | None, until: str | None, names: tuple[str, str] = ("--since", "--until")
-) -> tuple[str | None, str | None]:
-    """since/until as YYYY-MM-DD days, checked; `names` are what the user typed them into."""
-    first, last = parse_day(since, names[0]), parse_day(until, names[1])
-    if first and last and first > last:
-        raise InvalidDate(f"{names[0]} {first} is after {names[1]} {last}: swap them")
-    return first, last
-
-
 @dataclass(frozen=True)
 class SearchFilter:
-    """Which versions a search looks at; since/until are YYYY-MM-DD days (see parse_day)
+    """Which versions a search looks at; since/until are YYYY-MM-DD days (see times.parse_day)
     compared with the article's date: its published date, else the day it was fetched."""
 
     current_only: bool = False

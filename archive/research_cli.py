@@ -26,7 +26,7 @@ from .cli import (
     db_option,
     open_for_reading,
 )
-from .export import FORMATS, ExportFilter, export, parse_instant
+from .export import FORMATS, ExportFilter, export
 from .output import STDOUT, check_target
 from .personal import CONTACT_POLICIES, DEFAULT_CONTACTS
 from .serve import (
@@ -39,6 +39,7 @@ from .serve import (
     start,
     write_metadata,
 )
+from .times import parse_instant
 
 # Seconds Datasette may take to start serving (it imports its plugins; slow on a loaded machine).
 STARTUP_TIMEOUT = 120.0

@@ -16,7 +16,8 @@ from fixtures_research import DemoArchive
 import archive.research_cli  # noqa: F401  (registers export and serve on the cli group)
 from archive import export as export_module
 from archive.cli import cli
-from archive.export import COLUMN_NAMES, parquet_schema, parse_instant
+from archive.export import COLUMN_NAMES, parquet_schema
+from archive.times import parse_instant
 
 
 def uninews(*args: str):
