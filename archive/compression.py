@@ -59,7 +59,8 @@ def train_dictionary(samples: list[bytes]) -> bytes | None:
 class BlobCodec:
     """Compressors and decompressors of one archive, one pair per dictionary in use.
 
-    Held by the Archive instance, not the module: zstandard objects are not thread-safe.
+    Held by an archive connection's Bodies, not the module: zstandard objects are not
+    thread-safe.
     """
 
     def __init__(self, level: int = COMPRESSION_LEVEL) -> None:
