@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from .times import stored_day, stored_instant
+
 # kind -> (Table Schema type, Croissant dataType, words for JSON Lines, words for CSV)
 KINDS: dict[str, tuple[str, str, str, str]] = {
     "string": ("string", "sc:Text", "string or null", "text"),
@@ -99,16 +101,16 @@ def arrow_schema(columns: tuple[Column, ...], description: str) -> Any:
 
 
 def to_timestamp(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+    return stored_instant(text) if text else None
 
 
 def to_date(text: str | None) -> date | None:
-    """The calendar date of an ISO 8601 date or timestamp (a timestamp's own date as written:
-    the archive writes timestamps in UTC)."""
+    """The calendar date of an ISO 8601 date or timestamp (times.stored_day), None if it has
+    none."""
     if not text:
         return None
     try:
-        return date.fromisoformat(text[:10])
+        return stored_day(text)
     except ValueError:
         return None
 

@@ -107,6 +107,11 @@ def changed_fields(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> lis
     return [n for n in CONTENT_FIELDS if old.get(n) != new.get(n)]
 
 
+def json_text(value: Any) -> str:
+    """A JSON column's text (never a Python repr); what JSON cannot hold is written as str()."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def to_columns(normalized: Mapping[str, Any]) -> dict[str, Any]:
     """Column values for a `versions` row: JSON fields as JSON text (never Python reprs)."""
     return {
@@ -133,7 +138,7 @@ class Prepared:
 
     record() accepts it in place of a content mapping, so this work can be done where CPU is
     spare: the crawler prepares content in its extraction processes, and its writer thread
-    (which shares the crawl's GIL) only writes. Build it with prepare(), never by hand.
+    (which shares the crawl's GIL) only writes. Build it with prepare_content(), never by hand.
     """
 
     normalized: dict[str, Any]
@@ -141,7 +146,7 @@ class Prepared:
     columns: dict[str, Any]
 
 
-def prepare(content: Mapping[str, Any] | Prepared) -> Prepared:
+def prepare_content(content: Mapping[str, Any] | Prepared) -> Prepared:
     if isinstance(content, Prepared):
         return content
     normalized = normalize_content(content)

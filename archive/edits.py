@@ -92,7 +92,6 @@ CHANGE_COLUMNS: tuple[Column, ...] = (
         ),
     ),
 )
-CHANGE_COLUMN_NAMES = tuple(c.name for c in CHANGE_COLUMNS)
 
 
 def sentences(*texts: str | None) -> list[str]:

@@ -24,7 +24,6 @@ from .errors import ArchiveError
 from .output import STDOUT, output_file
 from .personal import CONTACT_POLICIES, DEFAULT_CONTACTS, apply_contacts
 from .queries import ARTICLE_DAY
-from .times import parse_utc
 from .urls import normalize_url
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -123,7 +122,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("extractor_version", "string", "Version of the extractor that produced the fields."),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
-LIST_COLUMNS = tuple(c.name for c in COLUMNS if c.is_list)
 DESCRIPTION = (
     "Articles and section pages of university news sites, one row per archived version, "
     "extracted by uninews from the pages as served."
@@ -135,19 +133,15 @@ def parquet_schema(columns: tuple[Column, ...] = COLUMNS, description: str = DES
     return arrow_schema(columns, description)
 
 
-def column_type(name: str, fmt: str) -> str:
-    """How a column is typed in a format, in words for the dataset card."""
-    return next(c for c in COLUMNS if c.name == name).type_in(fmt)
-
-
 class ExportError(ArchiveError):
-    """An export the user asked for that cannot be made as asked (bad dates, unknown format)."""
+    """An export the user asked for that cannot be made as asked (an unknown format, options
+    that do not go together); a bad date is times.BadDate."""
 
 
 @dataclass(frozen=True)
 class ExportFilter:
-    """Which versions to export. Dates are checked and normalized by queries.parse_day (the
-    same as search's) and parse_instant.
+    """Which versions to export. Dates are checked and normalized by times.parse_day (the
+    same as search's) and times.parse_instant.
 
     since/until: the article's date (published_at, else the day it was fetched), inclusive.
     as_of: each page as it stood at that instant (its latest version fetched at or before it),
@@ -164,20 +158,6 @@ class ExportFilter:
 
     def describe(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v not in (None, False, ())}
-
-
-def parse_instant(text: str | None, option: str = "--as-of") -> str | None:
-    """A UTC timestamp for as-of: a bare date means the end of that day; naive times are UTC."""
-    if text is None:
-        return None
-    try:
-        moment = parse_utc(text, date_means_end_of_day=True)
-    except ValueError:
-        raise ExportError(
-            f"bad {option} {text!r}: write a date (2026-11-27, meaning the end of that day) "
-            "or a UTC time (2026-11-27T12:00:00Z)"
-        ) from None
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 _SELECT = (

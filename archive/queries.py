@@ -1,4 +1,5 @@
-"""Read queries over the archive: SQL is built by *_sql() functions apart from running it.
+"""Every read query over the archive (pages, validators, search, history, versions); SQL is
+built by *_sql() functions apart from running it where a caller may want to see it.
 
 Full-text search covers every version ever archived, so text that a page no longer shows is
 still found (an archivist's question); hits say whether they are the current version, and
@@ -10,15 +11,67 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from .content import CONTENT_FIELDS, JSON_FIELDS
-from .errors import ArchiveError, InvalidQuery, NotFound
+from .errors import InvalidQuery, NotFound
+from .urls import normalize_url
 
-if TYPE_CHECKING:
-    from .store import PageRow
+
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional GET sends back (If-None-Match / If-Modified-Since)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class PageRow:
+    url: str
+    site: str
+    kind: str
+    lang: str | None
+    first_seen: str
+    last_seen: str | None
+    last_changed: str | None
+    status: str
+    current_version: int | None
+    etag: str | None
+    last_modified: str | None
+    redirect_to: str | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> PageRow:
+        return cls(**{f.name: row[f.name] for f in fields(cls)})
+
+
+def validators(conn: sqlite3.Connection, url: str) -> Validators:
+    """The validators the page of `url` was last served with (none for an unknown page)."""
+    row = conn.execute(
+        "SELECT etag, last_modified FROM pages WHERE url = ?", (normalize_url(url),)
+    ).fetchone()
+    return Validators(row["etag"], row["last_modified"]) if row else Validators()
+
+
+def pages(conn: sqlite3.Connection, site: str | None = None) -> Iterator[PageRow]:
+    """Every page row (of `site`), in URL order."""
+    sql, params = "SELECT * FROM pages", ()
+    if site is not None:
+        sql, params = sql + " WHERE site = ?", (site,)
+    for row in conn.execute(sql + " ORDER BY url", params):
+        yield PageRow.from_row(row)
+
+
+def page(conn: sqlite3.Connection, url: str) -> PageRow:
+    """The page row of `url` (normalized first); NotFound if it was never archived."""
+    row = conn.execute("SELECT * FROM pages WHERE url = ?", (normalize_url(url),)).fetchone()
+    if row is None:
+        raise NotFound(f"URL is not archived: {url} (find archived URLs with `uninews search`)")
+    return PageRow.from_row(row)
+
 
 # FTS5 column weights for bm25(): a word in the title counts more than one in the body.
 RANK_WEIGHTS = (10.0, 4.0, 1.0)  # title, lead, body_text
@@ -57,35 +110,9 @@ ARTICLE_DAY = "substr(coalesce(v.published_at, c.fetched_at), 1, 10)"
 MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
 
 
-class InvalidDate(ArchiveError):
-    """A --since/--until that is not a date."""
-
-
-def parse_day(text: str | None, option: str = "date") -> str | None:
-    """A YYYY-MM-DD day from a date or an ISO timestamp; InvalidDate says what to write."""
-    if text is None:
-        return None
-    try:
-        return datetime.fromisoformat(text.strip()).date().isoformat()
-    except ValueError:
-        raise InvalidDate(
-            f"bad {option} {text!r}: write a date like 2026-11-27 (or 2026-11-27T12:00:00Z)"
-        ) from None
-
-
-def day_range(
-    since: str | None, until: str | None, names: tuple[str, str] = ("--since", "--until")
-) -> tuple[str | None, str | None]:
-    """since/until as YYYY-MM-DD days, checked; `names` are what the user typed them into."""
-    first, last = parse_day(since, names[0]), parse_day(until, names[1])
-    if first and last and first > last:
-        raise InvalidDate(f"{names[0]} {first} is after {names[1]} {last}: swap them")
-    return first, last
-
-
 @dataclass(frozen=True)
 class SearchFilter:
-    """Which versions a search looks at; since/until are YYYY-MM-DD days (see parse_day)
+    """Which versions a search looks at; since/until are YYYY-MM-DD days (see times.parse_day)
     compared with the article's date: its published date, else the day it was fetched."""
 
     current_only: bool = False
@@ -189,7 +216,7 @@ def search(conn: sqlite3.Connection, query: str, **options: Any) -> list[SearchH
     return hits
 
 
-def _decode(row: sqlite3.Row, json_columns: frozenset[str] | set[str]) -> dict[str, Any]:
+def _json_decoded(row: sqlite3.Row, json_columns: frozenset[str] | set[str]) -> dict[str, Any]:
     out = dict(row)
     for name in json_columns:
         if name in out and isinstance(out[name], str):
@@ -211,7 +238,7 @@ class History:
 def history(conn: sqlite3.Connection, page: PageRow) -> History:
     """Every capture and version of one page, oldest first."""
     captures = [
-        _decode(row, CAPTURE_JSON)
+        _json_decoded(row, CAPTURE_JSON)
         for row in conn.execute(
             "SELECT c.id, c.run_id, r.status AS run_status, c.fetched_at, c.method,"
             " c.http_status, c.reason, c.outcome, c.body_sha256, c.redirect_to, c.error,"
@@ -222,7 +249,7 @@ def history(conn: sqlite3.Connection, page: PageRow) -> History:
         )
     ]
     versions = [
-        _decode(row, {"changed_fields"})
+        _json_decoded(row, {"changed_fields"})
         for row in conn.execute(
             "SELECT version, capture_id, archived_at, content_sha256, title,"
             " extractor_version, changed_fields FROM versions WHERE url = ? ORDER BY version",
@@ -283,7 +310,7 @@ def version(conn: sqlite3.Connection, page: PageRow, number: int | None = None) 
         ).fetchone()[0]
         have = f"versions 1 to {last}" if last else "no versions"
         raise NotFound(f"{page.url} has no version {number} (it has {have})")
-    data = _decode(row, VERSION_JSON | {"response_headers"})
+    data = _json_decoded(row, VERSION_JSON | {"response_headers"})
     return VersionRow(
         url=data["url"],
         version=data["version"],

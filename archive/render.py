@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from .outcomes import header
 from .queries import VersionRow
-from .rules import header
 
 FORMATS = ("text", "markdown", "json", "html", "raw")
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)

@@ -21,9 +21,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .content import Prepared, changed_fields, from_row, prepare
+from .content import Prepared, prepare_content
 from .errors import ArchiveError
-from .store import Archive, insert_version, utc_now
+from .store import Archive
+from .times import utc_now
+from .versioning import insert_version, next_version
 
 SPIDER = "reprocess"
 ALL_SITES = "*"  # runs.site of a reprocess over every site
@@ -176,7 +178,7 @@ class Reprocessor:
             if content is None:
                 self.stats.no_content += 1
             else:
-                number = self._write_version(conn, page, prepare(content))
+                number = self._write_version(conn, page, prepare_content(content))
                 if number is None:
                     self.stats.unchanged += 1
                 else:
@@ -190,29 +192,21 @@ class Reprocessor:
         current = conn.execute(
             "SELECT current_version, content_sha256 FROM pages WHERE url = ?", (page.url,)
         ).fetchone()
-        normalized, new_hash = prepared.normalized, prepared.sha256
-        if current["content_sha256"] == new_hash:
+        new = next_version(
+            conn, page.url, current["current_version"], current["content_sha256"], prepared
+        )
+        if new is None:
             return None
-        previous = None
-        if current["current_version"] is not None:
-            previous = from_row(
-                conn.execute(
-                    "SELECT * FROM versions WHERE url = ? AND version = ?",
-                    (page.url, current["current_version"]),
-                ).fetchone()
-            )
-        number = (current["current_version"] or 0) + 1
         insert_version(
-            conn, page.url, number, page.capture_id, prepared, utc_now(),
-            self.stats.extractor_version, changed_fields(previous, normalized),
-        )  # fmt: skip
+            conn, page.url, new, page.capture_id, prepared, utc_now(), self.stats.extractor_version
+        )
         update = "current_version = ?, content_sha256 = ?"
-        params: list[Any] = [number, new_hash]
-        if normalized.get("lang"):
+        params: list[Any] = [new.number, prepared.sha256]
+        if prepared.normalized.get("lang"):
             update += ", lang = ?"
-            params.append(normalized["lang"])
+            params.append(prepared.normalized["lang"])
         conn.execute(f"UPDATE pages SET {update} WHERE url = ?", (*params, page.url))
-        return number
+        return new.number
 
     def _save_stats(self, conn: Any) -> None:
         conn.execute(

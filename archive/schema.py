@@ -14,9 +14,6 @@ from collections.abc import Callable
 # PRAGMA application_id of every uninews archive ("unws"): tells our files from other databases.
 APPLICATION_ID = 0x756E7773
 
-FTS_TABLE = "versions_fts"
-FTS_COLUMNS = ("title", "lead", "body_text")
-
 _V1 = """
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
@@ -166,7 +163,7 @@ def _v3_delta_blobs(conn: sqlite3.Connection) -> None:
 
 
 def _v4_bodies_as_received(conn: sqlite3.Connection) -> None:
-    """Bodies kept as received, also when the server compressed them (archive.recode).
+    """Bodies kept as received, also when the server compressed them (archive.recipes).
 
     blobs.sha256 is now the hash of the bytes as received and blobs.size their length.
     blobs.content_encoding: the coding those bytes carry (NULL: none, or a body an uninews

@@ -76,14 +76,9 @@ def prepare(db_path: str | Path) -> None:
             ).fetchone()
             if row is not None and row[0] == sql.strip():
                 continue
-            arc.conn.execute("BEGIN IMMEDIATE")
-            try:
-                arc.conn.execute(f"DROP VIEW IF EXISTS [{name}]")
-                arc.conn.execute(sql.strip())
-            except BaseException:
-                arc.conn.execute("ROLLBACK")
-                raise
-            arc.conn.execute("COMMIT")
+            with arc.transaction() as conn:
+                conn.execute(f"DROP VIEW IF EXISTS [{name}]")
+                conn.execute(sql.strip())
         arc.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
@@ -248,18 +243,11 @@ def _read_log(
     lines.put(None)
 
 
-def check_readable(db_path: str | Path) -> None:
-    """Open the archive once (raises the archive's named errors for a bad file)."""
-    with Archive.open(db_path, create=False) as arc:
-        arc.conn.execute("SELECT count(*) FROM pages").fetchone()
-
-
 __all__ = [
     "DEFAULT_SETTINGS",
     "Options",
     "ServeError",
     "build_metadata",
-    "check_readable",
     "datasette_command",
     "merged",
     "prepare",

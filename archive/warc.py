@@ -28,7 +28,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from io import BytesIO
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -36,9 +36,9 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.warcwriter import WARCWriter
 
-from .errors import ArchiveError, NotFound
+from .errors import NotFound
 from .store import Archive
-from .times import parse_utc
+from .times import since_bound, stored_instant
 
 WARC_VERSION = "1.1"
 PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
@@ -50,10 +50,6 @@ GZIP_MAGIC = b"\x1f\x8b"
 Progress = Callable[[int, int], None]
 
 
-class BadDate(ArchiveError):
-    """A --since or --until value that is not an ISO 8601 date or timestamp."""
-
-
 @dataclass
 class WarcSummary:
     """What write_warc() wrote; `text()` is the summary line of `uninews warc`."""
@@ -63,7 +59,6 @@ class WarcSummary:
     revisits: int = 0
     not_modified: int = 0
     skipped: int = 0  # fetches that got no response (nothing for a WARC record to hold)
-    payload_bytes: int = 0
     sites: set[str] = field(default_factory=set)
 
     def text(self, path: str, size: int) -> str:
@@ -98,24 +93,10 @@ def payload_digest(payload: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")
 
 
-def since_bound(value: str, option: str = "--since") -> str:
-    """An ISO 8601 date or timestamp as the UTC string captures.fetched_at is compared with
-    (to the microsecond, as fetched_at is written; a bare date for --until is its last
-    moment)."""
-    try:
-        moment = parse_utc(value, date_means_end_of_day=option == "--until")
-    except ValueError as exc:
-        raise BadDate(
-            f"bad {option} {value!r}: write a date or UTC time, e.g. 2026-11-27 or "
-            "2026-11-27T08:00:00Z"
-        ) from exc
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def warc_date(fetched_at: str) -> str:
     """fetched_at as a WARC 1.1 date (UTC, `Z`, with the fraction of a second when the capture
     has one; earlier uninews stamped captures to the second)."""
-    moment = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
+    moment = stored_instant(fetched_at)
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
     fraction = moment.microsecond or "." in fetched_at
@@ -135,7 +116,7 @@ def selection_sql(
     site: str | None, since: str | None, until: str | None = None
 ) -> tuple[str, list[str]]:
     """The WHERE clause (or "") choosing captures by site and fetch time, with its parameters
-    (`since` and `until` as since_bound() gives them; compared as text, to the microsecond:
+    (`since` and `until` as times.since_bound() gives them; compared as text, to the microsecond:
     SQLite's julianday() keeps milliseconds only)."""
     where, params = [], []
     if site is not None:
@@ -293,7 +274,6 @@ class WarcExport:
             if 200 <= row["http_status"] < 300:
                 self.by_url[row["url"]] = original
             summary.responses += 1
-            summary.payload_bytes += len(body)
 
         # Heritrix's order: the response, then the request that points at it.
         self.writer.write_record(record)

@@ -1,4 +1,4 @@
-"""Benchmark the recipe finder (archive.recode): how often a gzip body is rebuilt exactly from
+"""Benchmark the recipe finder (archive.recipes): how often a gzip body is rebuilt exactly from
 its decoded bytes, and what finding (and checking) the recipe costs per body.
 
 Corpora:
@@ -10,7 +10,7 @@ Corpora:
 Per corpus and variant it prints bodies, hits and ms per body (mean, median, 95th percentile) for
 - cold: find_recipe alone, no memory of earlier bodies (the first body of a site);
 - warm: RecipeFinder with one memory for the corpus, as the archive searches a site's bodies;
-- check: blobs.checked_recipe, the rebuild and hash every recipe passes before it is stored;
+- check: recipes.checked_recipe, the rebuild and hash every recipe passes before it is stored;
 and the cost of a miss (a stream flushed mid-way, which no recipe rebuilds), full and quick.
 
     python bench/recipes.py
@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.blobs import body_sha256, checked_recipe  # noqa: E402
-from archive.recode import RecipeFinder, find_recipe  # noqa: E402
+from archive.bodies import body_sha256  # noqa: E402
+from archive.recipes import RecipeFinder, checked_recipe, find_recipe  # noqa: E402
 from scraper.demo import DemoServer, DemoSite  # noqa: E402
 from scraper.demo.server import nginx_gzip  # noqa: E402
 

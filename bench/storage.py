@@ -44,7 +44,7 @@ import brotli  # noqa: E402  (a Scrapy dependency: it decodes br responses)
 import zstandard  # noqa: E402
 
 from archive import Archive, Capture  # noqa: E402
-from archive.blobs import (  # noqa: E402
+from archive.compression import (  # noqa: E402
     COMPRESSION_LEVEL,
     DICTIONARY_SIZE,
     TRAIN_AT,

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from archive.rules import OUTCOMES
+from archive.outcomes import OUTCOMES
 from scraper import __version__
 
 if TYPE_CHECKING:

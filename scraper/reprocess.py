@@ -14,8 +14,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from archive import normalize_url
+from archive.outcomes import header
 from archive.reprocess import Extract, StoredPage
-from archive.rules import header
+from archive.versioning import gets_version
 from scraper.discovery.urlkind import archive_kind
 from scraper.mediatypes import http_charset, is_html
 from scraper.sites import ProfileError, load_profile
@@ -85,7 +86,7 @@ def page_content(
             hints_for(page.site, page.requested_url),
         )
         kind = archive_kind(article.kind, "listing" if page.kind == "listing" else None)
-        if article.kind == "login" or not article.has_content or kind == "listing":
+        if not gets_version(article.kind, article.has_content, kind):
             return None
         return article.content()
 

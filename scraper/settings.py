@@ -19,7 +19,7 @@ USER_AGENT = f"uninews/{__version__}"  # rebuilt from the contact by the CLI
 # What a request accepts. Scrapy asks for br and zstd too; warcio 1.8 (and pywb through it)
 # cannot decode br with the brotli package Scrapy installs, so WARCs of br-served pages would
 # not replay. gzip and deflate, as Heritrix asks, are read by every WARC tool, and uninews
-# keeps them byte for byte at the cost of the decoded page (archive/recode.py).
+# keeps them byte for byte at the cost of the decoded page (archive/recipes.py).
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "en",

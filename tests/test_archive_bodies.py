@@ -11,9 +11,9 @@ import zstandard
 from fixtures_demo import http_get
 
 from archive import Archive, Capture
-from archive.blobs import DELTA, TRAIN_AT, TRAIN_SAMPLES, body_sha256
+from archive.bodies import TRAIN_CHECK_EVERY, body_sha256
+from archive.compression import DELTA, TRAIN_AT, TRAIN_SAMPLES
 from archive.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-from archive.store import TRAIN_CHECK_EVERY
 from scraper.demo import DemoServer, DemoSite
 
 

@@ -264,8 +264,8 @@ def test_every_json_column_holds_valid_json(archive, make_capture, article_conte
 
 
 def test_site_bodies_share_a_trained_dictionary_and_read_back(archive, make_capture):
-    from archive.blobs import TRAIN_SAMPLES
-    from archive.store import TRAIN_CHECK_EVERY
+    from archive.bodies import TRAIN_CHECK_EVERY
+    from archive.compression import TRAIN_SAMPLES
 
     rng = random.Random(7)  # page furniture as varied as a real site's menus and scripts
     furniture = "".join(

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from fixtures_research import DemoArchive
 
 from archive import export as export_module
-from archive.export import COLUMN_NAMES, parquet_schema, parse_instant
+from archive.export import COLUMN_NAMES, parquet_schema
+from archive.times import parse_instant
 from scraper.cli import cli
 
 

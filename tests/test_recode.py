@@ -1,4 +1,4 @@
-"""Recipes that rebuild compressed bodies from their decoded bytes (archive.recode).
+"""Recipes that rebuild compressed bodies from their decoded bytes (archive.recipes).
 
 Every recipe found must rebuild the bytes exactly (also after its JSON round trip); bodies no
 recipe can rebuild must be said so, never rebuilt wrongly.
@@ -15,17 +15,20 @@ import brotli
 import pytest
 import zstandard
 
-from archive.blobs import BodyMismatch, body_sha256, checked_recipe, rebuild
-from archive.recode import (
-    CannotDecode,
+from archive.bodies import body_sha256
+from archive.decoding import CannotDecode
+from archive.decoding import decode_content_encoding as decode
+from archive.recipes import (
+    BodyMismatch,
     Recipe,
     RecipeFinder,
     apply_recipe,
     brotli_window,
-    decode,
+    checked_recipe,
     find_recipe,
     gzip_header_length,
     nginx_window,
+    rebuild,
 )
 from scraper.demo.server import nginx_gzip
 

@@ -10,7 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from archive.content import prepare
+from archive.content import prepare_content as prepare
 from scraper.workers.extraction import extract_in_worker, extractor, init_worker
 from scraper.workers.pool import WorkerPool
 

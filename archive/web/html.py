@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -17,6 +16,7 @@ from markupsafe import Markup, escape
 
 from ..diff import FieldChange, Op, paragraph_ops, word_ops
 from ..queries import MATCH_CLOSE, MATCH_OPEN
+from ..times import stored_instant
 
 # Fields shown as one line of words; the others are bodies (paragraphs) or lists of items.
 TEXT_FIELDS = ("title", "lead", "published_at", "updated_at", "category", "lang")
@@ -36,7 +36,7 @@ OUTCOME_COLOURS = {
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("default", {"html": False, "linkify": False})
 
-    def image(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    def image(renderer: Any, tokens: Any, idx: int, options: Any, _env: Any) -> str:
         token = tokens[idx]
         alt = "".join(child.content for child in token.children or [])
         src = token.attrGet("src") or ""
@@ -122,7 +122,7 @@ def snippet_html(marked: str) -> Markup:
 
 def _instant(text: str) -> float | None:
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+        return stored_instant(text).timestamp()
     except (AttributeError, ValueError):
         return None
 

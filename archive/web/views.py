@@ -21,9 +21,10 @@ from datasette.utils.asgi import Response
 from .. import queries, recent
 from ..diff import diff_fields
 from ..errors import ArchiveError, InvalidQuery, NotFound
-from ..rules import header
+from ..outcomes import header
 from ..schema import APPLICATION_ID
 from ..store import Archive
+from ..times import BadDate, day_range
 from ..warc import WarcExport, WarcSummary
 from .html import Renderer, change_html, snippet_html, timeline_svg
 
@@ -227,7 +228,7 @@ def search_data(arc: Archive, form: dict[str, Any]) -> dict[str, Any]:
     if not form["q"]:
         return out
     try:
-        since, until = queries.day_range(form["since"], form["until"], ("since", "until"))
+        since, until = day_range(form["since"], form["until"], ("since", "until"))
         out["hits"] = arc.search(
             form["q"],
             current_only=form["current"],
@@ -237,7 +238,7 @@ def search_data(arc: Archive, form: dict[str, Any]) -> dict[str, Any]:
             until=until,
             limit=form["limit"],
         )
-    except (InvalidQuery, queries.InvalidDate) as exc:
+    except (InvalidQuery, BadDate) as exc:
         out["error"] = f"Error: {exc}"
     return out
 

@@ -12,9 +12,10 @@ import shlex
 import click
 
 from archive.card import DatasetInfo, write_card
-from archive.export import FORMATS, ExportFilter, export, parse_instant
+from archive.export import FORMATS, ExportFilter, export
 from archive.output import STDOUT, check_target
 from archive.personal import CONTACT_POLICIES, DEFAULT_CONTACTS
+from archive.times import parse_instant
 from scraper.sites import dataset_table
 
 from .options import archive_errors, date_options, day_range, db_option, open_for_reading

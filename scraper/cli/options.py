@@ -17,7 +17,7 @@ import click
 
 from archive import Archive
 from archive.errors import ArchiveError
-from archive.queries import day_range as checked_day_range
+from archive.times import day_range as checked_day_range
 
 
 class BadUsage(click.ClickException):

@@ -16,7 +16,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive import Archive
-from archive.rules import OUTCOMES
+from archive.outcomes import OUTCOMES
+from archive.versioning import gets_version
 from scraper.discovery.urlkind import archive_kind
 from scraper.items import CaptureItem
 from scraper.middlewares import robots
@@ -74,7 +75,7 @@ class ArchivePipeline:
             lang = article.lang
             if article.kind == "login":
                 capture = dataclasses.replace(capture, restricted=True)
-            elif article.has_content and kind != "listing":
+            elif gets_version(article.kind, article.has_content, kind):
                 content = prepared or article.content()
         # Page captures are what a run's counts are about (Archive.run_counts leaves feeds out).
         self.stats.inc_value(

@@ -14,7 +14,7 @@ import time
 from contextlib import contextmanager
 from typing import Any
 
-from archive.content import Prepared, prepare
+from archive.content import Prepared, prepare_content
 from scraper.extract.article import Article
 from scraper.extract.decode import to_text
 from scraper.extract.hints import apply_hints
@@ -114,7 +114,7 @@ def extract_in_worker(
             article = extract_body(
                 _worker["extract"], body, charset, url, _worker["profile"], hints
             )
-            prepared = prepare(article.content()) if article.has_content else None
+            prepared = prepare_content(article.content()) if article.has_content else None
     except OverBudget:
         return None, None, time.process_time() - started, budget_error(budget)
     return article, prepared, time.process_time() - started, None

@@ -1,20 +1,23 @@
-"""Bodies as received, rebuilt from their decoded bytes: recipes for a Content-Encoding.
+"""Bodies as received, rebuilt from their decoded bytes: finding, applying and checking recipes.
 
 A server that gzips its pages sends bytes no compressor can shrink further, so keeping them as
-they are would spoil the archive's per-site dictionaries and deltas (archive.blobs). Archivers of
-compressed streams (precomp and its kin) keep the decoded bytes instead, plus the few parameters
-that make the same compressor write the same stream again: the recipe. Deflate (gzip, zlib,
-raw) and brotli are deterministic for given parameters and library version, so a server using
-stock zlib or brotli is reproduced exactly; anything else (another deflate implementation, a
-stream flushed mid-way, a second gzip member) finds no recipe and its bytes are kept as they came.
+they are would spoil the archive's per-site dictionaries and deltas (archive.compression).
+Archivers of compressed streams (precomp and its kin) keep the decoded bytes instead, plus the
+few parameters that make the same compressor write the same stream again: the recipe. Deflate
+(gzip, zlib, raw) and brotli are deterministic for given parameters and library version, so a
+server using stock zlib or brotli is reproduced exactly; anything else (another deflate
+implementation, a stream flushed mid-way, a second gzip member) finds no recipe and its bytes
+are kept as they came.
 
 The finder compares as it compresses and gives up at the first differing byte, so a wrong
 guess costs a fraction of one compression. Every function here is pure, bytes in and bytes
-out; RecipeFinder alone keeps a memory (of what fitted a server's earlier bodies).
+out; RecipeFinder alone keeps a memory (of what fitted a server's earlier bodies). Undoing a
+Content-Encoding without a recipe is archive.decoding's.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import struct
 import zlib
@@ -23,16 +26,8 @@ from dataclasses import asdict, dataclass
 
 import zstandard
 
-try:  # Scrapy's own dependency for decoding br; without it br bodies are kept as received
-    import brotli
-except ImportError:  # pragma: no cover
-    brotli = None
-
-# Codings a recipe can be found for (Content-Encoding values, lower case).
-GZIP = ("gzip", "x-gzip")
-DEFLATE = "deflate"
-BROTLI = "br"
-ZSTD = "zstd"
+from .decoding import BROTLI, DEFLATE, GZIP, ZSTD, brotli, codings
+from .errors import ArchiveError
 
 CHUNK = 16 * 1024  # bytes fed to the compressor between comparisons
 # zlib: the level a header's XFL/FLEVEL hints at first, then the usual ones, then the rest.
@@ -83,17 +78,6 @@ class Recipe:
     @classmethod
     def from_json(cls, text: str) -> Recipe:
         return cls(**json.loads(text))
-
-
-class CannotDecode(ValueError):
-    """A body whose Content-Encoding could not be undone."""
-
-
-def codings(content_encoding: str | None) -> list[str]:
-    """The codings of a Content-Encoding header value, in the order they were applied."""
-    if not content_encoding:
-        return []
-    return [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
 
 
 # -- finding ---------------------------------------------------------------------------------
@@ -368,42 +352,45 @@ def apply_recipe(recipe: Recipe, decoded: bytes) -> bytes:
     raise ValueError(f"cannot apply a {recipe.container!r} recipe here")
 
 
-# -- decoding --------------------------------------------------------------------------------
+# -- checking ----------------------------------------------------------------------------------
 
 
-def decode(wire: bytes, content_encoding: str | None) -> bytes:
-    """Undo a Content-Encoding (codings undone last first, as a client does).
+class BodyMismatch(ArchiveError):
+    """A recipe that no longer rebuilds the bytes as received (another zlib or brotli)."""
 
-    Raises CannotDecode for a coding this library does not know or bytes that are not in it.
+
+def checked_recipe(recipe: Recipe | None, decoded: bytes, sha256: str) -> str | None:
+    """The recipe as stored (JSON), if rebuilding from it gives the bytes whose sha256 is
+    `sha256`; None otherwise. Checked through the stored form, so what is kept always works."""
+    if recipe is None:
+        return None
+    stored = recipe.to_json()
+    try:
+        rebuilt = apply_recipe(Recipe.from_json(stored), decoded)
+    except ValueError:
+        return None
+    return stored if _sha256(rebuilt) == sha256 else None
+
+
+def rebuild(decoded: bytes, recipe: str, sha256: str) -> bytes:
+    """The bytes as received from the stored decoded body and its recipe (JSON).
+
+    Raises BodyMismatch when they do not hash to `sha256`: a compression library that writes
+    differently from the one that found the recipe (the decoded body is still intact).
     """
-    body = wire
-    for coding in reversed(codings(content_encoding)):
-        try:
-            body = _decode_one(body, coding)
-        except (zlib.error, zstandard.ZstdError, OSError, EOFError) as exc:
-            raise CannotDecode(f"not valid {coding} data: {exc}") from exc
-        except Exception as exc:  # brotli.error has no stable base class across versions
-            if brotli is not None and isinstance(exc, brotli.error):
-                raise CannotDecode(f"not valid {coding} data: {exc}") from exc
-            raise
+    parsed = Recipe.from_json(recipe)
+    body = apply_recipe(parsed, decoded)
+    if _sha256(body) != sha256:
+        raise BodyMismatch(
+            f"cannot rebuild body {sha256} as received: it was compressed with "
+            f"{parsed.library or 'another library version'}, which writes other bytes than "
+            "this Python's; its decoded body is still readable"
+        )
     return body
 
 
-def _decode_one(body: bytes, coding: str) -> bytes:
-    if coding in GZIP:
-        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body)
-    if coding == DEFLATE:
-        try:
-            return zlib.decompressobj().decompress(body)
-        except zlib.error:  # raw deflate, as some servers send it
-            return zlib.decompressobj(-zlib.MAX_WBITS).decompress(body)
-    if coding == BROTLI and brotli is not None:
-        return brotli.decompress(body)
-    if coding == ZSTD:
-        return zstandard.ZstdDecompressor().decompressobj().decompress(body)
-    if coding == "identity":
-        return body
-    raise CannotDecode(f"unknown Content-Encoding {coding!r}")
+def _sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
 
 
 def _zlib_version() -> str:

@@ -1,32 +1,15 @@
-"""Raw response bodies: zstd-compressed, keyed by sha256, stored once however often served.
+"""The zstd codec of stored bodies: compressing a body (with a site dictionary, or as a delta
+to an earlier body) and reading it back, and training the dictionaries.
 
-Pages of one site share most of their bytes (menus, footers, scripts), which a per-body
-compressor cannot see. When a site has TRAIN_AT[n] bodies, a zstd dictionary is trained on its
-latest TRAIN_SAMPLES bodies and kept in the `dictionaries` table; later bodies of that site are
-compressed with the newest one (blobs.dictionary_id says which; NULL means no dictionary).
-Older dictionaries stay, so every blob stays readable.
-
-A page fetched again mostly repeats its previous body (a token, a teaser, a date differ). Such a
-body is also compressed as a delta: zstd with the page's previous whole body as raw-content
-dictionary (compression "zstd-delta", blobs.base_sha256 names the base), kept when smaller.
-A base is never itself a delta, so reading any blob takes at most two decompressions.
-
-A body the server sent compressed (Content-Encoding gzip, deflate, br, zstd) is kept as received:
-its sha256 is that of the bytes as received, and reading it gives those bytes. Compressed bytes
-do not compress again, so when archive.recode finds a recipe that rebuilds them exactly from the
-decoded body, the decoded body is what is compressed (with the dictionary, as a delta) and the
-recipe is kept beside it (blobs.recipe); otherwise the bytes as received are compressed as any.
+Pure bytes in, bytes out; which dictionary and which base a body gets, and the tables they live
+in, are archive.bodies'. The constants below are what bench/storage.py calibrated.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import zstandard
-
-from .errors import ArchiveError
-from .recode import Recipe, apply_recipe
 
 # bench/storage.py, two crawls of a 600-article demo site (distinct bodies, stored/raw):
 # level 3 with dictionaries at 16 and 128 bodies 9.8%, level 9 7.9%, both under 1 ms a body;
@@ -61,44 +44,6 @@ class PackedBlob:
     base_sha256: str | None = None  # a delta's base body
 
 
-class BodyMismatch(ArchiveError):
-    """A recipe that no longer rebuilds the bytes as received (another zlib or brotli)."""
-
-
-def body_sha256(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
-
-
-def checked_recipe(recipe: Recipe | None, decoded: bytes, sha256: str) -> str | None:
-    """The recipe as stored (JSON), if rebuilding from it gives the bytes whose sha256 is
-    `sha256`; None otherwise. Checked through the stored form, so what is kept always works."""
-    if recipe is None:
-        return None
-    stored = recipe.to_json()
-    try:
-        rebuilt = apply_recipe(Recipe.from_json(stored), decoded)
-    except ValueError:
-        return None
-    return stored if body_sha256(rebuilt) == sha256 else None
-
-
-def rebuild(decoded: bytes, recipe: str, sha256: str) -> bytes:
-    """The bytes as received from the stored decoded body and its recipe (JSON).
-
-    Raises BodyMismatch when they do not hash to `sha256`: a compression library that writes
-    differently from the one that found the recipe (the decoded body is still intact).
-    """
-    parsed = Recipe.from_json(recipe)
-    body = apply_recipe(parsed, decoded)
-    if body_sha256(body) != sha256:
-        raise BodyMismatch(
-            f"cannot rebuild body {sha256} as received: it was compressed with "
-            f"{parsed.library or 'another library version'}, which writes other bytes than "
-            "this Python's; its decoded body is still readable"
-        )
-    return body
-
-
 def dictionary_size(samples: list[bytes]) -> int:
     return min(DICTIONARY_SIZE, sum(map(len, samples)) // DICTIONARY_SHARE)
 
@@ -114,7 +59,8 @@ def train_dictionary(samples: list[bytes]) -> bytes | None:
 class BlobCodec:
     """Compressors and decompressors of one archive, one pair per dictionary in use.
 
-    Held by the Archive instance, not the module: zstandard objects are not thread-safe.
+    Held by an archive connection's Bodies, not the module: zstandard objects are not
+    thread-safe.
     """
 
     def __init__(self, level: int = COMPRESSION_LEVEL) -> None:

@@ -1,0 +1,67 @@
+"""The versioning rule, in one place: what gets a version at all, when a new version is written
+and which fields it changed. record() (a fresh fetch) and reprocess (a stored body read again)
+both decide through here, so a page cannot be versioned one way at crawl time and another later.
+
+A new version is written only when the hash of the normalized content differs from the page's
+current version (archive.content): raw HTML never decides.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from .content import Prepared, changed_fields, from_row, json_text
+
+
+def gets_version(extracted_kind: str | None, has_content: bool, kind: str) -> bool:
+    """Whether an extracted page is versioned: it has content, and it is neither a login page
+    (`extracted_kind`, what the extractor saw) nor a listing (`kind`, as archived)."""
+    return extracted_kind != "login" and has_content and kind != "listing"
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """A version to write: its number and the fields that differ from the version before."""
+
+    number: int
+    changed: list[str]
+
+
+def next_version(
+    conn: sqlite3.Connection,
+    url: str,
+    current_version: int | None,
+    current_sha256: str | None,
+    prepared: Prepared,
+) -> NewVersion | None:
+    """The version `prepared` makes of a page whose current version (and its content hash)
+    are given, or None when the content is that of the current version."""
+    if current_version is None:
+        return NewVersion(1, changed_fields(None, prepared.normalized))
+    if current_sha256 == prepared.sha256:
+        return None
+    row = conn.execute(
+        "SELECT * FROM versions WHERE url = ? AND version = ?", (url, current_version)
+    ).fetchone()
+    return NewVersion(current_version + 1, changed_fields(from_row(row), prepared.normalized))
+
+
+def insert_version(
+    conn: sqlite3.Connection,
+    url: str,
+    new: NewVersion,
+    capture_id: int,
+    prepared: Prepared,
+    archived_at: str,
+    extractor_version: str,
+) -> None:
+    """One `versions` row: record() and reprocess write versions only through here."""
+    columns = prepared.columns
+    names = ("url", "version", "capture_id", "content_sha256", "archived_at", *columns,
+             "extractor_version", "changed_fields")  # fmt: skip
+    conn.execute(
+        f"INSERT INTO versions ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+        (url, new.number, capture_id, prepared.sha256, archived_at, *columns.values(),
+         extractor_version, json_text(new.changed)),
+    )  # fmt: skip
