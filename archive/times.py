@@ -1,12 +1,14 @@
 """Instants and days, one way everywhere in the archive: how it writes the instants it records,
-how it reads them back, and how it reads the dates and times people type (`--since`,
-`--until`, `--as-of`, the search form). A date that is not one is BadDate, whoever asked; each
-option keeps the wording that tells its user what to write.
+how it reads them back, how it reads the dates and times people type (`--since`,
+`--until`, `--as-of`, the search form), and the machine-written ones the crawler meets (feed
+dates, sitemap lastmod, HTTP dates: `web_instant`). A date people type that is not one is
+BadDate, whoever asked; each option keeps the wording that tells its user what to write.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from email.utils import parsedate_to_datetime
 
 from .errors import ArchiveError
 
@@ -32,6 +34,26 @@ def stored_day(text: str) -> date:
     """The calendar date an ISO 8601 date or timestamp starts with (a timestamp's own date as
     written: the archive writes timestamps in UTC); ValueError if it has none."""
     return date.fromisoformat(text[:10])
+
+
+def web_instant(text: str | None) -> datetime | None:
+    """A moment as files on the web write it, as an aware UTC datetime: RFC 822/5322 (RSS,
+    HTTP) or ISO 8601 and its W3C profile (Atom, sitemaps, the archive's own stamps). No zone
+    (or "-0000") is UTC, a bare date its midnight; None when unreadable: a bad date in a feed
+    or a sitemap is a missing one, not an error."""
+    if not text or not text.strip():
+        return None
+    raw = text.strip()
+    try:
+        moment = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        try:
+            moment = datetime.fromisoformat(raw.replace("z", "Z"))
+        except ValueError:
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def parse_utc(text: str, *, date_means_end_of_day: bool = False) -> datetime:

@@ -23,13 +23,13 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
+
+from archive.times import web_instant
 
 FEED_TYPES = (
     "application/rss+xml",
@@ -78,24 +78,12 @@ class FeedEntry:
 def iso_date(text: str | None) -> str | None:
     """An RFC 822 or ISO 8601 date as a UTC timestamp (its offset applied), or a plain
     date when the feed gave one; None when unreadable."""
-    if not text or not text.strip():
-        return None
-    text = text.strip()
-    moment: datetime | None = None
-    try:
-        moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        moment = None
+    moment = web_instant(text)
     if moment is None:
-        try:
-            moment = datetime.fromisoformat(text.replace("z", "Z"))
-        except ValueError:
-            return None
-        if len(text) <= 10:
-            return moment.date().isoformat()
-    if moment.tzinfo is None:  # "-0000" or no zone: taken as UTC, as RFC 5322 says
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return None
+    if len(text.strip()) <= 10:  # a plain date stays one (the feed said no time)
+        return moment.date().isoformat()
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def plain_text(markup: str | None, is_html: bool = True) -> str | None:

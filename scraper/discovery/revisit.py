@@ -8,8 +8,10 @@ Scrapy's HTTPCACHE_POLICY); the default one reads UNINEWS_REVISIT:
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
+
+from archive.times import web_instant
 
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 SPEC = re.compile(r"^(all|none|older-than:(\d+)([smhdw]))$")
@@ -24,13 +26,8 @@ class RevisitPolicy(Protocol):
 
 
 def parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    """A page's last_seen as the archive wrote it (None when missing or unreadable)."""
+    return web_instant(value)
 
 
 class SpecPolicy:

@@ -6,9 +6,11 @@ import gzip
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from archive.times import web_instant
 
 __all__ = ["SitemapDoc", "SitemapEntry", "parse_lastmod", "sitemaps_in_robots"]
 
@@ -23,16 +25,7 @@ class SitemapEntry:
 
 def parse_lastmod(text: str | None) -> datetime | None:
     """W3C datetime (a date, or a timestamp with offset) as an aware UTC datetime."""
-    if not text:
-        return None
-    value = text.strip().replace("Z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    return web_instant(text)
 
 
 class SitemapDoc:
