@@ -18,8 +18,6 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +26,7 @@ from .columns import Column
 from .export import COLUMNS, DESCRIPTION, ROW_ID_DOC, ExportResult
 from .personal import PERSONAL_FIELDS, POLICY_TEXT
 from .standards import croissant, datapackage
+from .version import VERSION
 
 FORMAT_NOTES = {
     "jsonl": "JSON Lines, UTF-8: one JSON object per line; lists and objects as JSON values.",
@@ -74,13 +73,6 @@ class DatasetInfo:
     citation: str | None = None
     creator: str | None = None
     publishers: tuple[str, ...] = field(default_factory=tuple)
-
-
-def uninews_version() -> str:
-    try:
-        return package_version("uninews")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def card_paths(out: Path) -> tuple[Path, Path]:
@@ -138,7 +130,7 @@ def _about(result: ExportResult, info: DatasetInfo, hosts: list[str]) -> dict[st
     suggested = (
         f"{info.creator or ', '.join(info.publishers) or 'Unknown'} ({year}). {pretty} "
         f"[dataset]. Archived from {', '.join(hosts) or 'no host'} and exported with uninews "
-        f"{uninews_version()}; file sha256 {result.sha256}."
+        f"{VERSION}; file sha256 {result.sha256}."
     )
     return {
         "pretty_name": pretty,
@@ -221,7 +213,7 @@ def build_card(
         "description": description,
         "dataset": result.dataset,
         "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "uninews_version": uninews_version(),
+        "uninews_version": VERSION,
         "command": command,
         "archive": Path(archive).name,
         "file": {

@@ -28,7 +28,8 @@ from typing import BinaryIO
 from cdxj_indexer.main import CDXJIndexer
 
 from .store import Archive
-from .warc import Progress, WarcSummary, _version, check_selection, selection_sql, warc_date
+from .version import VERSION
+from .warc import Progress, WarcSummary, check_selection, selection_sql, warc_date
 from .warc import write_warc as _write_warc
 
 WACZ_VERSION = "1.1.1"
@@ -137,7 +138,7 @@ class WaczWriter:
             "resources": self.resources,
             **metadata,
             "wacz_version": WACZ_VERSION,
-            "software": f"uninews/{_version()}",
+            "software": f"uninews/{VERSION}",
         }
         data = json.dumps(package, indent=2, ensure_ascii=False).encode("utf-8")
         self._writestr("datapackage.json", data)

@@ -39,6 +39,7 @@ from warcio.warcwriter import WARCWriter
 from .errors import NotFound
 from .store import Archive
 from .times import since_bound, stored_instant
+from .version import VERSION
 
 WARC_VERSION = "1.1"
 PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
@@ -200,7 +201,7 @@ class WarcExport:
 
     def write_warcinfo(self, site: str | None, since: str | None, until: str | None = None) -> None:
         info = {
-            "software": f"uninews/{_version()} (warcio)",
+            "software": f"uninews/{VERSION} (warcio)",
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
             "warc-format/warc-1.1/",
@@ -359,15 +360,6 @@ class WarcExport:
 def _field(value: str) -> str:
     """A header value on one warc-fields line (a folded value unfolded)."""
     return " ".join(value.splitlines())
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("uninews")
-    except PackageNotFoundError:
-        return "0"
 
 
 def count_captures(

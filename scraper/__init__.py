@@ -1,8 +1,5 @@
 """uninews: crawl university news pages, extract clean articles, archive every change."""
 
-from importlib.metadata import PackageNotFoundError, version
+from archive.version import VERSION as __version__
 
-try:
-    __version__ = version("uninews")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+__all__ = ["__version__"]
