@@ -137,8 +137,9 @@ class Prepared:
     """Content normalized, hashed and turned into columns before it reaches the archive.
 
     record() accepts it in place of a content mapping, so this work can be done where CPU is
-    spare: the crawler prepares content in its extraction processes, and its writer thread
-    (which shares the crawl's GIL) only writes. Build it with prepare_content(), never by hand.
+    spare: the crawler prepares content in its extraction processes, and its archive writer
+    (a process of its own, or a thread sharing the crawl's GIL) only writes. Build it with
+    prepare_content(), never by hand.
     """
 
     normalized: dict[str, Any]

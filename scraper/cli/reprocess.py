@@ -17,7 +17,7 @@ from archive.reprocess import ReprocessStats, reprocess
 from .options import BadUsage, archive_errors, db_option, open_for_reading
 
 
-def _terminate(signum: int, frame: Any) -> None:
+def _terminate(_signum: int, _frame: Any) -> None:
     raise KeyboardInterrupt  # kill (SIGTERM) is an interruption like Ctrl-C: resumable
 
 

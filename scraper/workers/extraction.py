@@ -60,7 +60,7 @@ class OverBudget(BaseException):
     """A page took longer than its budget (a BaseException: extract() catches Exception)."""
 
 
-def _over_budget(signum: int, frame: Any) -> None:
+def _over_budget(_signum: int, _frame: Any) -> None:
     raise OverBudget
 
 
