@@ -76,6 +76,12 @@ SITEMAP = (
 )
 
 
+# A redirect chain longer than REDIRECT_MAX_TIMES (20), with no loop in it.
+HOPS = 30
+# Divs nested far deeper than any parser keeps (libxml2 stops at 256 levels).
+NESTED = "/news/nested-divs/"
+NESTED_PAGE = page(text="<div>" * 100_000 + TEXT + "</div>" * 100_000)
+
 BOMB = gzip.compress(b"<html><body>" + b" " * 30_000_000 + b"</body></html>", 9)  # 30 MB
 HUGE = b"<html><body>" + b"x" * 50_000_000 + b"</body></html>"  # 50 MB
 
@@ -103,10 +109,19 @@ class HostileServer(FixtureServer):
             h.wfile.write(BOMB)
         elif h.path == "/news/huge/":
             self.send(h, 200, HUGE)
+        elif h.path.startswith("/news/hop-"):
+            n = int(h.path.removeprefix("/news/hop-").strip("/"))
+            if n < HOPS:
+                self.send(h, 301, b"", headers={"Location": f"/news/hop-{n + 1}/"})
+            else:
+                self.send(h, 200, page("Efter trettio omdirigeringar").encode())
+        elif h.path == NESTED:
+            self.send(h, 200, NESTED_PAGE.encode())
         elif h.path == "/news/from-sitemap/":
             self.send(h, 200, page("Från kartan").encode())
         elif h.path == "/news/":
-            paths = [*MALFORMED_LINKS, *CHARSET_PAGES, LONG, "/news/bad-redirect/", *OVERSIZE]
+            paths = [*MALFORMED_LINKS, *CHARSET_PAGES, LONG, "/news/bad-redirect/", *OVERSIZE,
+                     "/news/hop-0/", NESTED]  # fmt: skip
             links = "".join(f'<li><a href="{p}">{p[:40]}</a></li>' for p in paths)
             body = f"<html><body><h1>News</h1><ul>{links}</ul></body></html>"
             self.send(h, 200, body.encode())
@@ -182,6 +197,26 @@ def test_a_redirect_to_a_malformed_url_is_an_error_capture(charset_crawl):
     row = _latest(db, "/news/bad-redirect/")
     assert row["outcome"] == "error" and row["http_status"] == 301
     assert "redirect to a malformed URL" in row["error"]
+
+
+def test_a_redirect_chain_over_the_limit_says_too_many_redirects(charset_crawl):
+    _, db, server = charset_crawl
+    assert "/news/hop-20/" in server.requests and "/news/hop-21/" not in server.requests
+    row = _latest(db, "/news/hop-20/")
+    assert row["outcome"] == "error" and row["http_status"] == 301
+    assert row["error"].startswith("too many redirects: 21 hops, over REDIRECT_MAX_TIMES (20)")
+    assert "loop" not in row["error"]
+    hops = ArchiveView(db).rows("SELECT outcome FROM captures WHERE url LIKE '%/news/hop-%'")
+    assert [r["outcome"] for r in hops].count("redirected") == 20
+
+
+def test_a_page_of_divs_nested_100000_deep_is_archived_and_the_crawl_finishes(charset_crawl):
+    result, db, server = charset_crawl
+    row = _latest(db, NESTED)
+    assert row["outcome"] == "new" and row["http_status"] == 200
+    assert row["body_sha256"] is not None  # the body as received is kept, whatever its depth
+    assert row["error"] is None  # extracted within its time budget, not cut short
+    assert summary_of(result)["ok"] is True
 
 
 # -- bodies too big to keep -----------------------------------------------------------------

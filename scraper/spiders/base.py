@@ -256,9 +256,15 @@ class ArchiveSpider(scrapy.Spider):
         elif self.is_login(target):
             item.restricted = True
             stats.inc_value("uninews/login_redirects")
-        elif target in chain or len(chain) > max_hops:
+        elif target in chain:
             item.error = f"redirect loop: {' -> '.join([*chain, target])}"
             stats.inc_value("uninews/redirect_loops")
+        elif len(chain) > max_hops:
+            item.error = (
+                f"too many redirects: {len(chain)} hops, over REDIRECT_MAX_TIMES ({max_hops}): "
+                f"{' -> '.join([*chain[:3], '...', *chain[-2:], target])}"
+            )
+            stats.inc_value("uninews/redirect_too_many")
         yield item
         if target is None or item.restricted or item.error:
             return
