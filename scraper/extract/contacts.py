@@ -112,7 +112,7 @@ def parse_box(group) -> list[dict]:
     masked = _masked(text)
     for email in emails:
         pos = text.find(email)
-        name, unit, name_end = _name_for(email, text, pos, masked)
+        name, unit = _name_for(email, text, pos, masked)
         after = [p for p in phones if p[0] > pos]
         before = [p for p in phones if p[0] < pos]
         phone = after[0][1] if after else (before[-1][1] if before else None)
@@ -133,7 +133,7 @@ def parse_box(group) -> list[dict]:
 
 def _name_for(
     email: str, text: str, pos: int, masked: str | None = None
-) -> tuple[str | None, str | None, int]:
+) -> tuple[str | None, str | None]:
     """The person an address belongs to: the words matching its local part, else the
     capitalised words just before it; the unit follows the name ("på X", ", X").
     masked: text with its addresses blanked out, when the caller has made it already."""
@@ -150,13 +150,13 @@ def _name_for(
             if start >= 0:
                 span = (start, start + len(found[1]))
     if span is None:
-        return None, None, pos
+        return None, None
     name = norm(text[span[0] : span[1]])
     unit_match = _UNIT_AFTER.match(text[span[1] :])
     unit = norm(unit_match[1]) if unit_match else None
     if unit and (EMAIL.search(unit) or PHONE.search(unit)):
         unit = None
-    return name, unit, span[1]
+    return name, unit
 
 
 def _masked(text: str) -> str:

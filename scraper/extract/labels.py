@@ -144,7 +144,3 @@ def _slow(text: str) -> str | None:
     if len(text) > 60 or not any(ch.isdigit() for ch in text):
         return None
     return parse_date_slow(text)
-
-
-def _cls(el) -> str:
-    return el.get("class") or ""

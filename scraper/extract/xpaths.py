@@ -121,20 +121,6 @@ def has_word(attrs: str, words: frozenset[str]) -> bool:
     return False
 
 
-# Where the article text usually lives, most specific first.
-CONTENT_XPATHS = (
-    "//*[@itemprop='articleBody']",
-    "//*[contains(concat(' ',normalize-space(@class),' '),' entry-content ')"
-    " or contains(concat(' ',normalize-space(@class),' '),' post-content ')"
-    " or contains(concat(' ',normalize-space(@class),' '),' article-body ')"
-    " or contains(concat(' ',normalize-space(@class),' '),' article__body ')"
-    " or contains(concat(' ',normalize-space(@class),' '),' field--name-body ')"
-    " or contains(concat(' ',normalize-space(@class),' '),' story-body ')]",
-    "//article",
-    "//main",
-    "//*[@role='main']",
-)
-
 PAGE_TITLE = "//head/title"
 TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title", "headline")
 
@@ -267,14 +253,6 @@ CONTACT_HEADINGS = (
     "more information",
     "media contact",
     "press contact",
-)
-
-CAPTION_XPATHS = (
-    "ancestor::figure[1]//figcaption",
-    "ancestor::*[contains(@class,'mediaflowwrapper') or contains(@class,'bildlink')][1]"
-    "//*[contains(@class,'bildText')]",
-    "ancestor::*[contains(@class,'image') or contains(@class,'media') or contains(@class,'figure')]"
-    "[1]//*[contains(@class,'caption')]",
 )
 
 CREDIT_XPATHS = (
