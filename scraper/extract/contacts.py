@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import xpaths
-from .metadata import norm
+from .text import norm
 
 # An address starts where a run of its characters starts: a search that tried every
 # character of a long run would rescan the rest of it each time (quadratic work).

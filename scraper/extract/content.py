@@ -16,7 +16,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import cms, xpaths
-from .metadata import absolute, matches
+from .query import matches
+from .text import absolute
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 BLOCK_TAGS = frozenset(

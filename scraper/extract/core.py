@@ -10,9 +10,10 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import contacts, content, fallback, images, labels, metadata, xpaths
+from . import contacts, content, fallback, images, labels, metadata, query, xpaths
 from .article import Article
 from .decode import looks_binary, to_text
+from .text import norm
 
 # Past this many characters (after scripts and styles are cut out) the rest of a page is
 # never article text: the largest article pages in extraction-dev are under 1.5 MB.
@@ -156,7 +157,7 @@ def build(
 ) -> Article:
     """The Article of a parsed page (source: the bytes it was parsed from, which let some
     searches be skipped; see xpaths.EXPRESSION_NEEDS)."""
-    page = metadata.Source(source) if source is not None else None
+    page = query.Source(source) if source is not None else None
     ld = metadata.json_ld(tree)
     meta = metadata.metas(tree)
     has_password = any((i.get("type") or "").lower() == "password" for i in tree.iter("input"))
@@ -187,11 +188,11 @@ def build(
     skip: set = set()
 
     h1_el = _title_element(region, tree)
-    h1 = metadata.norm(h1_el.text_content()) if h1_el is not None else None
+    h1 = norm(h1_el.text_content()) if h1_el is not None else None
     art.title = metadata.title(tree, meta, ld, h1, _list(cfg, "title"), page_title)
     if art.title is None and page_title:
         art.title = page_title
-    if h1_el is not None and art.title and metadata.norm(h1) == art.title:
+    if h1_el is not None and art.title and norm(h1) == art.title:
         skip.add(h1_el)
 
     category_labels = (*_list(cfg, "category_labels"), *xpaths.CATEGORY_LABELS)
@@ -222,7 +223,7 @@ def build(
     if art.title:
         kept = [b for b in kept if not (b.kind in content.HEADINGS and b.text == art.title)]
     if art.lead is None and kept and description and kept[0].kind == "p":
-        first_para = metadata.norm(kept[0].text)
+        first_para = norm(kept[0].text)
         if len(first_para) > 40 and first_para.startswith(description[:80].rstrip(". …")):
             art.lead = first_para
             kept = kept[1:]
@@ -259,7 +260,7 @@ def _second_opinion(kept: list, html: bytes | str | None, url: str, lead: str | 
         return kept
     paragraphs = fallback.second_opinion(html, url)
     if lead:
-        paragraphs = [p for p in paragraphs if metadata.norm(p) != lead]
+        paragraphs = [p for p in paragraphs if norm(p) != lead]
     if sum(len(p) for p in paragraphs) <= fallback.LONGER * sum(len(b.text) for b in kept):
         return kept
     return [content.Block("p", p, p) for p in paragraphs]
@@ -288,13 +289,13 @@ def _title_element(region, tree):
 def _lead_element(region, expressions, skip):
     """A profile's lead selector, else the first element with a lead-like class."""
     for expr in expressions:
-        for el in metadata.matches(region, expr):
+        for el in query.matches(region, expr):
             if isinstance(el, lxml_html.HtmlElement) and el not in skip:
                 return el
     for el in _WITH_CLASS(region):
         classes = el.get("class", "").lower().split()
         if not xpaths.LEAD_CLASSES.isdisjoint(classes) and el not in skip:
-            if len(metadata.norm(el.text_content())) >= 40:
+            if len(norm(el.text_content())) >= 40:
                 return el
     return None
 
@@ -314,7 +315,7 @@ def _text_without(el, skip: set) -> str:
             parts.append(node.tail or "")
 
     walk(el)
-    return metadata.norm("".join(parts))
+    return norm("".join(parts))
 
 
 def _unique(items: list[dict], key: str) -> list[dict]:
@@ -357,7 +358,7 @@ def _teasers(tree) -> int:
     count = 0
     for a in tree.iter("a"):
         text = a.text_content()
-        if len(text) >= _TEASER_MIN and len(metadata.norm(text)) >= _TEASER_MIN:
+        if len(text) >= _TEASER_MIN and len(norm(text)) >= _TEASER_MIN:
             count += 1
     return count
 

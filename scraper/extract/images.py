@@ -7,7 +7,7 @@ import re
 from lxml import etree
 
 from . import xpaths
-from .metadata import absolute, norm
+from .text import absolute, norm
 
 _ICON = re.compile(r"logo|icon|sprite|pixel|spacer|print|blank\.gif|avatar|badge", re.I)
 _WRAPPER = etree.XPath(

@@ -14,7 +14,7 @@ from lxml import etree
 
 from . import xpaths
 from .dates import parse_date, parse_date_slow
-from .metadata import norm, split_names
+from .text import norm, split_names
 
 _NAME_WORD = re.compile(r"^[A-ZÅÄÖÉÜØÆ][\w'’.-]*$")
 _DATE_CLASS = re.compile(r"date|time|publi|meta|posted", re.I)
