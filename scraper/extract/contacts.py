@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from . import xpaths
+from . import vocabulary
 from .text import norm
 
 # An address starts where a run of its characters starts: a search that tried every
@@ -35,7 +35,7 @@ _MAX_HEADING = 120  # characters (with spaces) of a contact box heading
 _MAX_BOX = 800  # characters: a contact box is short; more than this is the article itself
 
 
-def find_boxes(roots, headings=xpaths.CONTACT_HEADINGS) -> list[list]:
+def find_boxes(roots, headings=vocabulary.CONTACT_HEADINGS) -> list[list]:
     """Groups of elements that make up each contact box (heading first)."""
     wanted = {h.lower().strip(" :?") for h in headings}
     boxes: list[list] = []

@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import contacts, content, fallback, images, labels, metadata, query, xpaths
+from . import contacts, content, fallback, images, labels, metadata, query, vocabulary
 from .article import Article
 from .decode import looks_binary, to_text
 from .text import norm
@@ -195,7 +195,7 @@ def build(
     if h1_el is not None and art.title and norm(h1) == art.title:
         skip.add(h1_el)
 
-    category_labels = (*_list(cfg, "category_labels"), *xpaths.CATEGORY_LABELS)
+    category_labels = (*_list(cfg, "category_labels"), *vocabulary.CATEGORY_LABELS)
     found = labels.scan(region, skip, category_labels)
     skip |= found.consumed
 
@@ -204,7 +204,9 @@ def build(
         art.lead = _text_without(lead_el, skip) or None
         skip.add(lead_el)
 
-    boxes = contacts.find_boxes(roots, (*_list(cfg, "contact_headings"), *xpaths.CONTACT_HEADINGS))
+    boxes = contacts.find_boxes(
+        roots, (*_list(cfg, "contact_headings"), *vocabulary.CONTACT_HEADINGS)
+    )
     for box in boxes:
         art.contacts.extend(contacts.parse_box(box))
         skip.update(box)
@@ -217,7 +219,7 @@ def build(
                 image["credit"] = credit
                 break
 
-    phrases = xpaths.DROP_PHRASES | {p.lower() for p in _list(cfg, "phrases")}
+    phrases = vocabulary.DROP_PHRASES | {p.lower() for p in _list(cfg, "phrases")}
     all_blocks = content.blocks(roots, url, skip)
     kept = content.select(all_blocks, phrases)
     if art.title:
@@ -294,7 +296,7 @@ def _lead_element(region, expressions, skip):
                 return el
     for el in _WITH_CLASS(region):
         classes = el.get("class", "").lower().split()
-        if not xpaths.LEAD_CLASSES.isdisjoint(classes) and el not in skip:
+        if not vocabulary.LEAD_CLASSES.isdisjoint(classes) and el not in skip:
             if len(norm(el.text_content())) >= 40:
                 return el
     return None
@@ -346,10 +348,6 @@ LISTING_MAX_PROSE = (
 )
 TEASER_PROSE = 250  # characters of running text per linked headline a listing has at most
 LOGIN_MAX_WORDS = 40  # a page with a password field and less text than this is a login wall
-_LOGIN_TITLE = re.compile(
-    r"logga in|inloggning|log ?in|sign ?in|anmelden|anmeldung|lösenord|password", re.I
-)
-_LOGIN_URL = re.compile(r"log-?in|signin|sign-in|auth|returnurl=", re.I)
 
 
 def _teasers(tree) -> int:
@@ -365,8 +363,8 @@ def _teasers(tree) -> int:
 
 def _classify(art: Article, tree, kept, all_blocks, has_password: bool, url: str) -> None:
     if has_password and (
-        _LOGIN_URL.search(url)
-        or _LOGIN_TITLE.search(art.title or "")
+        vocabulary.LOGIN_URL.search(url)
+        or vocabulary.LOGIN_TITLE.search(art.title or "")
         or len((art.body_text or "").split()) < LOGIN_MAX_WORDS
     ):
         art.kind, art.reason = "login", "the page asks for a password"

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
-from . import xpaths
+from . import vocabulary, xpaths
 from .text import absolute, norm
 
-_ICON = re.compile(r"logo|icon|sprite|pixel|spacer|print|blank\.gif|avatar|badge", re.I)
 _WRAPPER = etree.XPath(
     "ancestor::*[self::figure or contains(@class,'mediaflowwrapper') or contains(@class,'bildlink')"
     " or contains(@class,'image') or contains(@class,'figure') or contains(@class,'media')][1]"
@@ -50,7 +47,7 @@ def images(roots, base_url: str, consumed: set) -> list[dict]:
     for root in roots:
         for img in root.iter("img"):
             src = _src(img)
-            if not src or _small(img) or _ICON.search(src):
+            if not src or _small(img) or vocabulary.ICON_SRC.search(src):
                 continue
             url = absolute(base_url, src)
             if not url or url in seen:
@@ -87,12 +84,12 @@ def _caption(img, consumed: set) -> tuple[str | None, str | None]:
         text = norm(text.replace(credit, ""))
         consumed.add(credit_el)
     else:
-        match = xpaths.CREDIT_LABEL.search(text)
+        match = vocabulary.CREDIT_LABEL.search(text)
         if match:
             credit = match[1].strip()
             text = text[: match.start()].strip()
     if credit:
-        plain = xpaths.CREDIT_LABEL_PLAIN.match(credit)
+        plain = vocabulary.CREDIT_LABEL_PLAIN.match(credit)
         credit = (plain[1] if plain else credit).strip(" .") or None
     consumed.add(cap_el)
     return text.strip() or None, credit

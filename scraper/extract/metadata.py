@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import html as lxml_html
 
-from . import xpaths
+from . import vocabulary, xpaths
 from .dates import parse_date
 from .query import Source, first
 from .text import absolute, norm, split_names
@@ -111,7 +111,7 @@ def title(
     own = first(tree, extra) if extra else None
     if own:
         return own
-    meta = from_meta(meta_tags, xpaths.TITLE_META)
+    meta = from_meta(meta_tags, vocabulary.TITLE_META)
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
     if page_title is None:
         page_title = first(tree, (xpaths.PAGE_TITLE,))
@@ -134,7 +134,7 @@ def _strip_site(text: str) -> str:
 def published(tree, meta: dict, ld: dict, source: Source | None = None) -> str | None:
     return (
         parse_date(_str(ld.get("datePublished")))
-        or parse_date(from_meta(meta, xpaths.PUBLISHED_META))
+        or parse_date(from_meta(meta, vocabulary.PUBLISHED_META))
         or parse_date(first(tree, xpaths.PUBLISHED_XPATHS, source))
     )
 
@@ -142,7 +142,7 @@ def published(tree, meta: dict, ld: dict, source: Source | None = None) -> str |
 def updated(tree, meta: dict, ld: dict, source: Source | None = None) -> str | None:
     return (
         parse_date(_str(ld.get("dateModified")))
-        or parse_date(from_meta(meta, xpaths.UPDATED_META))
+        or parse_date(from_meta(meta, vocabulary.UPDATED_META))
         or parse_date(first(tree, xpaths.UPDATED_XPATHS, source))
     )
 
@@ -150,7 +150,7 @@ def updated(tree, meta: dict, ld: dict, source: Source | None = None) -> str | N
 def authors(tree, meta: dict, ld: dict, source: Source | None = None) -> list[str]:
     names = [norm(n) for n in _names(ld.get("author"))]
     if not names:
-        value = from_meta(meta, xpaths.AUTHOR_META)
+        value = from_meta(meta, vocabulary.AUTHOR_META)
         if value and value.startswith("http"):
             value = None
         value = value or first(tree, xpaths.AUTHOR_XPATHS, source)
@@ -164,7 +164,7 @@ def category(meta: dict, ld: dict) -> str | None:
         section = section[0] if section else None
     if isinstance(section, str) and section.strip():
         return norm(section)
-    return from_meta(meta, xpaths.CATEGORY_META)
+    return from_meta(meta, vocabulary.CATEGORY_META)
 
 
 def tags(tree, meta: dict, ld: dict) -> list[str]:
@@ -180,7 +180,7 @@ def tags(tree, meta: dict, ld: dict) -> list[str]:
 
 
 def description(meta: dict) -> str | None:
-    return from_meta(meta, xpaths.DESCRIPTION_META)
+    return from_meta(meta, vocabulary.DESCRIPTION_META)
 
 
 def lang(tree) -> str | None:
