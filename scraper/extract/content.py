@@ -104,8 +104,6 @@ _CTA_LOWERED = re.compile(
     vocabulary.CALL_TO_ACTION.flags & ~re.IGNORECASE,
 )
 _CASE_TRAPS = frozenset("\u0130\u0131\u017f")  # İ ı ſ
-_DROP_ATTR = etree.XPath(xpaths.DROP_ATTR_XPATH)
-_CLASS_OR_ID = etree.XPath(xpaths.CLASS_OR_ID_XPATH)
 
 
 @dataclass
@@ -225,10 +223,10 @@ def clean(tree: lxml_html.HtmlElement) -> int:
     good = good_text(body)
     limit = PROTECT_SHARE * (good.get(body, 0) or 1)
     # hidden and landmark elements are looked for in <body> only
-    candidates = [el for el in _DROP_ATTR(body) if hidden_or_landmark(el)] if has_body else []
+    candidates = [el for el in xpaths.DROP_ATTR(body) if hidden_or_landmark(el)] if has_body else []
     candidates.extend(body.iter(*vocabulary.PAGE_FURNITURE_TAGS))
     seen: dict[tuple, bool] = {}  # many elements share one class string
-    for el in _CLASS_OR_ID(body):
+    for el in xpaths.CLASS_OR_ID(body):
         key = (el.get("class"), el.get("id"))
         hit = seen.get(key)
         if hit is None:

@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import contacts, content, fallback, images, labels, metadata, query, vocabulary
+from . import contacts, content, fallback, images, labels, metadata, query, vocabulary, xpaths
 from .article import Article
 from .decode import looks_binary, to_text
 from .text import norm
@@ -27,7 +27,6 @@ _BULKY_END = {
 }
 WHOLE_PAGE_SHARE = 0.7  # calibrated on extraction-dev (F1): 0.2 .894, 0.4 .910, 0.7 .916, 1.0 .902
 _TEASER_MIN = 30  # characters: a link this long reads as a teaser headline
-_WITH_CLASS = etree.XPath("descendant::*[@class]")
 
 
 def extract(
@@ -156,7 +155,7 @@ def build(
     tree: lxml_html.HtmlElement, url: str, cfg: dict[str, Any], source: bytes | None = None
 ) -> Article:
     """The Article of a parsed page (source: the bytes it was parsed from, which let some
-    searches be skipped; see xpaths.EXPRESSION_NEEDS)."""
+    searches be skipped; see query.EXPRESSION_NEEDS)."""
     page = query.Source(source) if source is not None else None
     ld = metadata.json_ld(tree)
     meta = metadata.metas(tree)
@@ -294,7 +293,7 @@ def _lead_element(region, expressions, skip):
         for el in query.matches(region, expr):
             if isinstance(el, lxml_html.HtmlElement) and el not in skip:
                 return el
-    for el in _WITH_CLASS(region):
+    for el in xpaths.WITH_CLASS(region):
         classes = el.get("class", "").lower().split()
         if not vocabulary.LEAD_CLASSES.isdisjoint(classes) and el not in skip:
             if len(norm(el.text_content())) >= 40:

@@ -2,23 +2,8 @@
 
 from __future__ import annotations
 
-from lxml import etree
-
 from . import vocabulary, xpaths
 from .text import absolute, norm
-
-_WRAPPER = etree.XPath(
-    "ancestor::*[self::figure or contains(@class,'mediaflowwrapper') or contains(@class,'bildlink')"
-    " or contains(@class,'image') or contains(@class,'figure') or contains(@class,'media')][1]"
-)
-_CAPTION = etree.XPath(
-    "descendant::figcaption"
-    " | descendant::*[contains(@class,'bildText') or contains(@class,'caption')]"
-)
-_NEXT_CAPTION = etree.XPath(
-    "following-sibling::*[1][contains(@class,'bildText') or contains(@class,'caption')]"
-)
-_CREDITS = tuple(etree.XPath(expr) for expr in xpaths.CREDIT_XPATHS)
 
 
 def _src(img) -> str | None:
@@ -60,20 +45,20 @@ def images(roots, base_url: str, consumed: set) -> list[dict]:
 
 
 def _caption(img, consumed: set) -> tuple[str | None, str | None]:
-    wrapper = _WRAPPER(img)
+    wrapper = xpaths.IMAGE_WRAPPER(img)
     wrapper = wrapper[0] if wrapper else None
     cap_el = None
     if wrapper is not None:
-        found = _CAPTION(wrapper)
+        found = xpaths.CAPTION(wrapper)
         cap_el = found[0] if found else None
         if cap_el is None:
-            found = _NEXT_CAPTION(wrapper)
+            found = xpaths.NEXT_CAPTION(wrapper)
             cap_el = found[0] if found else None
     if cap_el is None:
         return None, None
     scope = wrapper if wrapper is not None else cap_el
     credit_el = None
-    for expr in _CREDITS:
+    for expr in xpaths.CREDIT_XPATHS:
         found = expr(scope)
         if found:
             credit_el = found[0]

@@ -10,16 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree
-
-from . import vocabulary
+from . import vocabulary, xpaths
 from .dates import parse_date, parse_date_slow
 from .text import norm, split_names
 
 _NAME_WORD = re.compile(r"^[A-ZÅÄÖÉÜØÆ][\w'’.-]*$")
-# Text nodes with something besides spaces (the blank ones between tags are most of them;
-# a node blank to normalize-space() is blank to str.strip() too).
-_TEXT_NODES = etree.XPath("descendant::text()[normalize-space()]")
 MAX_LINE = 200  # characters; a label line longer than this is prose
 
 
@@ -48,7 +43,7 @@ def scan(region, skip: set, category_labels=vocabulary.CATEGORY_LABELS) -> Label
     found = Labels()
     labels = {label.lower() for label in category_labels}
     seen: set = set()
-    for node in _TEXT_NODES(region):
+    for node in xpaths.TEXT_NODES(region):
         stripped = node.strip()
         if not stripped or len(stripped) > MAX_LINE:
             continue

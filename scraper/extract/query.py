@@ -15,30 +15,32 @@ from lxml import html as lxml_html
 from . import xpaths
 from .text import norm
 
-# The generic expressions compiled once: tree.xpath(str) compiles on every call, which cost
-# as much as the search itself. Profile expressions (user data) go through _compile().
-_COMPILED = {
-    expr: etree.XPath(expr, smart_strings=False)
-    for expr in (
-        xpaths.PAGE_TITLE,
-        *xpaths.PUBLISHED_XPATHS,
-        *xpaths.UPDATED_XPATHS,
-        *xpaths.AUTHOR_XPATHS,
-    )
+# What the page's source must hold (ignoring ASCII case) for an expression to find anything:
+# a tag ("<time") or an attribute name ("itemprop"), neither of which markup can spell
+# another way. first() skips an expression whose need the page lacks: a substring test costs a
+# fraction of the XPath walk over the whole tree.
+EXPRESSION_NEEDS: dict[etree.XPath, str] = {
+    xpaths.ITEMPROP_DATE_PUBLISHED: "itemprop",
+    xpaths.ARTICLE_TIME: "<time",
+    xpaths.PUBDATE_TIME: "<time",
+    xpaths.FIRST_TIME: "<time",
+    xpaths.ITEMPROP_DATE_MODIFIED: "itemprop",
+    xpaths.ITEMPROP_AUTHOR_NAME: "itemprop",
 }
 
 
 @functools.lru_cache(maxsize=256)
 def _compile(expr: str) -> etree.XPath:
-    """A profile's expression compiled once (bounded: profiles hold a handful)."""
+    """A profile's expression compiled once (bounded: profiles hold a handful): tree.xpath(str)
+    would compile it on every call, which costs as much as the search itself."""
     return etree.XPath(expr)
 
 
-def matches(tree: lxml_html.HtmlElement, expr: str) -> list:
-    """What an XPath expression finds; nothing for a bad one (profiles are user data, and a
-    bad profile expression must not stop extraction)."""
+def matches(tree: lxml_html.HtmlElement, expr: etree.XPath | str) -> list:
+    """What an XPath expression (one of xpaths.py, or a profile's string) finds; nothing for a
+    bad one (profiles are user data, and a bad profile expression must not stop extraction)."""
     try:
-        compiled = _COMPILED.get(expr) or _compile(expr)
+        compiled = expr if isinstance(expr, etree.XPath) else _compile(expr)
         return compiled(tree)
     except Exception:
         return []
@@ -46,7 +48,7 @@ def matches(tree: lxml_html.HtmlElement, expr: str) -> list:
 
 class Source:
     """The bytes a page was parsed from, asked whether they hold the need of an expression
-    (xpaths.EXPRESSION_NEEDS); answers are kept for the page. Bytes, because their lower()
+    (EXPRESSION_NEEDS); answers are kept for the page. Bytes, because their lower()
     folds ASCII only, as the HTML parser does with tag and attribute names, and costs a
     tenth of str.lower() on a page with non-ASCII text."""
 
@@ -55,8 +57,8 @@ class Source:
         self._lowered: bytes | None = None
         self._has: dict[str, bool] = {}
 
-    def may_match(self, expr: str) -> bool:
-        need = xpaths.EXPRESSION_NEEDS.get(expr)
+    def may_match(self, expr: etree.XPath | str) -> bool:
+        need = EXPRESSION_NEEDS.get(expr)
         if need is None:
             return True
         if need not in self._has:
