@@ -2,7 +2,7 @@
 
 The container is found like readability does it (paragraphs score their parent and
 grandparent; link-heavy candidates lose), then widened to the nearest semantic wrapper
-(article, main, itemprop=articleBody, entry-content) so that headings and lists around
+(article, main, itemprop=articleBody, role=main) so that headings and lists around
 the paragraphs are kept. Inside the container each block is kept or dropped on its own
 (link density, furniture phrases), the way a reader skims past a share bar.
 """

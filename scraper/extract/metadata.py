@@ -1,7 +1,8 @@
 """Fields from the page's own structure: JSON-LD, meta tags, <time>, lang, link rels.
 
 One small function per field, each with its fallback chain; visible-text fallbacks live in
-labels.py. All take the parsed tree and return plain values.
+labels.py. Each reads the parsed tree or what was read from it once (meta tags, JSON-LD) and
+returns plain values.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """The words and patterns by which the extractor tells furniture, labels and logins from
-article text, in the languages of the sites we meet (Swedish, English, some German).
+article text, and the meta tag names of each field: Swedish and English first, and what
+the development corpora showed of other languages (German, Spanish).
 
-Data only, apart from the logic that uses them (content.py, labels.py, images.py, core.py)
-and apart from the XPath expressions (xpaths.py). A site profile's `[extract]` lists
-(phrases, category_labels, contact_headings) are tried in front of the generic ones here.
+Data only, apart from the logic that uses them (content.py, labels.py, metadata.py,
+contacts.py, images.py, core.py) and apart from the XPath expressions (xpaths.py). A site
+profile's `[extract]` lists (phrases, category_labels, contact_headings) are tried in front
+of the generic ones here.
 """
 
 from __future__ import annotations
