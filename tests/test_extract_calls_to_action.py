@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from scraper.extract import xpaths
+from scraper.extract import vocabulary
 from scraper.extract.content import _is_call_to_action
 
 SAMPLES = Path(__file__).parent / "samples" / "extract"
 
 
 def _reference(text: str) -> bool:
-    return xpaths.CALL_TO_ACTION.search(text) is not None
+    return vocabulary.CALL_TO_ACTION.search(text) is not None
 
 
 def _lines() -> list[str]:

@@ -4,10 +4,12 @@ Usage: ``extract(html_bytes, url, profile=None)`` returns an Article and never r
 page that is not an article says so in ``kind`` ("listing", "login", "empty",
 "not_html") with a ``reason``; a content page without date or byline is "page".
 
-Modules: decode (bytes to text), content (furniture, container, blocks), metadata (JSON-LD,
-meta tags, links), labels (visible "Publicerad:", "Text:", "NYHET"), contacts, images,
-dates; selectors and phrases are data in xpaths, content systems' conventions in cms;
-fallback asks trafilatura and htmldate where uninews's own answer is weak or missing.
+Modules: core (extract(), and build() as the named passes PASSES), decode (bytes to text),
+content (furniture, container, blocks), metadata (JSON-LD, meta tags, links), labels
+(visible "Publicerad:", "Text:", "NYHET"), contacts, images, dates; text (whitespace, links,
+names) and query (running XPath, a profile's too) are shared helpers. Data apart from logic:
+XPath expressions in xpaths, words and patterns in vocabulary, content systems' conventions
+in cms; fallback asks trafilatura and htmldate where uninews's own answer is weak or missing.
 
 A site profile's ``[extract]`` table may hold, all optional and each tried before the
 generic rules: ``content`` (XPath of the article container), ``drop`` (XPath of

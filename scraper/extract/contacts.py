@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from . import xpaths
-from .metadata import norm
+from . import vocabulary
+from .text import norm
 
 # An address starts where a run of its characters starts: a search that tried every
 # character of a long run would rescan the rest of it each time (quadratic work).
@@ -35,7 +35,7 @@ _MAX_HEADING = 120  # characters (with spaces) of a contact box heading
 _MAX_BOX = 800  # characters: a contact box is short; more than this is the article itself
 
 
-def find_boxes(roots, headings=xpaths.CONTACT_HEADINGS) -> list[list]:
+def find_boxes(roots, headings=vocabulary.CONTACT_HEADINGS) -> list[list]:
     """Groups of elements that make up each contact box (heading first)."""
     wanted = {h.lower().strip(" :?") for h in headings}
     boxes: list[list] = []
@@ -112,7 +112,7 @@ def parse_box(group) -> list[dict]:
     masked = _masked(text)
     for email in emails:
         pos = text.find(email)
-        name, unit, name_end = _name_for(email, text, pos, masked)
+        name, unit = _name_for(email, text, pos, masked)
         after = [p for p in phones if p[0] > pos]
         before = [p for p in phones if p[0] < pos]
         phone = after[0][1] if after else (before[-1][1] if before else None)
@@ -133,7 +133,7 @@ def parse_box(group) -> list[dict]:
 
 def _name_for(
     email: str, text: str, pos: int, masked: str | None = None
-) -> tuple[str | None, str | None, int]:
+) -> tuple[str | None, str | None]:
     """The person an address belongs to: the words matching its local part, else the
     capitalised words just before it; the unit follows the name ("på X", ", X").
     masked: text with its addresses blanked out, when the caller has made it already."""
@@ -150,13 +150,13 @@ def _name_for(
             if start >= 0:
                 span = (start, start + len(found[1]))
     if span is None:
-        return None, None, pos
+        return None, None
     name = norm(text[span[0] : span[1]])
     unit_match = _UNIT_AFTER.match(text[span[1] :])
     unit = norm(unit_match[1]) if unit_match else None
     if unit and (EMAIL.search(unit) or PHONE.search(unit)):
         unit = None
-    return name, unit, span[1]
+    return name, unit
 
 
 def _masked(text: str) -> str:

@@ -2,7 +2,7 @@
 
 The container is found like readability does it (paragraphs score their parent and
 grandparent; link-heavy candidates lose), then widened to the nearest semantic wrapper
-(article, main, itemprop=articleBody, entry-content) so that headings and lists around
+(article, main, itemprop=articleBody, role=main) so that headings and lists around
 the paragraphs are kept. Inside the container each block is kept or dropped on its own
 (link density, furniture phrases), the way a reader skims past a share bar.
 """
@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import cms, xpaths
-from .metadata import absolute, matches
+from . import cms, vocabulary, xpaths
+from .query import matches
+from .text import absolute
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 BLOCK_TAGS = frozenset(
@@ -43,12 +44,6 @@ PROTECT_SHARE = 0.5  # a furniture-looking element holding this share of paragra
 CLIMB_SLACK = 80  # characters a wrapper may add (a date line, a caption) and still be climbed
 CLIMB_GOOD_SHARE = 0.5  # share of the added text that must be good paragraphs to climb
 
-# Photo credits and source lines under images ("Foto: Name", "(crédito: Name)", "Image: X").
-_CREDIT_LINE = re.compile(
-    r"^\(?\s*(?:foto|fotograf|bild|photo|photograph|image|imagen|picture|crédito|credit|"
-    r"copyright|quelle|source|fuente|©)\s*:|(?:foto|photo|bild|credit)\s*:\s*$|^©",
-    re.I,
-)
 _URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _SPACE = r"[ \t\r\f\v\u00a0\u200b]"
 _SPACES = re.compile(_SPACE + "+")
@@ -105,17 +100,10 @@ def by_first_letter(pattern: str) -> str:
 # that re's case folding pairs with ASCII letters while str.lower() does not (those texts
 # take the original pattern); grouped by first letter, twice as fast again.
 _CTA_LOWERED = re.compile(
-    by_first_letter(xpaths.CALL_TO_ACTION.pattern),
-    xpaths.CALL_TO_ACTION.flags & ~re.IGNORECASE,
+    by_first_letter(vocabulary.CALL_TO_ACTION.pattern),
+    vocabulary.CALL_TO_ACTION.flags & ~re.IGNORECASE,
 )
 _CASE_TRAPS = frozenset("\u0130\u0131\u017f")  # İ ı ſ
-_DROP_ATTR = etree.XPath(xpaths.DROP_ATTR_XPATH)
-_CLASS_OR_ID = etree.XPath(xpaths.CLASS_OR_ID_XPATH)
-_CONTENT_HINT = re.compile(
-    r"(?:^|[\s_-])(?:article|content|entry|post|story|body|text|main|news|ingress|blog)"
-    r"(?=$|[\s_-])",
-    re.I,
-)
 
 
 @dataclass
@@ -134,11 +122,48 @@ class Block:
         return self.link_chars / len(self.text) if self.text else 0.0
 
 
+def hidden_or_landmark(el: lxml_html.HtmlElement) -> bool:
+    """Whether an element is hidden or a landmark that is never the article."""
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    if el.get("role") in vocabulary.DROP_ROLES:
+        return True
+    style = el.get("style")
+    return bool(style) and "display:none" in style.replace(" ", "").lower()
+
+
+_WORD_SPLIT = re.compile(r"[\s_-]+")
+# First parts of the listed runs ("comment" of "comment-list"): only these start a run.
+_RUN_STARTS = frozenset(
+    w.split("-")[0]
+    for w in vocabulary.BOILERPLATE_WORDS | vocabulary.ALWAYS_FURNITURE_WORDS
+    if "-" in w
+)
+
+
+def has_word(attrs: str, words: frozenset[str]) -> bool:
+    """Whether a class/id string holds one of `words` (runs of up to three parts too)."""
+    parts = _WORD_SPLIT.split(attrs.lower())
+    if not words.isdisjoint(parts):
+        return True
+    if _RUN_STARTS.isdisjoint(parts):  # most class strings: no word, no run
+        return False
+    parts = [p for p in parts if p]
+    for i, part in enumerate(parts):
+        if part in words:
+            return True
+        if part in _RUN_STARTS and i + 1 < len(parts):
+            pair = f"{part}-{parts[i + 1]}"
+            if pair in words or (i + 2 < len(parts) and f"{pair}-{parts[i + 2]}" in words):
+                return True
+    return False
+
+
 def strip_tags(tree: lxml_html.HtmlElement, extra_drop=()) -> None:
     """Remove what never carries article text (scripts, forms' controls, navs, asides)."""
     _unwrap_page_wrappers(tree)
     etree.strip_elements(
-        tree, etree.Comment, etree.ProcessingInstruction, *xpaths.DROP_TAGS, with_tail=False
+        tree, etree.Comment, etree.ProcessingInstruction, *vocabulary.DROP_TAGS, with_tail=False
     )
     for expr in extra_drop:
         for el in matches(tree, expr):
@@ -153,7 +178,7 @@ def _unwrap_page_wrappers(tree: lxml_html.HtmlElement) -> None:
     body = tree.find("body")
     if body is None:
         return
-    wrappers = list(body.iter(*xpaths.WRAPPING_TAGS))
+    wrappers = list(body.iter(*vocabulary.WRAPPING_TAGS))
     if not wrappers:
         return
     limit = PROTECT_SHARE * len(body.text_content())
@@ -198,28 +223,26 @@ def clean(tree: lxml_html.HtmlElement) -> int:
     good = good_text(body)
     limit = PROTECT_SHARE * (good.get(body, 0) or 1)
     # hidden and landmark elements are looked for in <body> only
-    candidates = (
-        [el for el in _DROP_ATTR(body) if xpaths.hidden_or_landmark(el)] if has_body else []
-    )
-    candidates.extend(body.iter(*xpaths.PAGE_FURNITURE_TAGS))
+    candidates = [el for el in xpaths.DROP_ATTR(body) if hidden_or_landmark(el)] if has_body else []
+    candidates.extend(body.iter(*vocabulary.PAGE_FURNITURE_TAGS))
     seen: dict[tuple, bool] = {}  # many elements share one class string
-    for el in _CLASS_OR_ID(body):
+    for el in xpaths.CLASS_OR_ID(body):
         key = (el.get("class"), el.get("id"))
         hit = seen.get(key)
         if hit is None:
             attrs = f"{cms.without_layout(key[0] or '')} {key[1] or ''}"
-            hit = xpaths.has_word(attrs, xpaths.BOILERPLATE_WORDS) and not cms.is_body(*key)
+            hit = has_word(attrs, vocabulary.BOILERPLATE_WORDS) and not cms.is_body(*key)
             seen[key] = hit
         if hit and el.tag not in ("article", "main"):
             candidates.append(el)
     for el in candidates:
         if el.tag in ("html", "body"):
             continue
-        if good.get(el, 0) > limit and not xpaths.has_word(
-            cms.without_layout(_attrs(el)), xpaths.ALWAYS_FURNITURE_WORDS
+        if good.get(el, 0) > limit and not has_word(
+            cms.without_layout(_attrs(el)), vocabulary.ALWAYS_FURNITURE_WORDS
         ):
             continue
-        if el.tag in xpaths.PAGE_FURNITURE_TAGS and _inside_article(el):
+        if el.tag in vocabulary.PAGE_FURNITURE_TAGS and _inside_article(el):
             continue
         _drop(el)
     return good.get(body, 0)
@@ -305,7 +328,7 @@ def best_candidate(tree: lxml_html.HtmlElement, extra=()) -> tuple[lxml_html.Htm
     best, best_score = body, -1.0
     for el, score in ranked:
         attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if _CONTENT_HINT.search(attrs):
+        if vocabulary.CONTENT_HINT.search(attrs):
             score *= 1.25
         if score <= best_score:  # links can only lower it: no need to count them
             continue
@@ -479,7 +502,7 @@ def keep(block: Block, phrases: frozenset[str]) -> bool:
         return False
     if block.kind == "caption":  # captions live in images[]; in the text they interrupt
         return False
-    if len(block.text) < 100 and _CREDIT_LINE.search(block.text):
+    if len(block.text) < 100 and vocabulary.CREDIT_LINE.search(block.text):
         return False
     if len(block.text) < CTA_MAX and _is_call_to_action(block.text):
         return False
@@ -492,7 +515,7 @@ def keep(block: Block, phrases: frozenset[str]) -> bool:
 def _is_call_to_action(text: str) -> bool:
     if _CASE_TRAPS.isdisjoint(text):
         return _CTA_LOWERED.search(text.lower()) is not None
-    return xpaths.CALL_TO_ACTION.search(text) is not None
+    return vocabulary.CALL_TO_ACTION.search(text) is not None
 
 
 def select(all_blocks: list[Block], phrases: frozenset[str]) -> list[Block]:

@@ -1,18 +1,26 @@
-"""extract(): HTML in, a clean Article out. Pure: no network, no Scrapy, no SQLite."""
+"""extract(): HTML in, a clean Article out. Pure: no network, no Scrapy, no SQLite.
+
+extract() owns the contract (any input, never an exception) and the parse; build() makes the
+Article by running PASSES in order (at the end of this module), small steps that share one
+Draft. The fields themselves are read by the modules the passes call.
+"""
 
 from __future__ import annotations
 
 import codecs
 import re
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import contacts, content, fallback, images, labels, metadata, xpaths
+from . import contacts, content, fallback, images, labels, metadata, query, vocabulary, xpaths
 from .article import Article
 from .decode import looks_binary, to_text
+from .text import norm
 
 # Past this many characters (after scripts and styles are cut out) the rest of a page is
 # never article text: the largest article pages in extraction-dev are under 1.5 MB.
@@ -26,7 +34,6 @@ _BULKY_END = {
 }
 WHOLE_PAGE_SHARE = 0.7  # calibrated on extraction-dev (F1): 0.2 .894, 0.4 .910, 0.7 .916, 1.0 .902
 _TEASER_MIN = 30  # characters: a link this long reads as a teaser headline
-_WITH_CLASS = etree.XPath("descendant::*[@class]")
 
 
 def extract(
@@ -151,105 +158,186 @@ def _parser() -> lxml_html.HTMLParser:
     return parser
 
 
-def build(
-    tree: lxml_html.HtmlElement, url: str, cfg: dict[str, Any], source: bytes | None = None
-) -> Article:
-    """The Article of a parsed page (source: the bytes it was parsed from, which let some
-    searches be skipped; see xpaths.EXPRESSION_NEEDS)."""
-    page = metadata.Source(source) if source is not None else None
-    ld = metadata.json_ld(tree)
-    meta = metadata.metas(tree)
-    has_password = any((i.get("type") or "").lower() == "password" for i in tree.iter("input"))
-    art = Article(url=url)
-    art.lang = metadata.lang(tree)
-    art.canonical_url = metadata.canonical(tree, url, meta)
-    art.translations = metadata.translations(tree, url)
-    art.tags = metadata.tags(tree, meta, ld)
-    description = metadata.description(meta)
-    published = metadata.published(tree, meta, ld, page)
-    updated = metadata.updated(tree, meta, ld, page)
-    meta_category = metadata.category(meta, ld)
-    page_title = metadata.page_title(tree)
+@dataclass
+class Draft:
+    """What the passes share: the parsed page they read (and clean, in place), the Article
+    they fill, and what one pass leaves for a later one."""
 
-    content.strip_tags(tree, _list(cfg, "drop"))
-    page_chars = content.clean(tree)
-    best, good = content.best_candidate(tree, _list(cfg, "content"))
-    if not _list(cfg, "content"):
+    tree: lxml_html.HtmlElement
+    url: str
+    cfg: dict[str, Any]
+    source: bytes | None  # the bytes the tree was parsed from
+    art: Article
+    page: query.Source | None = None  # source, asked which expressions can match it
+    ld: dict[str, Any] = field(default_factory=dict)  # the article's JSON-LD object
+    meta: dict[str, str] = field(default_factory=dict)  # meta tags by lower-cased name
+    has_password: bool = False
+    description: str | None = None
+    published: str | None = None  # from the metadata; the visible labels come second
+    updated: str | None = None
+    meta_category: str | None = None
+    page_title: str | None = None  # the document's <title>
+    page_chars: int = 0  # paragraph text before cleaning, what the body's confidence is of
+    roots: list[lxml_html.HtmlElement] = field(default_factory=list)  # the container
+    region: lxml_html.HtmlElement | None = None  # the container widened to hold the h1
+    skip: set = field(default_factory=set)  # elements read as fields, kept out of the body
+    found: labels.Labels = field(default_factory=labels.Labels)
+    all_blocks: list[content.Block] = field(default_factory=list)
+    kept: list[content.Block] = field(default_factory=list)
+
+
+def _read_metadata(d: Draft) -> None:
+    """The page's own metadata, read first: cleaning removes the scripts, meta tags and
+    <time> elements it lives in."""
+    tree, art = d.tree, d.art
+    d.ld = metadata.json_ld(tree)
+    d.meta = metadata.metas(tree)
+    art.lang = metadata.lang(tree)
+    art.canonical_url = metadata.canonical(tree, d.url, d.meta)
+    art.translations = metadata.translations(tree, d.url)
+    art.tags = metadata.tags(tree, d.meta, d.ld)
+    d.description = metadata.description(d.meta)
+    d.published = metadata.published(tree, d.meta, d.ld, d.page)
+    d.updated = metadata.updated(tree, d.meta, d.ld, d.page)
+    d.meta_category = metadata.category(d.meta, d.ld)
+    d.page_title = metadata.page_title(tree)
+
+
+def _note_password_field(d: Draft) -> None:
+    """Whether the page asks for a password, looked at before cleaning drops every input."""
+    d.has_password = any((i.get("type") or "").lower() == "password" for i in d.tree.iter("input"))
+
+
+def _strip_furniture(d: Draft) -> None:
+    """Remove what is never article text (scripts, controls, navs, hidden and furniture
+    elements), counting the paragraph text the body's confidence is measured against."""
+    content.strip_tags(d.tree, _list(d.cfg, "drop"))
+    d.page_chars = content.clean(d.tree)
+
+
+def _choose_container(d: Draft) -> None:
+    """The article's container: a profile's selector, else the paragraph vote widened, or
+    the whole body when the vote caught too little of it."""
+    best, good = content.best_candidate(d.tree, _list(d.cfg, "content"))
+    if not _list(d.cfg, "content"):
         best = content.widen(best, good)
-        body = tree.find("body")
+        body = d.tree.find("body")
         # When the chosen container holds a small part of the page's paragraphs, the
         # article is spread over blocks the vote could not join: read the whole page and
         # let the block filter judge each piece.
         if body is not None and good.get(best, 0) < WHOLE_PAGE_SHARE * good.get(body, 0):
             best = body
-    roots = [best]
-    region = _region(roots)
-    skip: set = set()
+    d.roots = [best]
+    d.region = _region(d.roots)
 
-    h1_el = _title_element(region, tree)
-    h1 = metadata.norm(h1_el.text_content()) if h1_el is not None else None
-    art.title = metadata.title(tree, meta, ld, h1, _list(cfg, "title"), page_title)
-    if art.title is None and page_title:
-        art.title = page_title
-    if h1_el is not None and art.title and metadata.norm(h1) == art.title:
-        skip.add(h1_el)
 
-    category_labels = (*_list(cfg, "category_labels"), *xpaths.CATEGORY_LABELS)
-    found = labels.scan(region, skip, category_labels)
-    skip |= found.consumed
+def _find_title(d: Draft) -> None:
+    """The title (the h1 when the metadata agree with it); that h1 stays out of the body."""
+    h1_el = _title_element(d.region, d.tree)
+    h1 = norm(h1_el.text_content()) if h1_el is not None else None
+    art = d.art
+    art.title = metadata.title(d.tree, d.meta, d.ld, h1, _list(d.cfg, "title"), d.page_title)
+    if art.title is None and d.page_title:
+        art.title = d.page_title
+    if h1_el is not None and art.title and norm(h1) == art.title:
+        d.skip.add(h1_el)
 
-    lead_el = _lead_element(region, _list(cfg, "lead"), skip)
+
+def _read_labels(d: Draft) -> None:
+    """Visible labels near the headline (date, byline, credit, category); their lines stay
+    out of the body."""
+    category_labels = (*_list(d.cfg, "category_labels"), *vocabulary.CATEGORY_LABELS)
+    d.found = labels.scan(d.region, d.skip, category_labels)
+    d.skip |= d.found.consumed
+
+
+def _find_lead(d: Draft) -> None:
+    """The lead, by a profile's selector or a lead-like class; it stays out of the body."""
+    lead_el = _lead_element(d.region, _list(d.cfg, "lead"), d.skip)
     if lead_el is not None:
-        art.lead = _text_without(lead_el, skip) or None
-        skip.add(lead_el)
+        d.art.lead = _text_without(lead_el, d.skip) or None
+        d.skip.add(lead_el)
 
-    boxes = contacts.find_boxes(roots, (*_list(cfg, "contact_headings"), *xpaths.CONTACT_HEADINGS))
-    for box in boxes:
+
+def _read_contacts(d: Draft) -> None:
+    """Contact boxes as contacts, one per address; the boxes stay out of the body."""
+    art = d.art
+    headings = (*_list(d.cfg, "contact_headings"), *vocabulary.CONTACT_HEADINGS)
+    for box in contacts.find_boxes(d.roots, headings):
         art.contacts.extend(contacts.parse_box(box))
-        skip.update(box)
+        d.skip.update(box)
     art.contacts = _unique(art.contacts, "email")
 
-    art.images = images.images(roots, url, skip)
-    for credit in found.credits:
+
+def _collect_images(d: Draft) -> None:
+    """Images with caption and credit; a credit the labels found goes to the first image
+    without one."""
+    art = d.art
+    art.images = images.images(d.roots, d.url, d.skip)
+    for credit in d.found.credits:
         for image in art.images:
             if not image["credit"]:
                 image["credit"] = credit
                 break
 
-    phrases = xpaths.DROP_PHRASES | {p.lower() for p in _list(cfg, "phrases")}
-    all_blocks = content.blocks(roots, url, skip)
-    kept = content.select(all_blocks, phrases)
+
+def _select_blocks(d: Draft) -> None:
+    """The blocks a reader keeps, without the title again; a first paragraph that the
+    description repeats is the lead when the page marks none."""
+    art = d.art
+    phrases = vocabulary.DROP_PHRASES | {p.lower() for p in _list(d.cfg, "phrases")}
+    d.all_blocks = content.blocks(d.roots, d.url, d.skip)
+    kept = content.select(d.all_blocks, phrases)
     if art.title:
         kept = [b for b in kept if not (b.kind in content.HEADINGS and b.text == art.title)]
+    description = d.description
     if art.lead is None and kept and description and kept[0].kind == "p":
-        first_para = metadata.norm(kept[0].text)
+        first_para = norm(kept[0].text)
         if len(first_para) > 40 and first_para.startswith(description[:80].rstrip(". …")):
             art.lead = first_para
             kept = kept[1:]
-    ours = sum(len(b.text) for b in kept) + len(art.lead or "")
-    if fallback.confidence(ours, page_chars) < fallback.MIN_CONFIDENCE:
-        kept = _second_opinion(kept, source, url, art.lead)
-    art.body_text, art.body_markdown = content.render(kept)
+    d.kept = kept
+
+
+def _ask_second_opinion(d: Draft) -> None:
+    """trafilatura's body instead of ours when ours holds little of the page's text."""
+    ours = sum(len(b.text) for b in d.kept) + len(d.art.lead or "")
+    if fallback.confidence(ours, d.page_chars) < fallback.MIN_CONFIDENCE:
+        d.kept = _second_opinion(d.kept, d.source, d.url, d.art.lead)
+
+
+def _render_body(d: Draft) -> None:
+    """Text and markdown of the kept blocks, and the links they hold."""
+    art = d.art
+    art.body_text, art.body_markdown = content.render(d.kept)
     art.body_text = art.body_text or None
     art.body_markdown = art.body_markdown or None
-    art.links = _unique([link for b in kept for link in b.links], "url")
+    art.links = _unique([link for b in d.kept for link in b.links], "url")
 
-    art.published_at = published or found.published
-    art.updated_at = updated or found.updated
-    art.authors = metadata.authors(tree, meta, ld, page) if ld.get("author") else []
+
+def _settle_fields(d: Draft) -> None:
+    """Dates, authors and category: the page's metadata first, its visible labels next (a
+    JSON-LD author before a byline); the language guessed from the text when undeclared."""
+    art, found = d.art, d.found
+    art.published_at = d.published or found.published
+    art.updated_at = d.updated or found.updated
+    art.authors = metadata.authors(d.tree, d.meta, d.ld, d.page) if d.ld.get("author") else []
     if not art.authors:
-        art.authors = found.authors or metadata.authors(tree, meta, {}, page)
-    art.category = found.category or meta_category
+        art.authors = found.authors or metadata.authors(d.tree, d.meta, {}, d.page)
+    art.category = found.category or d.meta_category
     if art.lang is None:
         art.lang = _guess_lang(" ".join(filter(None, (art.title, art.lead, art.body_text))))
-    _classify(art, tree, kept, all_blocks, has_password, url)
-    if art.has_content and source is not None:
-        # after the kind is decided: uninews's own evidence says article or page
+
+
+def _ask_fallbacks(d: Draft) -> None:
+    """For a content page, htmldate's date and trafilatura's byline where it names none
+    (after the kind is decided: uninews's own evidence says article or page)."""
+    art = d.art
+    if art.has_content and d.source is not None:
         if art.published_at is None:
-            art.published_at = fallback.published_date(source, url)
+            art.published_at = fallback.published_date(d.source, d.url)
         if not art.authors:
-            art.authors = fallback.authors(tree)
-    return art
+            art.authors = fallback.authors(d.tree)
 
 
 def _second_opinion(kept: list, html: bytes | str | None, url: str, lead: str | None) -> list:
@@ -259,7 +347,7 @@ def _second_opinion(kept: list, html: bytes | str | None, url: str, lead: str | 
         return kept
     paragraphs = fallback.second_opinion(html, url)
     if lead:
-        paragraphs = [p for p in paragraphs if metadata.norm(p) != lead]
+        paragraphs = [p for p in paragraphs if norm(p) != lead]
     if sum(len(p) for p in paragraphs) <= fallback.LONGER * sum(len(b.text) for b in kept):
         return kept
     return [content.Block("p", p, p) for p in paragraphs]
@@ -288,13 +376,13 @@ def _title_element(region, tree):
 def _lead_element(region, expressions, skip):
     """A profile's lead selector, else the first element with a lead-like class."""
     for expr in expressions:
-        for el in metadata.matches(region, expr):
+        for el in query.matches(region, expr):
             if isinstance(el, lxml_html.HtmlElement) and el not in skip:
                 return el
-    for el in _WITH_CLASS(region):
+    for el in xpaths.WITH_CLASS(region):
         classes = el.get("class", "").lower().split()
-        if not xpaths.LEAD_CLASSES.isdisjoint(classes) and el not in skip:
-            if len(metadata.norm(el.text_content())) >= 40:
+        if not vocabulary.LEAD_CLASSES.isdisjoint(classes) and el not in skip:
+            if len(norm(el.text_content())) >= 40:
                 return el
     return None
 
@@ -314,7 +402,7 @@ def _text_without(el, skip: set) -> str:
             parts.append(node.tail or "")
 
     walk(el)
-    return metadata.norm("".join(parts))
+    return norm("".join(parts))
 
 
 def _unique(items: list[dict], key: str) -> list[dict]:
@@ -345,10 +433,6 @@ LISTING_MAX_PROSE = (
 )
 TEASER_PROSE = 250  # characters of running text per linked headline a listing has at most
 LOGIN_MAX_WORDS = 40  # a page with a password field and less text than this is a login wall
-_LOGIN_TITLE = re.compile(
-    r"logga in|inloggning|log ?in|sign ?in|anmelden|anmeldung|lösenord|password", re.I
-)
-_LOGIN_URL = re.compile(r"log-?in|signin|sign-in|auth|returnurl=", re.I)
 
 
 def _teasers(tree) -> int:
@@ -357,15 +441,17 @@ def _teasers(tree) -> int:
     count = 0
     for a in tree.iter("a"):
         text = a.text_content()
-        if len(text) >= _TEASER_MIN and len(metadata.norm(text)) >= _TEASER_MIN:
+        if len(text) >= _TEASER_MIN and len(norm(text)) >= _TEASER_MIN:
             count += 1
     return count
 
 
-def _classify(art: Article, tree, kept, all_blocks, has_password: bool, url: str) -> None:
+def _classify(d: Draft) -> None:
+    """What the page is: a login wall, empty, a listing, an article or a page."""
+    art, kept, all_blocks, has_password, url = d.art, d.kept, d.all_blocks, d.has_password, d.url
     if has_password and (
-        _LOGIN_URL.search(url)
-        or _LOGIN_TITLE.search(art.title or "")
+        vocabulary.LOGIN_URL.search(url)
+        or vocabulary.LOGIN_TITLE.search(art.title or "")
         or len((art.body_text or "").split()) < LOGIN_MAX_WORDS
     ):
         art.kind, art.reason = "login", "the page asks for a password"
@@ -386,7 +472,7 @@ def _classify(art: Article, tree, kept, all_blocks, has_password: bool, url: str
         art.kind, art.reason = "listing", f"{linked_headings} linked headlines and little prose"
         return
     if not art.published_at and prose < LISTING_MAX_PROSE:
-        teasers = _teasers(tree)
+        teasers = _teasers(d.tree)
         if teasers >= 8:
             art.kind, art.reason = "listing", f"{teasers} teaser links and little running text"
             return
@@ -394,3 +480,44 @@ def _classify(art: Article, tree, kept, all_blocks, has_password: bool, url: str
         art.kind, art.reason = "empty", "the page has a title but no text"
         return
     art.kind = "article" if (art.published_at or art.authors) else "page"
+
+
+# The passes of build(), in order. Metadata is read before cleaning changes the tree; the
+# title, labels, lead, contacts and images are read before the body, and each adds the
+# elements it used to `skip`, so the body does not repeat them; the kind is decided on the
+# finished fields, and the fallbacks come last, only for pages with content.
+PASSES: tuple[Callable[[Draft], None], ...] = (
+    _read_metadata,
+    _note_password_field,
+    _strip_furniture,
+    _choose_container,
+    _find_title,
+    _read_labels,
+    _find_lead,
+    _read_contacts,
+    _collect_images,
+    _select_blocks,
+    _ask_second_opinion,
+    _render_body,
+    _settle_fields,
+    _classify,
+    _ask_fallbacks,
+)
+
+
+def build(
+    tree: lxml_html.HtmlElement, url: str, cfg: dict[str, Any], source: bytes | None = None
+) -> Article:
+    """The Article of a parsed page, made by running PASSES in order (source: the bytes it
+    was parsed from, which let some searches be skipped; see query.EXPRESSION_NEEDS)."""
+    draft = Draft(
+        tree=tree,
+        url=url,
+        cfg=cfg,
+        source=source,
+        art=Article(url=url),
+        page=query.Source(source) if source is not None else None,
+    )
+    for step in PASSES:
+        step(draft)
+    return draft.art

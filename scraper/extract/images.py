@@ -2,26 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
-from lxml import etree
-
-from . import xpaths
-from .metadata import absolute, norm
-
-_ICON = re.compile(r"logo|icon|sprite|pixel|spacer|print|blank\.gif|avatar|badge", re.I)
-_WRAPPER = etree.XPath(
-    "ancestor::*[self::figure or contains(@class,'mediaflowwrapper') or contains(@class,'bildlink')"
-    " or contains(@class,'image') or contains(@class,'figure') or contains(@class,'media')][1]"
-)
-_CAPTION = etree.XPath(
-    "descendant::figcaption"
-    " | descendant::*[contains(@class,'bildText') or contains(@class,'caption')]"
-)
-_NEXT_CAPTION = etree.XPath(
-    "following-sibling::*[1][contains(@class,'bildText') or contains(@class,'caption')]"
-)
-_CREDITS = tuple(etree.XPath(expr) for expr in xpaths.CREDIT_XPATHS)
+from . import vocabulary, xpaths
+from .text import absolute, norm
 
 
 def _src(img) -> str | None:
@@ -50,7 +32,7 @@ def images(roots, base_url: str, consumed: set) -> list[dict]:
     for root in roots:
         for img in root.iter("img"):
             src = _src(img)
-            if not src or _small(img) or _ICON.search(src):
+            if not src or _small(img) or vocabulary.ICON_SRC.search(src):
                 continue
             url = absolute(base_url, src)
             if not url or url in seen:
@@ -63,20 +45,20 @@ def images(roots, base_url: str, consumed: set) -> list[dict]:
 
 
 def _caption(img, consumed: set) -> tuple[str | None, str | None]:
-    wrapper = _WRAPPER(img)
+    wrapper = xpaths.IMAGE_WRAPPER(img)
     wrapper = wrapper[0] if wrapper else None
     cap_el = None
     if wrapper is not None:
-        found = _CAPTION(wrapper)
+        found = xpaths.CAPTION(wrapper)
         cap_el = found[0] if found else None
         if cap_el is None:
-            found = _NEXT_CAPTION(wrapper)
+            found = xpaths.NEXT_CAPTION(wrapper)
             cap_el = found[0] if found else None
     if cap_el is None:
         return None, None
     scope = wrapper if wrapper is not None else cap_el
     credit_el = None
-    for expr in _CREDITS:
+    for expr in xpaths.CREDIT_XPATHS:
         found = expr(scope)
         if found:
             credit_el = found[0]
@@ -87,12 +69,12 @@ def _caption(img, consumed: set) -> tuple[str | None, str | None]:
         text = norm(text.replace(credit, ""))
         consumed.add(credit_el)
     else:
-        match = xpaths.CREDIT_LABEL.search(text)
+        match = vocabulary.CREDIT_LABEL.search(text)
         if match:
             credit = match[1].strip()
             text = text[: match.start()].strip()
     if credit:
-        plain = xpaths.CREDIT_LABEL_PLAIN.match(credit)
+        plain = vocabulary.CREDIT_LABEL_PLAIN.match(credit)
         credit = (plain[1] if plain else credit).strip(" .") or None
     consumed.add(cap_el)
     return text.strip() or None, credit

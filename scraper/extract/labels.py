@@ -10,23 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree
-
-from . import xpaths
+from . import vocabulary, xpaths
 from .dates import parse_date, parse_date_slow
-from .metadata import norm, split_names
+from .text import norm, split_names
 
 _NAME_WORD = re.compile(r"^[A-ZÅÄÖÉÜØÆ][\w'’.-]*$")
-_DATE_CLASS = re.compile(r"date|time|publi|meta|posted", re.I)
-_MAYBE_LABEL = re.compile(
-    r"(?<!\s)\s*(?:publicera\w*|published|posted|date|datum|uppdater\w*|senast|updated|last|modified|"
-    r"text|av|by|skribent|författare|written|author|reporter|redaktör|"
-    r"foto|fotograf|bild|photo|image|picture)\b",
-    re.I,
-)
-# Text nodes with something besides spaces (the blank ones between tags are most of them;
-# a node blank to normalize-space() is blank to str.strip() too).
-_TEXT_NODES = etree.XPath("descendant::text()[normalize-space()]")
 MAX_LINE = 200  # characters; a label line longer than this is prose
 
 
@@ -51,22 +39,26 @@ def _looks_like_names(text: str) -> bool:
     return True
 
 
-def scan(region, skip: set, category_labels=xpaths.CATEGORY_LABELS) -> Labels:
+def scan(region, skip: set, category_labels=vocabulary.CATEGORY_LABELS) -> Labels:
     found = Labels()
     labels = {label.lower() for label in category_labels}
     seen: set = set()
-    for node in _TEXT_NODES(region):
+    for node in xpaths.TEXT_NODES(region):
         stripped = node.strip()
         if not stripped or len(stripped) > MAX_LINE:
             continue
         # the text tests first: most lines fail them and need no element looked up
-        label_like = _MAYBE_LABEL.match(stripped) or stripped.lower().strip(" :") in labels
+        label_like = (
+            vocabulary.MAYBE_LABEL.match(stripped) or stripped.lower().strip(" :") in labels
+        )
         if not label_like and len(stripped) >= 40:
             continue
         el = node.getparent()
         if el is None:
             continue
-        if not label_like and not (el.tag == "time" or _DATE_CLASS.search(el.get("class") or "")):
+        if not label_like and not (
+            el.tag == "time" or vocabulary.DATE_CLASS.search(el.get("class") or "")
+        ):
             continue
         if node.is_tail:
             el = el.getparent()
@@ -99,22 +91,22 @@ def _read(el, line: str, found: Labels, labels: set[str]) -> bool:
             found.category = line.strip(" :")
             return True
         return False
-    match = xpaths.PUBLISHED_LABEL.match(line)
+    match = vocabulary.PUBLISHED_LABEL.match(line)
     if match:
         value = parse_date(match[1]) or _slow(match[1])
         if value:
             found.published = found.published or value
             return True
-    match = xpaths.UPDATED_LABEL.match(line)
+    match = vocabulary.UPDATED_LABEL.match(line)
     if match:
         value = parse_date(match[1]) or _slow(match[1])
         if value:
             found.updated = found.updated or value
             return True
-    match = xpaths.BYLINE_LABEL.match(line)
+    match = vocabulary.BYLINE_LABEL.match(line)
     if match and len(line) < 120:
         names = match[1].strip()
-        credit = xpaths.CREDIT_LABEL.search(names)
+        credit = vocabulary.CREDIT_LABEL.search(names)
         if credit:  # "Text: A. Name Foto: B. Name"
             found.credits.append(credit[1].strip())
             names = names[: credit.start()].strip(" ,.|")
@@ -123,14 +115,14 @@ def _read(el, line: str, found: Labels, labels: set[str]) -> bool:
             if not found.authors:
                 found.authors = split_names(names)
             return True
-    match = xpaths.CREDIT_LABEL_PLAIN.match(line)
+    match = vocabulary.CREDIT_LABEL_PLAIN.match(line)
     if match and len(line) < 100 and el.tag != "a":
         found.credits.append(match[1].strip())
         return True
     if (
         found.published is None
         and len(line) < 40
-        and (el.tag == "time" or _DATE_CLASS.search(el.get("class") or ""))
+        and (el.tag == "time" or vocabulary.DATE_CLASS.search(el.get("class") or ""))
     ):
         value = parse_date(el.get("datetime") or line)
         if value:
@@ -144,7 +136,3 @@ def _slow(text: str) -> str | None:
     if len(text) > 60 or not any(ch.isdigit() for ch in text):
         return None
     return parse_date_slow(text)
-
-
-def _cls(el) -> str:
-    return el.get("class") or ""

@@ -1,22 +1,22 @@
 """Fields from the page's own structure: JSON-LD, meta tags, <time>, lang, link rels.
 
 One small function per field, each with its fallback chain; visible-text fallbacks live in
-labels.py. All take the parsed tree and return plain values.
+labels.py. Each reads the parsed tree or what was read from it once (meta tags, JSON-LD) and
+returns plain values.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from typing import Any
-from urllib.parse import urljoin
 
-from lxml import etree
 from lxml import html as lxml_html
 
-from . import xpaths
+from . import vocabulary, xpaths
 from .dates import parse_date
+from .query import Source, first
+from .text import absolute, norm, split_names
 
 # (?<!\s): a match starts where a run of spaces starts, so a long run is scanned once.
 _TITLE_SEPARATORS = re.compile(r"(?<!\s)\s+[|\-–—:·»]\s+")
@@ -35,80 +35,6 @@ ARTICLE_TYPES = {
     "posting",
     "socialmediaposting",
 }
-
-
-def norm(text: str | None) -> str:
-    """Whitespace runs to one space, ends stripped: str.split() splits at exactly the
-    characters the regex \\s+ matches, several times faster than a substitution."""
-    return " ".join((text or "").split())
-
-
-# The generic expressions compiled once: tree.xpath(str) compiles on every call, which cost
-# as much as the search itself. Profile expressions (user data) go through _compile().
-_COMPILED = {
-    expr: etree.XPath(expr, smart_strings=False)
-    for expr in (
-        xpaths.PAGE_TITLE,
-        *xpaths.PUBLISHED_XPATHS,
-        *xpaths.UPDATED_XPATHS,
-        *xpaths.AUTHOR_XPATHS,
-    )
-}
-
-
-@functools.lru_cache(maxsize=256)
-def _compile(expr: str) -> etree.XPath:
-    """A profile's expression compiled once (bounded: profiles hold a handful)."""
-    return etree.XPath(expr)
-
-
-def matches(tree: lxml_html.HtmlElement, expr: str) -> list:
-    """What an XPath expression finds; nothing for a bad one (profiles are user data, and a
-    bad profile expression must not stop extraction)."""
-    try:
-        compiled = _COMPILED.get(expr) or _compile(expr)
-        return compiled(tree)
-    except Exception:
-        return []
-
-
-class Source:
-    """The bytes a page was parsed from, asked whether they hold the need of an expression
-    (xpaths.EXPRESSION_NEEDS); answers are kept for the page. Bytes, because their lower()
-    folds ASCII only, as the HTML parser does with tag and attribute names, and costs a
-    tenth of str.lower() on a page with non-ASCII text."""
-
-    def __init__(self, data: bytes):
-        self.data = data
-        self._lowered: bytes | None = None
-        self._has: dict[str, bool] = {}
-
-    def may_match(self, expr: str) -> bool:
-        need = xpaths.EXPRESSION_NEEDS.get(expr)
-        if need is None:
-            return True
-        if need not in self._has:
-            wanted = need.encode("ascii")
-            if wanted in self.data:
-                self._has[need] = True
-            else:
-                if self._lowered is None:
-                    self._lowered = self.data.lower()
-                self._has[need] = wanted in self._lowered
-        return self._has[need]
-
-
-def first(tree: lxml_html.HtmlElement, expressions, source: Source | None = None) -> str | None:
-    """First non-empty string any expression yields; with the page's source, expressions
-    that cannot match it are skipped."""
-    for expr in expressions:
-        if source is not None and not source.may_match(expr):
-            continue
-        for value in matches(tree, expr):
-            text = norm(value if isinstance(value, str) else value.text_content())
-            if text:
-                return text
-    return None
 
 
 def metas(tree: lxml_html.HtmlElement) -> dict[str, str]:
@@ -186,7 +112,7 @@ def title(
     own = first(tree, extra) if extra else None
     if own:
         return own
-    meta = from_meta(meta_tags, xpaths.TITLE_META)
+    meta = from_meta(meta_tags, vocabulary.TITLE_META)
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
     if page_title is None:
         page_title = first(tree, (xpaths.PAGE_TITLE,))
@@ -209,7 +135,7 @@ def _strip_site(text: str) -> str:
 def published(tree, meta: dict, ld: dict, source: Source | None = None) -> str | None:
     return (
         parse_date(_str(ld.get("datePublished")))
-        or parse_date(from_meta(meta, xpaths.PUBLISHED_META))
+        or parse_date(from_meta(meta, vocabulary.PUBLISHED_META))
         or parse_date(first(tree, xpaths.PUBLISHED_XPATHS, source))
     )
 
@@ -217,7 +143,7 @@ def published(tree, meta: dict, ld: dict, source: Source | None = None) -> str |
 def updated(tree, meta: dict, ld: dict, source: Source | None = None) -> str | None:
     return (
         parse_date(_str(ld.get("dateModified")))
-        or parse_date(from_meta(meta, xpaths.UPDATED_META))
+        or parse_date(from_meta(meta, vocabulary.UPDATED_META))
         or parse_date(first(tree, xpaths.UPDATED_XPATHS, source))
     )
 
@@ -225,19 +151,12 @@ def updated(tree, meta: dict, ld: dict, source: Source | None = None) -> str | N
 def authors(tree, meta: dict, ld: dict, source: Source | None = None) -> list[str]:
     names = [norm(n) for n in _names(ld.get("author"))]
     if not names:
-        value = from_meta(meta, xpaths.AUTHOR_META)
+        value = from_meta(meta, vocabulary.AUTHOR_META)
         if value and value.startswith("http"):
             value = None
         value = value or first(tree, xpaths.AUTHOR_XPATHS, source)
         names = split_names(value) if value else []
     return [n for n in dict.fromkeys(names) if n and not n.startswith("http") and len(n) < 80]
-
-
-_NAME_SPLIT = re.compile(r"(?<!\s)\s*(?:,|;|\s&\s|\soch\s|\sand\s|\sund\s)\s*")
-
-
-def split_names(text: str) -> list[str]:
-    return [n.strip(" .") for n in _NAME_SPLIT.split(text) if n.strip(" .")]
 
 
 def category(meta: dict, ld: dict) -> str | None:
@@ -246,7 +165,7 @@ def category(meta: dict, ld: dict) -> str | None:
         section = section[0] if section else None
     if isinstance(section, str) and section.strip():
         return norm(section)
-    return from_meta(meta, xpaths.CATEGORY_META)
+    return from_meta(meta, vocabulary.CATEGORY_META)
 
 
 def tags(tree, meta: dict, ld: dict) -> list[str]:
@@ -262,7 +181,7 @@ def tags(tree, meta: dict, ld: dict) -> list[str]:
 
 
 def description(meta: dict) -> str | None:
-    return from_meta(meta, xpaths.DESCRIPTION_META)
+    return from_meta(meta, vocabulary.DESCRIPTION_META)
 
 
 def lang(tree) -> str | None:
@@ -320,16 +239,6 @@ def translations(tree, url: str) -> dict[str, str]:
             if target:
                 out[code] = target
     return out
-
-
-def absolute(base: str, href: str | None) -> str | None:
-    href = (href or "").strip()
-    if not href or href.startswith(("javascript:", "data:", "#")):
-        return None
-    try:
-        return urljoin(base, href)
-    except ValueError:
-        return None
 
 
 def _str(value: Any) -> str | None:

@@ -1,0 +1,328 @@
+"""The words and patterns by which the extractor tells furniture, labels and logins from
+article text, and the meta tag names of each field: Swedish and English first, and what
+the development corpora showed of other languages (German, Spanish).
+
+Data only, apart from the logic that uses them (content.py, labels.py, metadata.py,
+contacts.py, images.py, core.py) and apart from the XPath expressions (xpaths.py). A site
+profile's `[extract]` lists (phrases, category_labels, contact_headings) are tried in front
+of the generic ones here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- Furniture: elements, roles and class/id words -------------------------------------
+
+# Elements that never carry article text.
+DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "label",
+    "nav",
+    "aside",
+    "dialog",
+    "menu",
+)
+
+# Furniture tags that broken markup can wrap around a whole page (an unclosed <aside> or
+# <button>): kept as plain text holders when they hold most of the page.
+WRAPPING_TAGS = ("nav", "aside", "menu", "dialog", "label", "button")
+
+# Page-level furniture: dropped unless it sits inside the article itself.
+PAGE_FURNITURE_TAGS = ("header", "footer", "form")
+
+# Landmark roles that are never the article (the attributes are found by
+# xpaths.DROP_ATTR, their values checked in Python).
+DROP_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog",
+     "menu"}
+)  # fmt: skip
+
+
+# class/id words of furniture. A class or id matches when one of its words (split at
+# spaces, "-" and "_") or a run of two or three of them is listed: "share-bar" and
+# "post_tags" match, "shareholder" does not. Words were kept or dropped by re-scoring
+# extraction-dev F1 ("hidden", "print", "read-more" and "ad" hid real text there).
+BOILERPLATE_WORDS = frozenset(
+    """
+    share sharing social socials sociallinks sharebar addthis addtoany sharethis shariff
+    comment comments comment-list commentlist respond disqus
+    related relatedposts recommended recommendations more-stories
+    newsletter subscribe subscription signup
+    cookie cookies cookiebanner consent gdpr
+    breadcrumb breadcrumbs breadcrumb-list
+    menu mainmenu megamenu navbar navigation nav subnav topnav skip skiplink skip-link
+    sidebar widget widgets footer site-footer pagefooter masthead site-header topbar
+    printicon toolbar
+    popup modal overlay
+    advert advertisement ads adsense sponsor sponsored promo
+    pagination pager prevnext post-navigation
+    tags tag-list taglist tagcloud keywords
+    author-bio authorbox about-author
+    visually-hidden visuallyhidden sr-only screen-reader-text screenreader element-invisible
+    off-canvas offcanvas
+    teaser-list teasers puff puffar
+    rating votes
+    search searchform search-form login
+    """.split()
+)
+
+# The part of the above that is furniture however much text it holds (a cookie notice with a
+# long privacy policy, a modal, a comment thread).
+ALWAYS_FURNITURE_WORDS = frozenset(
+    """
+    cookie cookies cookiebanner consent gdpr popup modal overlay newsletter
+    comment comments commentlist disqus skip skiplink sr-only screen-reader-text
+    visually-hidden breadcrumb breadcrumbs share sharing social sharebar
+    """.split()
+)
+
+
+# class/id words of an article's container: a candidate with one scores a quarter more.
+CONTENT_HINT = re.compile(
+    r"(?:^|[\s_-])(?:article|content|entry|post|story|body|text|main|news|ingress|blog)"
+    r"(?=$|[\s_-])",
+    re.I,
+)
+
+# Image addresses of logos, icons and tracking pixels: never article images.
+ICON_SRC = re.compile(r"logo|icon|sprite|pixel|spacer|print|blank\.gif|avatar|badge", re.I)
+
+# --- Meta tags: names and properties of each field, first found wins --------------------
+
+TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title", "headline")
+DESCRIPTION_META = ("og:description", "description", "twitter:description", "dc.description")
+
+# Meta tags are read once into a dict keyed by lower-cased name/property/itemprop.
+PUBLISHED_META = (
+    "article:published_time",
+    "datepublished",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "date",
+    "pubdate",
+    "publish_date",
+    "publishdate",
+    "citation_publication_date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "og:published_time",
+)
+UPDATED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "dc.date.modified",
+    "last-modified",
+)
+AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "citation_author")
+CATEGORY_META = ("article:section", "section", "parsely-section")
+
+# --- Lead, labels and contact boxes -----------------------------------------------------
+
+# class names of a lead paragraph (one class token of the element must be one of these)
+LEAD_CLASSES = frozenset(
+    {
+        "ingress",
+        "preamble",
+        "lead",
+        "lede",
+        "article-lead",
+        "article__lead",
+        "standfirst",
+        "intro",
+        "introduction",
+        "summary",
+        "entry-summary",
+        "article-summary",
+        "field--name-field-lead",
+        "field--name-field-ingress",
+        "field--name-field-summary",
+        "dek",
+        "subtitle",
+        "excerpt",
+        "leadtext",
+        "lead-text",
+        "ingress-text",
+        "intro-text",
+    }
+)
+# Content-type labels that stand alone near a headline.
+CATEGORY_LABELS = (
+    "nyhet",
+    "nyheter",
+    "pressmeddelande",
+    "evenemang",
+    "reportage",
+    "krönika",
+    "debatt",
+    "intervju",
+    "blogg",
+    "news",
+    "press release",
+    "event",
+    "feature",
+    "interview",
+    "opinion",
+    "blog",
+)
+
+# Headings that open a contact box.
+CONTACT_HEADINGS = (
+    "vill du veta mer?",
+    "vill du veta mer",
+    "kontakt",
+    "kontakta",
+    "kontaktperson",
+    "kontaktpersoner",
+    "kontaktinformation",
+    "för mer information",
+    "mer information",
+    "want to know more?",
+    "want to know more",
+    "contact",
+    "contacts",
+    "contact us",
+    "contact information",
+    "for more information",
+    "more information",
+    "media contact",
+    "press contact",
+)
+
+# Visible labels in front of dates, bylines and credits.
+PUBLISHED_LABEL = re.compile(
+    r"^\s*(?:publicerad|publicerat|publicerades|published|posted(?: on)?|date|datum)\s*:?\s*(.+)$",
+    re.IGNORECASE,
+)
+UPDATED_LABEL = re.compile(
+    r"^\s*(?:uppdaterad|uppdaterat|senast uppdaterad|senast ändrad|updated|last updated|"
+    r"last modified|modified)\s*:?\s*(.+)$",
+    re.IGNORECASE,
+)
+BYLINE_LABEL = re.compile(
+    r"^\s*(?:text(?: och foto| & foto| and photo)?|av|by|skribent|författare|written by|"
+    r"author|authors|reporter|redaktör)(?:\s*+:)?\s++(\S.{1,120})$",
+    re.IGNORECASE,
+)
+CREDIT_LABEL = re.compile(
+    r"(?:^|\s)(?:foto|fotograf|bild|photo|photographer|image|picture|illustration)\s*:\s*(.+)$",
+    re.IGNORECASE,
+)
+CREDIT_LABEL_PLAIN = re.compile(
+    r"^\s*(?:foto|fotograf|bild|photo|photographer|image|picture)\s*:?\s+(\S.*)$", re.IGNORECASE
+)
+
+# Words a label line starts with, a cheap first test: labels.scan reads a line that starts
+# with none of them only when its element shows a date (a <time>, a DATE_CLASS class).
+MAYBE_LABEL = re.compile(
+    r"(?<!\s)\s*(?:publicera\w*|published|posted|date|datum|uppdater\w*|senast|updated|last|modified|"
+    r"text|av|by|skribent|författare|written|author|reporter|redaktör|"
+    r"foto|fotograf|bild|photo|image|picture)\b",
+    re.I,
+)
+# class words of an element that shows a date ("post-date", "meta", "published").
+DATE_CLASS = re.compile(r"date|time|publi|meta|posted", re.I)
+
+# --- Lines and links that are furniture -------------------------------------------------
+
+# Whole lines that are furniture wherever they turn up (compared lower-cased, stripped).
+DROP_PHRASES = frozenset(
+    {
+        '"false"',
+        "false",
+        "true",
+        "none",
+        "null",
+        "undefined",
+        "hoppa direkt till innehållet",
+        "hoppa till innehållet",
+        "gå direkt till innehållet",
+        "skip to content",
+        "skip to main content",
+        "skip to navigation",
+        "jump to content",
+        "huvudmenyn dold.",
+        "main menu hidden.",
+        "printicon",
+        "print",
+        "skriv ut",
+        "dela",
+        "dela sidan",
+        "share",
+        "share this",
+        "share this page",
+        "share this article",
+        "tweet",
+        "e-post",
+        "email",
+        "facebook",
+        "twitter",
+        "linkedin",
+        "menu",
+        "meny",
+        "close",
+        "stäng",
+        "advertisement",
+        "annons",
+        "tillbaka",
+        "back",
+        "back to top",
+        "till toppen",
+        "read more",
+        "läs mer",
+    }
+)
+
+# Short lines that invite the reader elsewhere (newsletters, related reading, comments,
+# copyright), in the languages of the sites we meet. Matched on blocks under 120 characters.
+CALL_TO_ACTION = re.compile(
+    r"newsletter|subscribe|abonnier|sign(?:ing)? up|registrier|log ?in to|einloggen|"
+    r"könnte (?:sie|dich) auch interessieren|you might also like|you may also like|"
+    r"related (?:articles|posts|stories|news)|lesen sie auch|mehr zum thema|mehr aus|"
+    r"weitere (?:themen|beiträge|artikel|meldungen)|lust auf mehr|more from|"
+    r"follow us|folgen sie uns|folge uns|share this|teilen sie|diesen artikel teilen|"
+    r"all rights reserved|alle rechte vorbehalten|"
+    r"läs också|relaterade nyheter|prenumerera|dela artikeln|"
+    r"we rely on your support|support (?:our|us)|unterstützen sie|"
+    r"rezept drucken|artikel drucken|print this|skriv ut|pinterest|whatsapp|"
+    r"licensed under|lizenziert unter|sidansvarig|page editor|"
+    r"download (?:the|our) app|app herunterladen|ladda ner appen|apps? for ios|google play|"
+    r"weitere informationen:?$|zusatzinformationen|kontaktieren sie uns|"
+    r"if you enjoyed|would you consider supporting|"
+    r"para comentar|suscr[ií]bete|canal de youtube|youtube channel",
+    re.IGNORECASE,
+)
+
+# Photo credits and source lines under images ("Foto: Name", "(crédito: Name)", "Image: X").
+CREDIT_LINE = re.compile(
+    r"^\(?\s*(?:foto|fotograf|bild|photo|photograph|image|imagen|picture|crédito|credit|"
+    r"copyright|quelle|source|fuente|©)\s*:|(?:foto|photo|bild|credit)\s*:\s*$|^©",
+    re.I,
+)
+
+# --- Login walls ------------------------------------------------------------------------
+
+# A page with a password field is a login wall when its title or its URL says so (or it has
+# little text). The URL test is looser than the crawl's (scraper.scope), which decides what
+# is not fetched at all: here a password field is already there as evidence.
+LOGIN_TITLE = re.compile(
+    r"logga in|inloggning|log ?in|sign ?in|anmelden|anmeldung|lösenord|password", re.I
+)
+LOGIN_URL = re.compile(r"log-?in|signin|sign-in|auth|returnurl=", re.I)
