@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from archive.urls import DEFAULT_PORTS
+from scraper.extract.vocabulary import LOGIN_URL_PATTERNS
 
 SCHEMES = ("http", "https")
 
 # Generic (no profile) login detection: a path or query naming a sign-in step.
-GENERIC_LOGIN_PATTERNS: tuple[str, ...] = (
-    r"(^|[/_.?&=-])(log-?in|sign-?in|logon)([/_.?&=-]|$)",
-    r"returnurl=",
-)
+GENERIC_LOGIN_PATTERNS = LOGIN_URL_PATTERNS
 
 
 class ScopeError(ValueError):

@@ -30,6 +30,8 @@ from .core import extract
 # is unwrapped, trafilatura's text where the body's confidence is low, htmldate's date and
 # trafilatura's byline where the page's own metadata and labels name none.
 # 1.1.1: both of the above together.
-EXTRACTOR_VERSION = "1.1.1"
+# 1.1.2: a password page is a login wall by its URL only when a login word stands between URL
+# separators (the crawl's own rule): "designing" and "author" are not sign-in pages.
+EXTRACTOR_VERSION = "1.1.2"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

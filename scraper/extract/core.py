@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -446,11 +447,17 @@ def _teasers(tree) -> int:
     return count
 
 
+def _is_login_url(url: str) -> bool:
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return any(p.search(target) for p in vocabulary.LOGIN_URL)
+
+
 def _classify(d: Draft) -> None:
     """What the page is: a login wall, empty, a listing, an article or a page."""
     art, kept, all_blocks, has_password, url = d.art, d.kept, d.all_blocks, d.has_password, d.url
     if has_password and (
-        vocabulary.LOGIN_URL.search(url)
+        _is_login_url(url)
         or vocabulary.LOGIN_TITLE.search(art.title or "")
         or len((art.body_text or "").split()) < LOGIN_MAX_WORDS
     ):

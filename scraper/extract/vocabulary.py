@@ -319,10 +319,17 @@ CREDIT_LINE = re.compile(
 
 # --- Login walls ------------------------------------------------------------------------
 
+# A URL that names a sign-in step: a login word between URL separators in the path or query
+# (so "designing" and "author" are not), or a return address. The one definition: the crawl
+# does not fetch such URLs without a profile (scraper.discovery.scope), and the extractor
+# calls a page with a password field at such a URL a login wall.
+LOGIN_URL_PATTERNS: tuple[str, ...] = (
+    r"(^|[/_.?&=-])(log-?in|sign-?in|logon)([/_.?&=-]|$)",
+    r"returnurl=",
+)
+LOGIN_URL = tuple(re.compile(p, re.I) for p in LOGIN_URL_PATTERNS)
 # A page with a password field is a login wall when its title or its URL says so (or it has
-# little text). The URL test is looser than the crawl's (scraper.scope), which decides what
-# is not fetched at all: here a password field is already there as evidence.
+# little text).
 LOGIN_TITLE = re.compile(
     r"logga in|inloggning|log ?in|sign ?in|anmelden|anmeldung|lösenord|password", re.I
 )
-LOGIN_URL = re.compile(r"log-?in|signin|sign-in|auth|returnurl=", re.I)
