@@ -322,7 +322,12 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {}
     for name in corpora:
         pages = load_corpus(folders[name])
-        ours(pages[0])  # warm-up: imports and compiled expressions
+        # Warm-up as an extraction process has it before its first page: imports, compiled
+        # expressions, dateparser's language data (scraper.workers.preload).
+        from scraper.extract.dates import warm_up
+
+        warm_up()
+        ours(pages[0])
         outs = {}
         if args.only != "trafilatura":
             calls = count_second_opinions()

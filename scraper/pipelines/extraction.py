@@ -53,7 +53,7 @@ class ExtractionPipeline:
         if self.pool_kind == "process":
             context = multiprocessing.get_context("forkserver")
             # Workers forked with the extractor already imported start in milliseconds.
-            context.set_forkserver_preload(["scraper.workers.extraction", "scraper.extract"])
+            context.set_forkserver_preload(["scraper.workers.preload"])
             self.pool = WorkerPool(
                 self.workers,
                 context,
