@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import click
 
-from .options import archive_errors, db_option, echo_json, json_option, open_for_reading
+from .options import archive_errors, db_option, echo_json, json_option, open_for_reading, out_option
 
 
 @click.command()
 @db_option
-@click.option(
-    "--out",
-    "out_path",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="The new file to write (never overwritten).",
-)
+@out_option("The new file to write (never overwritten).")
 @json_option
 @archive_errors
 def backup(db_path: str, out_path: str, as_json_output: bool) -> None:

@@ -65,6 +65,28 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def out_option(help: str, *, allow_dash: bool = False) -> Callable[[Callable], Callable]:
+    """--out FILE, required: the file a command writes (`-` for standard output if allowed)."""
+    return click.option(
+        "--out",
+        "out_path",
+        required=True,
+        type=click.Path(dir_okay=False, allow_dash=allow_dash),
+        help=help,
+    )
+
+
+def capture_options(func: Callable) -> Callable:
+    """--site/--since/--until over captures: their site and fetch time (a date: all of it)."""
+    func = click.option(
+        "--until", help="Only captures fetched at or before this UTC time (a date: all of it)."
+    )(func)
+    func = click.option("--since", help="Only captures fetched at or after this date or UTC time.")(
+        func
+    )
+    return click.option("--site", help="Only captures of this site (profile name).")(func)
+
+
 def date_options(func: Callable) -> Callable:
     """--since/--until: the article's date (published, else fetched), both days included."""
     func = click.option("--until", help="Only articles dated on or before this day.")(func)

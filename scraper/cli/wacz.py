@@ -9,24 +9,21 @@ import click
 from archive.output import check_target, output_file
 from archive.wacz import write_wacz
 
-from .options import BadUsage, archive_errors, db_option, open_for_reading
+from .options import (
+    BadUsage,
+    archive_errors,
+    capture_options,
+    db_option,
+    open_for_reading,
+    out_option,
+)
 from .warc import PROGRESS_EVERY
 
 
 @click.command()
 @db_option
-@click.option(
-    "--out",
-    "out_path",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="The WACZ file to write (its name must end in .wacz, e.g. umu.wacz).",
-)
-@click.option("--site", help="Only captures of this site (profile name).")
-@click.option("--since", help="Only captures fetched at or after this date or UTC time.")
-@click.option(
-    "--until", help="Only captures fetched at or before this UTC time (a date: all of it)."
-)
+@out_option("The WACZ file to write (its name must end in .wacz, e.g. umu.wacz).")
+@capture_options
 @click.option("--title", help="The package's title (default: 'uninews archive of SITE').")
 @archive_errors
 def wacz(

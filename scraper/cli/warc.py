@@ -9,26 +9,19 @@ import click
 from archive.output import STDOUT, check_target, output_file
 from archive.warc import write_warc
 
-from .options import archive_errors, db_option, open_for_reading
+from .options import archive_errors, capture_options, db_option, open_for_reading, out_option
 
 PROGRESS_EVERY = 500  # captures between progress lines on stderr
 
 
 @click.command()
 @db_option
-@click.option(
-    "--out",
-    "out_path",
-    required=True,
-    type=click.Path(dir_okay=False, allow_dash=True),
-    help="The WARC file to write (gzip-compressed per record, e.g. crawl.warc.gz); - for "
+@out_option(
+    "The WARC file to write (gzip-compressed per record, e.g. crawl.warc.gz); - for "
     "standard output.",
+    allow_dash=True,
 )
-@click.option("--site", help="Only captures of this site (profile name).")
-@click.option("--since", help="Only captures fetched at or after this date or UTC time.")
-@click.option(
-    "--until", help="Only captures fetched at or before this UTC time (a date: all of it)."
-)
+@capture_options
 @archive_errors
 def warc(
     db_path: str, out_path: str, site: str | None, since: str | None, until: str | None
