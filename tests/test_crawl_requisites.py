@@ -216,3 +216,30 @@ def test_a_bad_requisites_table_is_one_line_and_exit_2(asset_hosts, tmp_path):
         assert result.returncode == 2, result.stderr
         assert words in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_option_turns_requisites_on_and_off_whatever_the_profile_says(asset_hosts, tmp_path):
+    site, cdn, _ = asset_hosts
+    plain = profile(tmp_path, site, cdn, "")
+    result = crawl(str(plain), "--spider", "news", "--requisites", db=tmp_path / "on.db")
+    assert result.returncode == 0, result.stderr[-3000:]
+    on = ArchiveView(tmp_path / "on.db").rows("SELECT url FROM captures WHERE kind = 'requisite'")
+    assert [r["url"] for r in on] == [f"{site.base_url}/s/site.css"]  # no CDN host named
+    site.requests.clear()
+    enabled = profile(tmp_path, site, cdn, "[requisites]\nenabled = true")
+    result = crawl(str(enabled), "--spider", "news", "--no-requisites", db=tmp_path / "off.db")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert site.requests == ["/robots.txt", "/news/"]
+
+
+def test_demo_with_requisites_archives_them_in_both_crawls(tmp_path):
+    db = tmp_path / "demo.db"
+    result = run_uninews("demo", "--db", str(db), "--requisites", "-s", "UNINEWS_MAX_REQUISITES=5")
+    assert result.returncode == 0, result.stderr[-3000:]
+    per_run = ArchiveView(db).rows(
+        "SELECT run_id, count(*) AS n FROM captures WHERE kind = 'requisite' GROUP BY run_id"
+    )
+    counts = [r["n"] for r in per_run]
+    # both spiders' runs of the first crawl and a run of the second, each within the budget
+    assert len(counts) >= 3 and max(counts) == 5
+    assert "site.css" not in result.stdout  # what changed lists pages only
