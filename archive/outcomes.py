@@ -16,6 +16,11 @@ OUTCOMES = (
     "error",
 )
 
+# Kinds of captures that are no pages (discovery files, and what pages need to render):
+# they have no versions, and a run's page counts, the changes view and revisits leave them out.
+NOT_PAGES = ("feed", "robots", "requisite")
+NOT_PAGES_SQL = "(" + ", ".join(f"'{kind}'" for kind in NOT_PAGES) + ")"
+
 # Page status each response class leaves behind. A fetch error leaves a page that was once
 # seen as it was (one timeout does not make a live page an error page); see page_status_after.
 STATUS_AFTER = {

@@ -13,6 +13,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from .outcomes import NOT_PAGES_SQL
+
 # Outcomes of a fetch that saw the page served (after which it is no longer gone or moved).
 _SERVED = "('new', 'changed', 'unchanged', 'not_modified')"
 
@@ -57,7 +59,7 @@ def pages_sql(kind: str) -> str:
         " p.current_version AS version, v.title, '[]' AS changed_fields, v.updated_at,"
         " p.redirect_to"
         " FROM pages p LEFT JOIN versions v ON v.url = p.url AND v.version = p.current_version"
-        f" WHERE p.site = :site AND p.status = '{status}'"
+        f" WHERE p.site = :site AND p.status = '{status}' AND p.kind NOT IN {NOT_PAGES_SQL}"
         " ORDER BY p.last_capture_id DESC LIMIT :limit"
     )
 

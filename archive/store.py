@@ -29,6 +29,7 @@ from .bodies import Bodies
 from .capture import Capture
 from .content import Prepared, json_text
 from .errors import ArchiveError, ArchiveMissing, ArchiveTooNew, NotAnArchive, NotFound
+from .outcomes import NOT_PAGES_SQL
 from .process import is_gone, this_process
 from .queries import PageRow, Validators
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrate
@@ -205,10 +206,10 @@ class Archive:
 
     def run_counts(self, run_id: int) -> dict[str, int]:
         """Captures of pages in a run by outcome, as committed: what a crawl's summary reports
-        (captures of discovery files, kind "feed" or "robots", are not pages: left out)."""
+        (captures of discovery files and requisites, outcomes.NOT_PAGES, are left out)."""
         rows = self.conn.execute(
             "SELECT outcome, count(*) FROM captures WHERE run_id = ?"
-            " AND kind NOT IN ('feed', 'robots') GROUP BY outcome",
+            f" AND kind NOT IN {NOT_PAGES_SQL} GROUP BY outcome",
             (run_id,),
         )
         return {outcome: n for outcome, n in rows}

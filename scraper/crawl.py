@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from archive.outcomes import OUTCOMES
+from archive.outcomes import NOT_PAGES_SQL, OUTCOMES
 from scraper import __version__
 
 if TYPE_CHECKING:
@@ -257,7 +257,7 @@ def run_changes(db: str, run_ids: Sequence[int]) -> list[PageChange]:
     sql = (
         "SELECT c.outcome, c.url, c.redirect_to, v.version, v.changed_fields FROM captures c "
         "LEFT JOIN versions v ON v.capture_id = c.id "
-        f"WHERE c.run_id IN ({marks}) AND c.kind NOT IN ('feed', 'robots') AND c.outcome IN "
+        f"WHERE c.run_id IN ({marks}) AND c.kind NOT IN {NOT_PAGES_SQL} AND c.outcome IN "
         "('new', 'changed', 'gone', 'redirected', 'restricted') ORDER BY c.outcome, c.url"
     )
     with Archive.open(db, create=False) as arc:

@@ -63,6 +63,16 @@ UNINEWS_START_URL = ""
 UNINEWS_HOST_MAP = {}  # {"www.umu.se": "http://127.0.0.1:8080"}
 UNINEWS_MAX_PAGES = 0  # 0: no limit
 
+# Page requisites: the stylesheets, images, fonts and scripts of each archived HTML page
+# (and the url(...) of those stylesheets, one level), archived as captures of kind
+# "requisite". None: as the profile's [requisites] table says (off without one); True/False
+# (`uninews crawl --requisites` / `--no-requisites`) decides. Fetched once per run each,
+# conditionally, on the site's hosts and the profile's [requisites] hosts (CDNs) only.
+UNINEWS_REQUISITES = None
+# Requisite requests a run may send (its own budget: they do not count toward --max-pages);
+# a profile's [requisites] max_requests sets it too. 0: no requisites at all.
+UNINEWS_MAX_REQUISITES = 500
+
 # Conditional GET (If-None-Match / If-Modified-Since from what the archive holds).
 UNINEWS_CONDITIONAL_GET_ENABLED = True
 UNINEWS_VALIDATORS_STORE = "scraper.middlewares.conditional.ArchiveValidators"

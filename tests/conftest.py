@@ -4,6 +4,7 @@ pytest_plugins = [
     "fixtures_archive",
     "fixtures_demo",
     "fixtures_crawl",
+    "fixtures_replay",
     "fixtures_research",
     "fixtures_servers",
 ]

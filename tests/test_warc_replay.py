@@ -12,10 +12,7 @@ it when missing, from PyPI, and skips if it cannot, except under CI=true).
 from __future__ import annotations
 
 import gzip
-import http.client
 import json
-import os
-import socket
 import subprocess
 import sys
 import zipfile
@@ -24,14 +21,12 @@ from pathlib import Path
 
 import pytest
 from fixtures_crawl import crawl, run_uninews
+from fixtures_replay import Wayback
 
 from archive import Archive
 from scraper.demo import DemoServer
 
 BIN = Path(sys.executable).parent
-REPO = Path(__file__).resolve().parents[1]
-PYWB_VENV = Path(os.environ.get("UNINEWS_PYWB_VENV", REPO / ".venv-pywb"))
-PYWB_SPEC = "pywb==2.10.*"
 
 
 def tool(name: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -97,76 +92,6 @@ def http_date_stamp(value: str) -> str:
 
 
 # -- pywb ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def pywb() -> Path:
-    """The bin folder of pywb's own virtualenv, made if missing."""
-    wayback = PYWB_VENV / "bin" / "wayback"
-    if not wayback.exists():
-        made = subprocess.run(
-            f"{sys.executable} -m venv {PYWB_VENV} && {PYWB_VENV}/bin/pip install -q '{PYWB_SPEC}'",
-            shell=True,
-            capture_output=True,
-            text=True,
-            timeout=280,
-        )
-        if made.returncode != 0 or not wayback.exists():
-            if os.environ.get("CI"):
-                pytest.fail(f"could not install pywb into {PYWB_VENV}: {made.stderr[-2000:]}")
-            pytest.skip(f"pywb is not installed in {PYWB_VENV} and could not be installed")
-    return wayback.parent
-
-
-# pywb's `wayback` app, served on a socket it is handed (its own command binds the port itself
-# and says so before it listens).
-SERVE = """
-from gevent.monkey import patch_all; patch_all()
-import socket, sys
-from gevent.pywsgi import WSGIServer
-from pywb.apps.frontendapp import FrontEndApp
-from pywb.utils.geventserver import RequestURIWSGIHandler
-listener = socket.socket(fileno=int(sys.argv[1]))
-WSGIServer(listener, FrontEndApp(), handler_class=RequestURIWSGIHandler, log=None).serve_forever()
-"""
-
-
-class Wayback:
-    """pywb's `wayback` server over one collection, on a free 127.0.0.1 port."""
-
-    def __init__(self, pywb: Path, root: Path, source: Path) -> None:
-        root.mkdir()
-        manager = str(pywb / "wb-manager")
-        unpack = ["--unpack-wacz"] if source.suffix == ".wacz" else []
-        for args in (["init", "c"], ["add", *unpack, "c", str(source)]):
-            done = subprocess.run(
-                [manager, *args], cwd=root, capture_output=True, text=True, timeout=240
-            )
-            assert done.returncode == 0, done.stderr
-        # The socket is listening before pywb starts, so no request can come too early.
-        listener = socket.create_server(("127.0.0.1", 0))
-        self.port = listener.getsockname()[1]
-        self.proc = subprocess.Popen(
-            [str(pywb / "python"), "-c", SERVE, str(listener.fileno())],
-            cwd=root,
-            pass_fds=[listener.fileno()],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        listener.close()
-
-    def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request("GET", path)
-            response = conn.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            conn.close()
-
-    def close(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="module", params=["warc", "wacz"])

@@ -112,6 +112,11 @@ def jobs_for(spider: str | None, generic: bool, kwargs: dict[str, Any]) -> list[
 @click.option(
     "-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting."
 )
+@click.option(
+    "--requisites/--no-requisites",
+    default=None,
+    help="Archive each page's stylesheets, images, fonts, scripts (default: the profile's).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's log on stderr.")
 def crawl(
@@ -126,6 +131,7 @@ def crawl(
     host_map: tuple[str, ...],
     base_url: str | None,
     overrides: tuple[str, ...],
+    requisites: bool | None,
     as_json: bool,
     verbose: bool,
 ) -> None:
@@ -158,6 +164,8 @@ def crawl(
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise BadUsage(f"bad --redis {redis_url!r}: write redis://HOST:PORT")
     settings_overrides = parse_overrides(overrides)
+    if requisites is not None:
+        settings_overrides.setdefault("UNINEWS_REQUISITES", requisites)
     check_archive(db_path)
     settings = crawl_settings(
         db=db_path,
@@ -204,13 +212,22 @@ def crawl(
 @click.option(
     "-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting."
 )
+@click.option(
+    "--requisites/--no-requisites",
+    default=None,
+    help="Archive each page's stylesheets, images, fonts, scripts (default: the profile's).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's log on stderr.")
-def demo(db_path: str, port: int, overrides: tuple[str, ...], verbose: bool) -> None:
+def demo(
+    db_path: str, port: int, overrides: tuple[str, ...], requisites: bool | None, verbose: bool
+) -> None:
     """Serve the bundled demo site, crawl it, edit it, crawl again, show what changed."""
     from scraper.demo import DemoServer, DemoSite
 
     profile = load_profile("demo")
     settings_overrides = {"UNINEWS_PROGRESS_INTERVAL": 0, **parse_overrides(overrides)}
+    if requisites is not None:
+        settings_overrides.setdefault("UNINEWS_REQUISITES", requisites)
     check_archive(db_path)
     settings = crawl_settings(
         db=db_path,

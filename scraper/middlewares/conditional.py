@@ -16,6 +16,8 @@ from scrapy.utils.misc import build_from_crawler, load_object
 
 from scraper.middlewares.scope import ROLE
 
+CONDITIONAL = ("page", "requisite")  # roles whose validators the archive's pages table keeps
+
 
 class ValidatorStore(Protocol):
     def lookup(self, url: str) -> tuple[str | None, str | None]: ...
@@ -58,7 +60,7 @@ class ConditionalGetMiddleware:
         return cls(crawler, build_from_crawler(store_cls, crawler))
 
     def process_request(self, request: Request) -> None:
-        if request.meta.get(ROLE) != "page" or request.meta.get("uninews_unconditional"):
+        if request.meta.get(ROLE) not in CONDITIONAL or request.meta.get("uninews_unconditional"):
             return None
         if b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers:
             return None

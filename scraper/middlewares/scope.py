@@ -1,7 +1,8 @@
 """Drop requests that would leave the crawl's scope (like Scrapy's OffsiteMiddleware).
 
 The spider owns a `scope` (scraper.discovery.scope.Scope). Page requests need host and path
-prefix in scope; discovery requests (feeds, sitemaps, robots.txt) only the host.
+prefix in scope; discovery requests (feeds, sitemaps, robots.txt) only the host; page
+requisites a host of the site or one of the CDN hosts its profile names.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from scrapy.exceptions import IgnoreRequest
 
 logger = logging.getLogger(__name__)
 
-ROLE = "uninews_role"  # request meta: "page" (archived) or a discovery role
+ROLE = "uninews_role"  # request meta: "page", "requisite" (archived) or a discovery role
 # Request meta: the URL a spider already found in page scope before asking for it. Only a
 # request still for exactly that URL skips the check here (Scrapy may rewrite a URL).
 IN_SCOPE = "uninews_in_scope"
@@ -35,7 +36,12 @@ class ScopeMiddleware:
             return None  # not a spider request (robots.txt fetched by Scrapy itself)
         if role == "page" and request.meta.get(IN_SCOPE) == request.url:
             return None
-        allowed = scope.allows(request.url) if role == "page" else scope.allows_host(request.url)
+        if role == "page":
+            allowed = scope.allows(request.url)
+        elif role == "requisite":  # the site's hosts and its CDN hosts, any path
+            allowed = self.crawler.spider.requisites.scope.allows_host(request.url)
+        else:
+            allowed = scope.allows_host(request.url)
         if allowed:
             return None
         self.crawler.stats.inc_value("uninews/out_of_scope")

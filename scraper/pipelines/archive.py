@@ -27,8 +27,11 @@ logger = logging.getLogger(__name__)
 
 STAT = "uninews/{}"
 # What a capture is archived as: pages, plus discovery files kept for the record ("feed":
-# when an article first appeared in a site's feed).
-ARCHIVE_KINDS = ("article", "page", "listing", "feed")
+# when an article first appeared in a site's feed) and what pages need to render
+# ("requisite": stylesheets, images, fonts, scripts).
+ARCHIVE_KINDS = ("article", "page", "listing", "feed", "requisite")
+# Captures that are no pages: counted apart, so page figures and --max-pages agree.
+APART = ("feed", "requisite")
 
 
 class ArchivePipeline:
@@ -79,7 +82,7 @@ class ArchivePipeline:
                 content = prepared or article.content()
         # Page captures are what a run's counts are about (Archive.run_counts leaves feeds out).
         self.stats.inc_value(
-            "uninews/feed_write_attempts" if kind == "feed" else "uninews/write_attempts"
+            f"uninews/{kind}_write_attempts" if kind in APART else "uninews/write_attempts"
         )
         try:
             recorded = await self._write(
@@ -97,8 +100,8 @@ class ArchivePipeline:
             # so that what can still be written is.
             self._write_failed(exc, capture.url)
             return {"url": capture.url, "outcome": "not_written", "version": None}
-        if kind == "feed":  # not a page: counted apart, so page figures and --max-pages agree
-            self.stats.inc_value(f"uninews/feed_captures/{recorded.outcome}")
+        if kind in APART:
+            self.stats.inc_value(f"uninews/{kind}_captures/{recorded.outcome}")
             return {"url": recorded.url, "outcome": recorded.outcome, "version": None}
         self.stats.inc_value(STAT.format(recorded.outcome))
         self.stats.inc_value("uninews/pages")

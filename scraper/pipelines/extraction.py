@@ -97,11 +97,11 @@ class ExtractionPipeline:
             return item
         capture = item.capture
         # A URL that names a listing is archived as one whatever the extractor says: skip it,
-        # and a feed, whatever its Content-Type, is not a page.
+        # and a feed or a page's requisite, whatever its Content-Type, is not a page.
         if not (
             capture.http_status == 200
             and capture.body
-            and item.url_kind not in ("listing", "feed")
+            and item.url_kind not in ("listing", "feed", "requisite")
             and is_html(item.content_type, capture.body)
         ):
             return item

@@ -1,8 +1,9 @@
 """Site profiles: TOML data under this folder, one file a site.
 
 A profile says where to start (feeds, sitemaps, listings, sections), what is in
-scope, which URLs are articles, and where the generic extractor needs help
-(`[extract]`). No code lives in a profile.
+scope, which URLs are articles, where the generic extractor needs help
+(`[extract]`), and whether pages are archived with their requisites (`[requisites]`). No
+code lives in a profile.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+TABLES = ("scope", "discovery", "urls", "extract", "politeness", "dataset", "requisites")
 
 
 class ProfileError(ValueError):
@@ -29,6 +32,8 @@ class Profile:
     politeness: dict[str, Any] = field(default_factory=dict)
     # What exports of this site say about the data: license, terms, citation, creator.
     dataset: dict[str, Any] = field(default_factory=dict)
+    # Page requisites: enabled, hosts (CDNs beyond [scope] hosts), max_requests.
+    requisites: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # where the profile was read from
 
     @classmethod
@@ -42,6 +47,7 @@ class Profile:
             "extract",
             "politeness",
             "dataset",
+            "requisites",
             "extends",
         }
         unknown = set(data) - known
@@ -49,8 +55,32 @@ class Profile:
             raise ProfileError(f"{source}: unknown table(s) {sorted(unknown)}")
         if "name" not in data:
             raise ProfileError(f"{source}: a profile needs a name")
+        _check_requisites(data.get("requisites", {}), source)
         data = {k: v for k, v in data.items() if k != "extends"}
         return cls(source=source, **data)
+
+
+# [requisites] keys: what each must be, and how to say so.
+REQUISITE_KEYS = {
+    "enabled": (lambda v: isinstance(v, bool), "true or false"),
+    "hosts": (lambda v: isinstance(v, list) and all(isinstance(h, str) and h for h in v),
+              "a list of host names"),
+    "max_requests": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+                     "a whole number, 0 or more"),
+}  # fmt: skip
+
+
+def _check_requisites(table: Any, source: str) -> None:
+    """A [requisites] table a crawl can use: enabled, hosts (CDNs), max_requests."""
+    if not isinstance(table, dict):
+        raise ProfileError(f"{source}: [requisites] must be a table")
+    for key, value in table.items():
+        if key not in REQUISITE_KEYS:
+            known = ", ".join(REQUISITE_KEYS)
+            raise ProfileError(f"{source}: unknown key {key!r} in [requisites] (known: {known})")
+        valid, wanted = REQUISITE_KEYS[key]
+        if not valid(value):
+            raise ProfileError(f"{source}: [requisites] {key} must be {wanted}")
 
 
 def profile_names() -> list[str]:
@@ -90,7 +120,7 @@ def load_profile(name_or_path: str, _seen: set[str] | None = None) -> Profile:
 def _merged(parent: Profile, data: dict[str, Any]) -> dict[str, Any]:
     """A profile that `extends` another takes the parent's tables, key by key overridden."""
     merged: dict[str, Any] = {"title": parent.title}
-    for table in ("scope", "discovery", "urls", "extract", "politeness", "dataset"):
+    for table in TABLES:
         merged[table] = {**getattr(parent, table), **data.get(table, {})}
     merged.update({k: v for k, v in data.items() if not isinstance(v, dict)})
     return merged

@@ -1,6 +1,7 @@
 """What both spiders share: configuration from a profile or a start URL, requests that
 reach the pipelines whatever their status, redirects followed by hand so the 3xx itself
-is recorded, revisits of what the archive already holds.
+is recorded, revisits of what the archive already holds, and (scraper.spiders.requisites)
+the stylesheets, images and scripts of archived pages when the crawl asks for them.
 
 Spiders declare (start points, what to follow); the parsing lives in scraper.discovery.
 """
@@ -37,15 +38,16 @@ from scraper.mediatypes import is_html
 from scraper.middlewares.scope import IN_SCOPE, ROLE
 from scraper.middlewares.wire import WIRE_HEADERS
 from scraper.sites import Profile, load_profile
+from scraper.spiders.requisites import Requisites, RequisitesMixin
 
 logger = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
-# Captures of discovery files the archive keeps: never revisited as pages.
-DISCOVERY_KINDS = ("feed", "robots")
+# Captures the archive keeps that are no pages: never revisited as pages.
+DISCOVERY_KINDS = ("feed", "robots", "requisite")
 
 
-class ArchiveSpider(scrapy.Spider):
+class ArchiveSpider(RequisitesMixin, scrapy.Spider):
     """Base of the uninews spiders. Arguments: site=NAME or start_url=URL, host_map."""
 
     # No `name`: Scrapy lists only the concrete spiders (news, pages).
@@ -98,6 +100,9 @@ class ArchiveSpider(scrapy.Spider):
             self.login_patterns = ()
         else:
             raise ValueError("give a site profile (-a site=umu) or a start URL (-a start_url=URL)")
+        self.requisites = Requisites.configure(
+            settings, self.profile.requisites if self.profile else {}, self.scope, self.host_map
+        )
         self.db_path = settings.get("UNINEWS_DB")
         self.known: dict[str, Any] = {}  # normalized URL -> archive PageRow, read at start
         # normalized URL -> what a feed last said of it (archive.feeds), read at start and
@@ -232,6 +237,7 @@ class ArchiveSpider(scrapy.Spider):
         if response.status == 200 and is_html(
             response.headers.get(b"Content-Type", b"").decode("latin-1"), response.body
         ):
+            yield from self.requisites_of_page(response)
             yield from self.discover(response, kind)
 
     def discover(self, response: Response, url_kind: str | None) -> Iterator[Any]:
