@@ -61,6 +61,9 @@ UNINEWS_DB = "archive.db"
 UNINEWS_SITE = ""  # profile name or path; empty with UNINEWS_START_URL for generic mode
 UNINEWS_START_URL = ""
 UNINEWS_HOST_MAP = {}  # {"www.umu.se": "http://127.0.0.1:8080"}
+# Hosts fetched from another server, their URLs kept (scraper/middlewares/route.py):
+# {"127.0.0.1:8765": "http://127.0.0.1:40123"}, as `uninews demo` sets it.
+UNINEWS_HOST_ROUTES = {}
 UNINEWS_MAX_PAGES = 0  # 0: no limit
 
 # Conditional GET (If-None-Match / If-Modified-Since from what the archive holds).
@@ -99,6 +102,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.budget.PageBudgetMiddleware": 110,  # after robots.txt
     "scraper.middlewares.conditional.ConditionalGetMiddleware": 560,
     "scraper.middlewares.wire.WireHeadersMiddleware": 595,  # before decompression
+    "scraper.middlewares.route.HostRouteMiddleware": 700,  # before HttpProxyMiddleware (750)
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
 }
 ITEM_PIPELINES = {

@@ -57,14 +57,15 @@ def print_summary(summary: CrawlSummary, as_json: bool) -> None:
 
 @contextlib.contextmanager
 def demo_server_for(base_url: str | None, port: int | None = None) -> Iterator[str]:
-    """The base URL of a demo server: the one given, or one served here meanwhile."""
+    """The base URL of a demo server: the one given, or one served here meanwhile (on a free
+    port; its pages name DEMO_ADDRESS, and the crawl routes that address to it)."""
     if base_url:
         yield base_url.rstrip("/")
         return
     from scraper.demo import DemoServer, DemoSite
 
     try:
-        server = DemoServer(DemoSite(), port=port if port is not None else 0)
+        server = DemoServer(DemoSite(), port=port or 0, public_url=f"http://{DEMO_ADDRESS}")
         server.start()
     except OSError as exc:
         raise BadUsage(
@@ -171,7 +172,6 @@ def crawl(
         log_level="DEBUG" if verbose else "INFO",
     )
     demo = profile is not None and profile.name == "demo" and not mapping
-    port = int(DEMO_ADDRESS.rsplit(":", 1)[1])
     lock = (
         crawl_lock(db_path, profile.name if profile else netloc_of(start_url))
         if not redis_url
@@ -180,10 +180,12 @@ def crawl(
     try:
         with (
             lock,
-            demo_server_for(base_url, port) if demo else contextlib.nullcontext() as served,
+            demo_server_for(base_url) if demo else contextlib.nullcontext() as served,
         ):
-            if served:
+            if served and base_url:
                 mapping = {DEMO_ADDRESS: served}
+            elif served:  # served here: archived under DEMO_ADDRESS, whatever the port
+                settings.set("UNINEWS_HOST_ROUTES", {DEMO_ADDRESS: served}, priority="cmdline")
             kwargs = {"site": site} if profile else {"start_url": start_url}
             if mapping:
                 kwargs["host_map"] = json.dumps(mapping)
@@ -219,16 +221,18 @@ def demo(db_path: str, port: int, overrides: tuple[str, ...], verbose: bool) -> 
         log_level="DEBUG" if verbose else "INFO",
     )
     site = DemoSite()
-    server = DemoServer(site, state=1, port=port)
+    server = DemoServer(site, state=1, port=port, public_url=f"http://{DEMO_ADDRESS}")
     try:
         server.start()
     except OSError as exc:
         raise BadUsage(f"cannot serve the demo site on port {port}: {exc} (try --port 0)") from exc
     try:
-        kwargs = {"site": "demo", "host_map": json.dumps({DEMO_ADDRESS: server.base_url})}
-        jobs = jobs_for(None, False, kwargs)
-        click.echo(f"Demo site served at {server.base_url}/ (state 1: {len(site.articles(1))} "
-                   f"articles, {len(site.pages(1))} partnership pages)")  # fmt: skip
+        # Archived under the profile's address whatever the port, so runs revisit.
+        settings.set("UNINEWS_HOST_ROUTES", {DEMO_ADDRESS: server.base_url}, priority="cmdline")
+        jobs = jobs_for(None, False, {"site": "demo"})
+        click.echo(f"Demo site served at {server.base_url}/, archived as {server.public_url}/ "
+                   f"(state 1: {len(site.articles(1))} articles, "
+                   f"{len(site.pages(1))} partnership pages)")  # fmt: skip
         summary = run_plan(settings, [jobs, lambda: server.set_state(2), jobs], verbose)
     finally:
         server.stop()
