@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from archive.outcomes import OUTCOMES
 from scraper import __version__
+from scraper.startup import start_failure
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -172,9 +173,10 @@ def run_plan(settings: Settings, steps: Sequence[Step], verbose: bool = False) -
                 crawler = process.create_crawler(job.spider)
                 crawlers.append(crawler)
                 deferreds.append(process.crawl(crawler, **dict(job.kwargs)))
-            yield defer.DeferredList(deferreds, consumeErrors=True)
-            for crawler in crawlers:
-                results.append(run_result(crawler, time.monotonic() - started))
+            outcomes = yield defer.DeferredList(deferreds, consumeErrors=True)
+            for crawler, (ok, value) in zip(crawlers, outcomes, strict=True):
+                cause = None if ok else start_failure(value.value, crawler.settings)
+                results.append(run_result(crawler, time.monotonic() - started, cause))
 
     def done(result: Any) -> None:
         if isinstance(result, Failure):
@@ -189,7 +191,8 @@ def run_plan(settings: Settings, steps: Sequence[Step], verbose: bool = False) -
     return CrawlSummary(results)
 
 
-def run_result(crawler: Any, seconds: float) -> RunResult:
+def run_result(crawler: Any, seconds: float, cause: str | None = None) -> RunResult:
+    """What one spider run did; `cause`: why it ended as it started, when it did."""
     stats = dict(crawler.stats.get_stats() if crawler.stats else {})
     spider = crawler.spider
     counts = {k: int(stats.get(f"uninews/{k}", 0)) for k in OUTCOMES}
@@ -197,6 +200,7 @@ def run_result(crawler: Any, seconds: float) -> RunResult:
     if status is None:
         fetched = stats.get("downloader/response_count", 0)
         status = "finished" if fetched and stats.get("finish_reason") == "finished" else "failed"
+    failed = cause or NO_PAGE
     return RunResult(
         spider=crawler.spidercls.name,
         site=getattr(spider, "site_name", "") if spider else "",
@@ -205,7 +209,7 @@ def run_result(crawler: Any, seconds: float) -> RunResult:
         seconds=round(seconds, 3),
         counts=counts,
         requests=int(stats.get("downloader/request_count", 0)),
-        error=stats.get("uninews/run_error") or (None if status == "finished" else NO_PAGE),
+        error=stats.get("uninews/run_error") or (None if status == "finished" else failed),
         stats=stats,
         robots_unreachable=list(stats.get("uninews/robots_unreachable_hosts", [])),
     )

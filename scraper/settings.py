@@ -89,8 +89,11 @@ UNINEWS_EXTRACT_BUDGET = 5.0
 # 155-170 pages/s (bench/crawl.py). If that process dies, writes go on in a thread.
 UNINEWS_ARCHIVE_WRITER = "process"
 
-# Progress in the log while a crawl runs (pages/min, new, changed, unchanged, errors).
-UNINEWS_PROGRESS_INTERVAL = 30.0
+# Progress while a crawl runs (scraper/extensions/progress.py): on a terminal one line
+# updated in place every UNINEWS_PROGRESS_TTY_INTERVAL seconds; elsewhere a log line at INFO
+# (shown without -v) every UNINEWS_PROGRESS_INTERVAL seconds. 0 turns either off.
+UNINEWS_PROGRESS_INTERVAL = 10.0
+UNINEWS_PROGRESS_TTY_INTERVAL = 1.0
 LOGSTATS_INTERVAL = 0  # replaced by the progress extension
 STATS_CLASS = "scraper.extensions.stats.PlainStats"
 

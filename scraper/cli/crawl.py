@@ -30,6 +30,7 @@ from scraper.crawl import (
 from scraper.discovery.revisit import RevisitSpecError, SpecPolicy
 from scraper.discovery.scope import ScopeError, check_start_url, netloc_of, parse_host_map
 from scraper.sites import ProfileError, load_profile, profile_names
+from scraper.startup import BadSetting, check_overrides
 
 from .options import BadUsage
 
@@ -43,6 +44,10 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
         if not sep or not name.strip():
             raise BadUsage(f"bad -s {pair!r}: write -s NAME=VALUE, e.g. -s DOWNLOAD_DELAY=0")
         out[name.strip()] = value
+    try:
+        check_overrides(out)
+    except BadSetting as exc:
+        raise BadUsage(str(exc)) from exc
     return out
 
 
@@ -212,7 +217,8 @@ def demo(db_path: str, port: int, overrides: tuple[str, ...], verbose: bool) -> 
     from scraper.demo import DemoServer, DemoSite
 
     profile = load_profile("demo")
-    settings_overrides = {"UNINEWS_PROGRESS_INTERVAL": 0, **parse_overrides(overrides)}
+    quiet = {"UNINEWS_PROGRESS_INTERVAL": 0, "UNINEWS_PROGRESS_TTY_INTERVAL": 0}
+    settings_overrides = {**quiet, **parse_overrides(overrides)}
     check_archive(db_path)
     settings = crawl_settings(
         db=db_path,
