@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from .model import Resource
 from .render import MARKERS, ROTATOR, TOKEN
-from .site import STATE2_SAVED, STATES, DemoSite
+from .site import SAVED, STATES, DemoSite
 
 HOSTS = ("https://www.aurora.umu.se", "https://www.umu.se")  # rewritten to the server's base URL
 
@@ -205,9 +205,9 @@ class DemoServer:
             modified = res.modified or datetime(2020, 1, 1, tzinfo=UTC)
             if state != 1:
                 # A CMS bumps the save time of anything whose content changed.
-                before = self.prepared(1, path)
+                before = self.prepared(state - 1, path)
                 if before is None or before.stable_sha != sha:
-                    modified = max(modified, STATE2_SAVED)
+                    modified = max(modified, SAVED[state])
         return Prepared(res.status, res.content_type, segments, etag, modified, location, lang, sha)
 
     def _rewrite(self, text: str) -> str:
@@ -379,5 +379,5 @@ def _split(text: str) -> tuple[bytes | str, ...]:
 
 def _valid(state: int) -> int:
     if state not in STATES:
-        raise ValueError(f"unknown demo state {state!r}: use 1 or 2")
+        raise ValueError(f"unknown demo state {state!r}: use 1, 2 or 3")
     return state
