@@ -24,7 +24,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import queries, writes
+from . import health, queries, writes
 from .bodies import Bodies
 from .capture import Capture
 from .content import Prepared, json_text
@@ -212,6 +212,10 @@ class Archive:
             (run_id,),
         )
         return {outcome: n for outcome, n in rows}
+
+    def run_health(self, run_id: int, rules: health.Rules | None = None) -> health.Health:
+        """The run's extraction health against its site's recent runs (archive.health)."""
+        return health.check(self.conn, run_id, rules)
 
     def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
         with self.transaction() as conn:

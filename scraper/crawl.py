@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from archive.health import HEALTH_KEY
+from archive.health import describe as describe_health
 from archive.outcomes import OUTCOMES
 from scraper import __version__
 from scraper.startup import start_failure
@@ -50,6 +52,12 @@ class RunResult:
     stats: dict[str, Any] = field(repr=False, default_factory=dict)
     # hosts not crawled because their robots.txt was unreachable (RFC 9309), with why
     robots_unreachable: list[str] = field(default_factory=list)
+    # extraction health against the site's recent runs (archive.health): `alarm`, `drops`
+    health: dict[str, Any] | None = None
+
+    @property
+    def alarm(self) -> bool:
+        return bool(self.health and self.health.get("alarm"))
 
     @property
     def pages(self) -> int:
@@ -64,12 +72,17 @@ class CrawlSummary:
     def ok(self) -> bool:
         return bool(self.runs) and all(r.status == "finished" for r in self.runs)
 
+    @property
+    def alarms(self) -> list[RunResult]:
+        """Runs whose article pages lost fields their site's recent runs had."""
+        return [r for r in self.runs if r.alarm]
+
     def totals(self) -> dict[str, int]:
         return {k: sum(r.counts.get(k, 0) for r in self.runs) for k in OUTCOMES}
 
     def to_dict(self) -> dict[str, Any]:
         runs = [{k: v for k, v in asdict(r).items() if k != "stats"} for r in self.runs]
-        return {"ok": self.ok, "totals": self.totals(), "runs": runs}
+        return {"ok": self.ok, "alarm": bool(self.alarms), "totals": self.totals(), "runs": runs}
 
     def text(self) -> str:
         lines = []
@@ -83,6 +96,8 @@ class CrawlSummary:
                 lines.append(f"  error: {r.error}")
             for host in r.robots_unreachable:
                 lines.append(f"  not crawled, robots.txt unreachable: {host}")
+            if r.health and r.alarm:
+                lines.append(f"  template alarm: {describe_health(r.health)}")
         return "\n".join(lines)
 
 
@@ -212,6 +227,7 @@ def run_result(crawler: Any, seconds: float, cause: str | None = None) -> RunRes
         error=stats.get("uninews/run_error") or (None if status == "finished" else failed),
         stats=stats,
         robots_unreachable=list(stats.get("uninews/robots_unreachable_hosts", [])),
+        health=stats.get(HEALTH_KEY),
     )
 
 

@@ -89,6 +89,14 @@ UNINEWS_EXTRACT_BUDGET = 5.0
 # 155-170 pages/s (bench/crawl.py). If that process dies, writes go on in a thread.
 UNINEWS_ARCHIVE_WRITER = "process"
 
+# Extraction health (archive/health.py): at the end of a run, the share of its article pages
+# with a title, body, date and lead against the median of the site's last
+# UNINEWS_HEALTH_RUNS finished runs; a drop of more than UNINEWS_HEALTH_DROP on any field,
+# with at least UNINEWS_HEALTH_MIN_ARTICLES article pages, is a template alarm (exit 3).
+UNINEWS_HEALTH_DROP = 0.3
+UNINEWS_HEALTH_MIN_ARTICLES = 10
+UNINEWS_HEALTH_RUNS = 5
+
 # Progress while a crawl runs (scraper/extensions/progress.py): on a terminal one line
 # updated in place every UNINEWS_PROGRESS_TTY_INTERVAL seconds; elsewhere a log line at INFO
 # (shown without -v) every UNINEWS_PROGRESS_INTERVAL seconds. 0 turns either off.

@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from archive.health import describe as describe_health
 from scraper.crawl import (
     NO_PAGE,
     CrawlJob,
@@ -145,7 +146,8 @@ def crawl(
       uninews crawl umu --revisit older-than:7d --spider news
       uninews crawl umu --redis redis://127.0.0.1:6379/0   (one of several workers)
 
-    Exit status: 0 crawled, 1 failed run (nothing could be fetched), 2 bad usage.
+    Exit status: 0 crawled, 1 failed run (nothing could be fetched), 2 bad usage,
+    3 template alarm (article pages lost titles, bodies, dates or leads: see `uninews health`).
     """
     if bool(site) == bool(start_url):
         raise BadUsage("give a site profile (see `uninews sites`) or --start-url URL, not both")
@@ -203,6 +205,11 @@ def crawl(
         errors = dict.fromkeys(r.error or NO_PAGE for r in summary.runs if r.status != "finished")
         click.echo(f"Crawl failed: {'; '.join(errors) or NO_PAGE}", err=True)
         sys.exit(1)
+    for run in summary.alarms:
+        click.echo(f"Template alarm ({run.site}): {describe_health(run.health or {})}; "
+                   f"see `uninews health {run.site}`", err=True)  # fmt: skip
+    if summary.alarms:
+        sys.exit(3)
 
 
 @click.command()
