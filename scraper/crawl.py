@@ -54,6 +54,9 @@ class RunResult:
     robots_unreachable: list[str] = field(default_factory=list)
     # extraction health against the site's recent runs (archive.health): `alarm`, `drops`
     health: dict[str, Any] | None = None
+    # interrupted runs this one resumed, and the page requests it skipped as captured there
+    resumed_from: list[int] = field(default_factory=list)
+    resume_skipped: int = 0
 
     @property
     def alarm(self) -> bool:
@@ -96,6 +99,12 @@ class CrawlSummary:
                 lines.append(f"  error: {r.error}")
             for host in r.robots_unreachable:
                 lines.append(f"  not crawled, robots.txt unreachable: {host}")
+            if r.resumed_from:
+                runs = ", ".join(map(str, r.resumed_from))
+                lines.append(
+                    f"  resumed interrupted run {runs}: {r.resume_skipped} pages skipped "
+                    "as already captured"
+                )
             if r.health and r.alarm:
                 lines.append(f"  template alarm: {describe_health(r.health)}")
         return "\n".join(lines)
@@ -228,6 +237,8 @@ def run_result(crawler: Any, seconds: float, cause: str | None = None) -> RunRes
         stats=stats,
         robots_unreachable=list(stats.get("uninews/robots_unreachable_hosts", [])),
         health=stats.get(HEALTH_KEY),
+        resumed_from=list(stats.get("uninews/resumed_from", [])),
+        resume_skipped=int(stats.get("uninews/resume_skipped", 0)),
     )
 
 

@@ -89,6 +89,10 @@ UNINEWS_EXTRACT_BUDGET = 5.0
 # 155-170 pages/s (bench/crawl.py). If that process dies, writes go on in a thread.
 UNINEWS_ARCHIVE_WRITER = "process"
 
+# Resume: a run of a site and spider right after an interrupted one (killed, out of memory,
+# a reboot) started less than this many seconds ago skips the pages it captured. 0: never.
+UNINEWS_RESUME_WINDOW = 86400.0
+
 # Extraction health (archive/health.py): at the end of a run, the share of its article pages
 # with a title, body, date and lead against the median of the site's last
 # UNINEWS_HEALTH_RUNS finished runs; a drop of more than UNINEWS_HEALTH_DROP on any field,
@@ -110,6 +114,8 @@ DOWNLOADER_MIDDLEWARES = {
     # robots.txt per RFC 9309 (5xx or unreachable: disallow the host), kept as captures
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scraper.middlewares.robots.RobotsPolicyMiddleware": 100,
+    # an interrupted run's captured pages are not fetched again (before the page budget)
+    "scraper.middlewares.resume.ResumeMiddleware": 105,
     "scraper.middlewares.budget.PageBudgetMiddleware": 110,  # after robots.txt
     "scraper.middlewares.conditional.ConditionalGetMiddleware": 560,
     "scraper.middlewares.wire.WireHeadersMiddleware": 595,  # before decompression

@@ -181,12 +181,14 @@ class ArchivePipeline:
 def run_status(stats: dict[str, Any], reason: str, shared: bool = False) -> str:
     """finished | failed (a capture not archived, or no page fetched at all) | the close reason.
 
-    A worker of a shared (--redis) crawl that found nothing left to do has not failed.
+    A worker of a shared (--redis) crawl that found nothing left to do has not failed, nor has
+    a run resuming an interrupted one that had captured every page already.
     """
     if stats.get("uninews/run_error") or stats.get("uninews/not_written", 0) > 0:
         return "failed"
     pages, errors = stats.get("uninews/pages", 0), stats.get("uninews/error", 0)
-    if pages <= errors and not (shared and pages == 0):
+    resumed = bool(stats.get("uninews/resume_skipped"))
+    if pages <= errors and not ((shared or resumed) and pages == 0):
         return "failed"
     return "finished" if reason in ("finished",) or reason.startswith("closespider") else reason
 
