@@ -62,7 +62,7 @@ def print_summary(summary: CrawlSummary, as_json: bool) -> None:
 
 
 @contextlib.contextmanager
-def demo_server_for(base_url: str | None, port: int | None = None) -> Iterator[str]:
+def demo_server_for(base_url: str | None) -> Iterator[str]:
     """The base URL of a demo server: the one given, or one served here meanwhile (on a free
     port; its pages name DEMO_ADDRESS, and the crawl routes that address to it)."""
     if base_url:
@@ -71,12 +71,12 @@ def demo_server_for(base_url: str | None, port: int | None = None) -> Iterator[s
     from scraper.demo import DemoServer, DemoSite
 
     try:
-        server = DemoServer(DemoSite(), port=port or 0, public_url=f"http://{DEMO_ADDRESS}")
+        server = DemoServer(DemoSite(), port=0, public_url=f"http://{DEMO_ADDRESS}")
         server.start()
     except OSError as exc:
         raise BadUsage(
-            f"cannot serve the demo site on port {port}: {exc.strerror or exc} "
-            "(stop what uses it, or pass --base-url of a running demo server)"
+            f"cannot serve the demo site: {exc.strerror or exc} "
+            "(pass --base-url of a running demo server)"
         ) from exc
     try:
         yield server.base_url.rstrip("/")
