@@ -24,7 +24,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import queries, writes
+from . import health, queries, resume, writes
 from .bodies import Bodies
 from .capture import Capture
 from .content import Prepared, json_text
@@ -213,6 +213,16 @@ class Archive:
             (run_id,),
         )
         return {outcome: n for outcome, n in rows}
+
+    def resume_point(
+        self, site: str, spider: str, current_run: int, window_seconds: float
+    ) -> resume.ResumePoint:
+        """What the interrupted runs before `current_run` captured (archive.resume)."""
+        return resume.resume_point(self.conn, site, spider, current_run, window_seconds)
+
+    def run_health(self, run_id: int, rules: health.Rules | None = None) -> health.Health:
+        """The run's extraction health against its site's recent runs (archive.health)."""
+        return health.check(self.conn, run_id, rules)
 
     def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
         with self.transaction() as conn:

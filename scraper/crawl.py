@@ -17,8 +17,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from archive.health import HEALTH_KEY
+from archive.health import describe as describe_health
 from archive.outcomes import NOT_PAGES_SQL, OUTCOMES
 from scraper import __version__
+from scraper.startup import start_failure
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -49,6 +52,15 @@ class RunResult:
     stats: dict[str, Any] = field(repr=False, default_factory=dict)
     # hosts not crawled because their robots.txt was unreachable (RFC 9309), with why
     robots_unreachable: list[str] = field(default_factory=list)
+    # extraction health against the site's recent runs (archive.health): `alarm`, `drops`
+    health: dict[str, Any] | None = None
+    # interrupted runs this one resumed, and the page requests it skipped as captured there
+    resumed_from: list[int] = field(default_factory=list)
+    resume_skipped: int = 0
+
+    @property
+    def alarm(self) -> bool:
+        return bool(self.health and self.health.get("alarm"))
 
     @property
     def pages(self) -> int:
@@ -63,12 +75,17 @@ class CrawlSummary:
     def ok(self) -> bool:
         return bool(self.runs) and all(r.status == "finished" for r in self.runs)
 
+    @property
+    def alarms(self) -> list[RunResult]:
+        """Runs whose article pages lost fields their site's recent runs had."""
+        return [r for r in self.runs if r.alarm]
+
     def totals(self) -> dict[str, int]:
         return {k: sum(r.counts.get(k, 0) for r in self.runs) for k in OUTCOMES}
 
     def to_dict(self) -> dict[str, Any]:
         runs = [{k: v for k, v in asdict(r).items() if k != "stats"} for r in self.runs]
-        return {"ok": self.ok, "totals": self.totals(), "runs": runs}
+        return {"ok": self.ok, "alarm": bool(self.alarms), "totals": self.totals(), "runs": runs}
 
     def text(self) -> str:
         lines = []
@@ -82,6 +99,14 @@ class CrawlSummary:
                 lines.append(f"  error: {r.error}")
             for host in r.robots_unreachable:
                 lines.append(f"  not crawled, robots.txt unreachable: {host}")
+            if r.resumed_from:
+                runs = ", ".join(map(str, r.resumed_from))
+                lines.append(
+                    f"  resumed interrupted run {runs}: {r.resume_skipped} pages skipped "
+                    "as already captured"
+                )
+            if r.health and r.alarm:
+                lines.append(f"  template alarm: {describe_health(r.health)}")
         return "\n".join(lines)
 
 
@@ -172,9 +197,10 @@ def run_plan(settings: Settings, steps: Sequence[Step], verbose: bool = False) -
                 crawler = process.create_crawler(job.spider)
                 crawlers.append(crawler)
                 deferreds.append(process.crawl(crawler, **dict(job.kwargs)))
-            yield defer.DeferredList(deferreds, consumeErrors=True)
-            for crawler in crawlers:
-                results.append(run_result(crawler, time.monotonic() - started))
+            outcomes = yield defer.DeferredList(deferreds, consumeErrors=True)
+            for crawler, (ok, value) in zip(crawlers, outcomes, strict=True):
+                cause = None if ok else start_failure(value.value, crawler.settings)
+                results.append(run_result(crawler, time.monotonic() - started, cause))
 
     def done(result: Any) -> None:
         if isinstance(result, Failure):
@@ -189,7 +215,8 @@ def run_plan(settings: Settings, steps: Sequence[Step], verbose: bool = False) -
     return CrawlSummary(results)
 
 
-def run_result(crawler: Any, seconds: float) -> RunResult:
+def run_result(crawler: Any, seconds: float, cause: str | None = None) -> RunResult:
+    """What one spider run did; `cause`: why it ended as it started, when it did."""
     stats = dict(crawler.stats.get_stats() if crawler.stats else {})
     spider = crawler.spider
     counts = {k: int(stats.get(f"uninews/{k}", 0)) for k in OUTCOMES}
@@ -197,6 +224,7 @@ def run_result(crawler: Any, seconds: float) -> RunResult:
     if status is None:
         fetched = stats.get("downloader/response_count", 0)
         status = "finished" if fetched and stats.get("finish_reason") == "finished" else "failed"
+    failed = cause or NO_PAGE
     return RunResult(
         spider=crawler.spidercls.name,
         site=getattr(spider, "site_name", "") if spider else "",
@@ -205,9 +233,12 @@ def run_result(crawler: Any, seconds: float) -> RunResult:
         seconds=round(seconds, 3),
         counts=counts,
         requests=int(stats.get("downloader/request_count", 0)),
-        error=stats.get("uninews/run_error") or (None if status == "finished" else NO_PAGE),
+        error=stats.get("uninews/run_error") or (None if status == "finished" else failed),
         stats=stats,
         robots_unreachable=list(stats.get("uninews/robots_unreachable_hosts", [])),
+        health=stats.get(HEALTH_KEY),
+        resumed_from=list(stats.get("uninews/resumed_from", [])),
+        resume_skipped=int(stats.get("uninews/resume_skipped", 0)),
     )
 
 

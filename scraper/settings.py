@@ -61,6 +61,9 @@ UNINEWS_DB = "archive.db"
 UNINEWS_SITE = ""  # profile name or path; empty with UNINEWS_START_URL for generic mode
 UNINEWS_START_URL = ""
 UNINEWS_HOST_MAP = {}  # {"www.umu.se": "http://127.0.0.1:8080"}
+# Hosts fetched from another server, their URLs kept (scraper/middlewares/route.py):
+# {"127.0.0.1:8765": "http://127.0.0.1:40123"}, as `uninews demo` sets it.
+UNINEWS_HOST_ROUTES = {}
 UNINEWS_MAX_PAGES = 0  # 0: no limit
 
 # Page requisites: the stylesheets, images, fonts and scripts of each archived HTML page
@@ -96,8 +99,23 @@ UNINEWS_EXTRACT_BUDGET = 5.0
 # 155-170 pages/s (bench/crawl.py). If that process dies, writes go on in a thread.
 UNINEWS_ARCHIVE_WRITER = "process"
 
-# Progress in the log while a crawl runs (pages/min, new, changed, unchanged, errors).
-UNINEWS_PROGRESS_INTERVAL = 30.0
+# Resume: a run of a site and spider right after an interrupted one (killed, out of memory,
+# a reboot) started less than this many seconds ago skips the pages it captured. 0: never.
+UNINEWS_RESUME_WINDOW = 86400.0
+
+# Extraction health (archive/health.py): at the end of a run, the share of its article pages
+# with a title, body, date and lead against the median of the site's last
+# UNINEWS_HEALTH_RUNS finished runs; a drop of more than UNINEWS_HEALTH_DROP on any field,
+# with at least UNINEWS_HEALTH_MIN_ARTICLES article pages, is a template alarm (exit 3).
+UNINEWS_HEALTH_DROP = 0.3
+UNINEWS_HEALTH_MIN_ARTICLES = 10
+UNINEWS_HEALTH_RUNS = 5
+
+# Progress while a crawl runs (scraper/extensions/progress.py): on a terminal one line
+# updated in place every UNINEWS_PROGRESS_TTY_INTERVAL seconds; elsewhere a log line at INFO
+# (shown without -v) every UNINEWS_PROGRESS_INTERVAL seconds. 0 turns either off.
+UNINEWS_PROGRESS_INTERVAL = 10.0
+UNINEWS_PROGRESS_TTY_INTERVAL = 1.0
 LOGSTATS_INTERVAL = 0  # replaced by the progress extension
 STATS_CLASS = "scraper.extensions.stats.PlainStats"
 
@@ -106,9 +124,12 @@ DOWNLOADER_MIDDLEWARES = {
     # robots.txt per RFC 9309 (5xx or unreachable: disallow the host), kept as captures
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scraper.middlewares.robots.RobotsPolicyMiddleware": 100,
+    # an interrupted run's captured pages are not fetched again (before the page budget)
+    "scraper.middlewares.resume.ResumeMiddleware": 105,
     "scraper.middlewares.budget.PageBudgetMiddleware": 110,  # after robots.txt
     "scraper.middlewares.conditional.ConditionalGetMiddleware": 560,
     "scraper.middlewares.wire.WireHeadersMiddleware": 595,  # before decompression
+    "scraper.middlewares.route.HostRouteMiddleware": 700,  # before HttpProxyMiddleware (750)
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
 }
 ITEM_PIPELINES = {

@@ -200,8 +200,8 @@ def test_server_stops_cleanly_and_frees_the_port(demo_site):
 
 
 def test_unknown_state_is_refused(demo_server):
-    with pytest.raises(ValueError, match="use 1 or 2"):
-        demo_server.set_state(3)
+    with pytest.raises(ValueError, match="use 1, 2 or 3"):
+        demo_server.set_state(4)
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])

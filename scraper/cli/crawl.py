@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from archive.health import describe as describe_health
 from scraper.crawl import (
     NO_PAGE,
     CrawlJob,
@@ -30,6 +31,7 @@ from scraper.crawl import (
 from scraper.discovery.revisit import RevisitSpecError, SpecPolicy
 from scraper.discovery.scope import ScopeError, check_start_url, netloc_of, parse_host_map
 from scraper.sites import ProfileError, load_profile, profile_names
+from scraper.startup import BadSetting, check_overrides
 
 from .options import BadUsage
 
@@ -43,6 +45,10 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
         if not sep or not name.strip():
             raise BadUsage(f"bad -s {pair!r}: write -s NAME=VALUE, e.g. -s DOWNLOAD_DELAY=0")
         out[name.strip()] = value
+    try:
+        check_overrides(out)
+    except BadSetting as exc:
+        raise BadUsage(str(exc)) from exc
     return out
 
 
@@ -56,20 +62,21 @@ def print_summary(summary: CrawlSummary, as_json: bool) -> None:
 
 
 @contextlib.contextmanager
-def demo_server_for(base_url: str | None, port: int | None = None) -> Iterator[str]:
-    """The base URL of a demo server: the one given, or one served here meanwhile."""
+def demo_server_for(base_url: str | None) -> Iterator[str]:
+    """The base URL of a demo server: the one given, or one served here meanwhile (on a free
+    port; its pages name DEMO_ADDRESS, and the crawl routes that address to it)."""
     if base_url:
         yield base_url.rstrip("/")
         return
     from scraper.demo import DemoServer, DemoSite
 
     try:
-        server = DemoServer(DemoSite(), port=port if port is not None else 0)
+        server = DemoServer(DemoSite(), port=0, public_url=f"http://{DEMO_ADDRESS}")
         server.start()
     except OSError as exc:
         raise BadUsage(
-            f"cannot serve the demo site on port {port}: {exc.strerror or exc} "
-            "(stop what uses it, or pass --base-url of a running demo server)"
+            f"cannot serve the demo site: {exc.strerror or exc} "
+            "(pass --base-url of a running demo server)"
         ) from exc
     try:
         yield server.base_url.rstrip("/")
@@ -145,7 +152,8 @@ def crawl(
       uninews crawl umu --revisit older-than:7d --spider news
       uninews crawl umu --redis redis://127.0.0.1:6379/0   (one of several workers)
 
-    Exit status: 0 crawled, 1 failed run (nothing could be fetched), 2 bad usage.
+    Exit status: 0 crawled, 1 failed run (nothing could be fetched), 2 bad usage,
+    3 template alarm (article pages lost titles, bodies, dates or leads: see `uninews health`).
     """
     if bool(site) == bool(start_url):
         raise BadUsage("give a site profile (see `uninews sites`) or --start-url URL, not both")
@@ -179,7 +187,6 @@ def crawl(
         log_level="DEBUG" if verbose else "INFO",
     )
     demo = profile is not None and profile.name == "demo" and not mapping
-    port = int(DEMO_ADDRESS.rsplit(":", 1)[1])
     lock = (
         crawl_lock(db_path, profile.name if profile else netloc_of(start_url))
         if not redis_url
@@ -188,10 +195,12 @@ def crawl(
     try:
         with (
             lock,
-            demo_server_for(base_url, port) if demo else contextlib.nullcontext() as served,
+            demo_server_for(base_url) if demo else contextlib.nullcontext() as served,
         ):
-            if served:
+            if served and base_url:
                 mapping = {DEMO_ADDRESS: served}
+            elif served:  # served here: archived under DEMO_ADDRESS, whatever the port
+                settings.set("UNINEWS_HOST_ROUTES", {DEMO_ADDRESS: served}, priority="cmdline")
             kwargs = {"site": site} if profile else {"start_url": start_url}
             if mapping:
                 kwargs["host_map"] = json.dumps(mapping)
@@ -204,6 +213,11 @@ def crawl(
         errors = dict.fromkeys(r.error or NO_PAGE for r in summary.runs if r.status != "finished")
         click.echo(f"Crawl failed: {'; '.join(errors) or NO_PAGE}", err=True)
         sys.exit(1)
+    for run in summary.alarms:
+        click.echo(f"Template alarm ({run.site}): {describe_health(run.health or {})}; "
+                   f"see `uninews health {run.site}`", err=True)  # fmt: skip
+    if summary.alarms:
+        sys.exit(3)
 
 
 @click.command()
@@ -225,7 +239,8 @@ def demo(
     from scraper.demo import DemoServer, DemoSite
 
     profile = load_profile("demo")
-    settings_overrides = {"UNINEWS_PROGRESS_INTERVAL": 0, **parse_overrides(overrides)}
+    quiet = {"UNINEWS_PROGRESS_INTERVAL": 0, "UNINEWS_PROGRESS_TTY_INTERVAL": 0}
+    settings_overrides = {**quiet, **parse_overrides(overrides)}
     if requisites is not None:
         settings_overrides.setdefault("UNINEWS_REQUISITES", requisites)
     check_archive(db_path)
@@ -236,16 +251,18 @@ def demo(
         log_level="DEBUG" if verbose else "INFO",
     )
     site = DemoSite()
-    server = DemoServer(site, state=1, port=port)
+    server = DemoServer(site, state=1, port=port, public_url=f"http://{DEMO_ADDRESS}")
     try:
         server.start()
     except OSError as exc:
         raise BadUsage(f"cannot serve the demo site on port {port}: {exc} (try --port 0)") from exc
     try:
-        kwargs = {"site": "demo", "host_map": json.dumps({DEMO_ADDRESS: server.base_url})}
-        jobs = jobs_for(None, False, kwargs)
-        click.echo(f"Demo site served at {server.base_url}/ (state 1: {len(site.articles(1))} "
-                   f"articles, {len(site.pages(1))} partnership pages)")  # fmt: skip
+        # Archived under the profile's address whatever the port, so runs revisit.
+        settings.set("UNINEWS_HOST_ROUTES", {DEMO_ADDRESS: server.base_url}, priority="cmdline")
+        jobs = jobs_for(None, False, {"site": "demo"})
+        click.echo(f"Demo site served at {server.base_url}/, archived as {server.public_url}/ "
+                   f"(state 1: {len(site.articles(1))} articles, "
+                   f"{len(site.pages(1))} partnership pages)")  # fmt: skip
         summary = run_plan(settings, [jobs, lambda: server.set_state(2), jobs], verbose)
     finally:
         server.stop()

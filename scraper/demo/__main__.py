@@ -1,4 +1,4 @@
-"""`python -m scraper.demo --port 8765 [--state 2]`: serve the demo site until Ctrl-C."""
+"""`python -m scraper.demo --port 8765 [--state 2|3]`: serve the demo site until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scraper.demo", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
-    parser.add_argument("--state", type=int, choices=(1, 2), default=1)
+    parser.add_argument("--state", type=int, choices=(1, 2, 3), default=1)
     parser.add_argument("--pairs", type=int, default=30, help="article pairs (Swedish + English)")
     parser.add_argument(
         "--gzip", action="store_true", help="gzip answers for clients that accept it, as nginx"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from .model import DemoArticle, DemoPage
@@ -103,6 +104,57 @@ def article_html(a: DemoArticle, by_path: dict[str, DemoArticle], path: str | No
     )
     crumbs = _home_crumbs(a.lang) + [(a.title, None)]
     return layout(a.lang, a.title, main, crumbs, _article_head(a, url), "news-page")
+
+
+def article_redesign_html(
+    a: DemoArticle, by_path: dict[str, DemoArticle], path: str | None = None
+) -> str:
+    """State 3: the same article after a redesign that breaks the umu profile's selectors.
+
+    A new front end: no `ingress`, `publish-date` or `byline` classes, the date only as a
+    timestamp attribute for a script to format, the text in divs of a "richtext" block, and
+    no description, Open Graph or JSON-LD in the head (the new templates lost them).
+    """
+    c = chrome(a.lang)
+    url = SITE + (path or a.path)
+    body = "\n".join(_redesigned_block(b, a, c) for b in a.blocks)
+    contacts = "\n".join(_contact_html(line, a).replace("<p>", "<div>").replace("</p>", "</div>")
+                         for line in a.contact_lines)  # fmt: skip
+    related = "\n".join(
+        f'<li><a href="{esc(SITE + p)}">{esc(by_path[p].title)}</a></li>'
+        for p in a.related
+        if p in by_path
+    )
+    year, month, day = (int(x) for x in a.published.split("-"))
+    main = template("article_redesign.html").substitute(
+        guid=f"{a.id:08x}-0000-4000-8000-{a.id:012x}",
+        contact_guid=f"{a.id:08x}-0001-4000-8000-{a.id:012x}",
+        timestamp=int(datetime(year, month, day, 9, 0, tzinfo=UTC).timestamp()),
+        title=esc(a.title),
+        category=esc(a.category),
+        lead=esc(a.lead),
+        text_by=esc(c["text_by"]),
+        authors=esc((" och " if a.lang == "sv" else " and ").join(a.authors)),
+        body=body,
+        more=esc(c["more"]),
+        contacts=contacts,
+        url=quote(url, safe=""),
+        more_news=esc(c["more_news"]),
+        related=related,
+        news_url=esc(SITE + c["news_path"]),
+        all_news=esc(c["all_news"]),
+    )
+    crumbs = _home_crumbs(a.lang) + [(a.title, None)]
+    head = f'<link rel="canonical" href="{esc(url)}">'
+    return layout(a.lang, a.title, main, crumbs, head, "c-page")
+
+
+def _redesigned_block(block: tuple[str, ...], a: DemoArticle, c: dict) -> str:
+    if block[0] == "p":
+        return f'<div class="c-text">{esc(block[1])}</div>'
+    if block[0] == "h2":
+        return f'<div class="c-heading">{esc(block[1])}</div>'
+    return _block_html(block, a, c)
 
 
 def _block_html(block: tuple[str, ...], a: DemoArticle, c: dict) -> str:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from .model import Resource
 from .render import MARKERS, ROTATOR, TOKEN
-from .site import STATE2_SAVED, STATES, DemoSite
+from .site import SAVED, STATES, DemoSite
 
 HOSTS = ("https://www.aurora.umu.se", "https://www.umu.se")  # rewritten to the server's base URL
 
@@ -68,11 +68,15 @@ class DemoServer:
         port: int = 0,
         *,
         gzip: bool = False,
+        public_url: str | None = None,
     ) -> None:
         """`gzip`: compress answers for clients that accept it (see GZIP_LEVEL); off by default,
-        so bodies on the wire are the pages' own bytes."""
+        so bodies on the wire are the pages' own bytes. `public_url`: the address the pages'
+        links name (default: this server's own), so a crawl routed here from a stable address
+        (scraper.middlewares.route) archives the same URLs whatever port serves them."""
         self.site = site or DemoSite()
         self.gzip = gzip
+        self._public_url = public_url.rstrip("/") if public_url else None
         self._state = _valid(state)
         self._host, self._port = host, port
         self._httpd: ThreadingHTTPServer | None = None
@@ -142,6 +146,11 @@ class DemoServer:
     def base_url(self) -> str:
         return f"http://{self._host}:{self.port}"
 
+    @property
+    def public_url(self) -> str:
+        """The address links in the served pages name."""
+        return self._public_url or self.base_url
+
     def url(self, path: str) -> str:
         return self.base_url + path
 
@@ -196,14 +205,14 @@ class DemoServer:
             modified = res.modified or datetime(2020, 1, 1, tzinfo=UTC)
             if state != 1:
                 # A CMS bumps the save time of anything whose content changed.
-                before = self.prepared(1, path)
+                before = self.prepared(state - 1, path)
                 if before is None or before.stable_sha != sha:
-                    modified = max(modified, STATE2_SAVED)
+                    modified = max(modified, SAVED[state])
         return Prepared(res.status, res.content_type, segments, etag, modified, location, lang, sha)
 
     def _rewrite(self, text: str) -> str:
         for host in HOSTS:
-            text = text.replace(host, self.base_url)
+            text = text.replace(host, self.public_url)
         return text
 
     def render(self, prepared: Prepared, state: int) -> bytes:
@@ -257,6 +266,16 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass  # the request log is srv.requests
 
+    @property
+    def target(self) -> str:
+        """The path and query asked for, also from a request line naming the whole URL (as a
+        client sends it to a proxy: the route middleware's requests)."""
+        path = self.path
+        if path.startswith(("http://", "https://")):
+            parts = urlsplit(path)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return path
+
     def do_GET(self) -> None:  # noqa: N802
         self._answer(send_body=True)
 
@@ -276,10 +295,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, send_body: bool) -> None:
         demo = self.demo
         state = demo.state
-        path = self.path
-        if path.startswith(("http://", "https://")):
-            parts = urlsplit(path)
-            path = parts.path + (f"?{parts.query}" if parts.query else "")
+        path = self.target
         prepared = demo.prepared(state, path) or demo.not_found(state)
         status = prepared.status
         headers = {"Content-Type": prepared.content_type}
@@ -320,7 +336,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _finish(self, status: int, headers: dict[str, str], body: bytes, send_body: bool) -> None:
         self.demo._record(
-            RequestLog(self.command, self.path, status, dict(self.headers.items()), time.time())
+            RequestLog(self.command, self.target, status, dict(self.headers.items()), time.time())
         )
         if self.demo.gzip and self._gzip_wanted(status, headers):
             body = nginx_gzip(body)
@@ -363,5 +379,5 @@ def _split(text: str) -> tuple[bytes | str, ...]:
 
 def _valid(state: int) -> int:
     if state not in STATES:
-        raise ValueError(f"unknown demo state {state!r}: use 1 or 2")
+        raise ValueError(f"unknown demo state {state!r}: use 1, 2 or 3")
     return state

@@ -1,8 +1,9 @@
 """The demo university site as a content model: articles, pages and what every path serves.
 
-Two content states: state 1 is the site as first crawled; state 2 is the same site after a
-round of editing (see `Changes`). Everything is derived from the data files and one seed, so
-two `DemoSite()` objects are identical.
+Three content states: state 1 is the site as first crawled; state 2 is the same site after a
+round of editing (see `Changes`); state 3 is state 2's content after a redesign of the article
+template that breaks the umu profile's selectors (render.article_redesign_html). Everything
+is derived from the data files and one seed, so two `DemoSite()` objects are identical.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .generate import PairGenerator, article_path, reference_pair
 from .model import Changes, DemoArticle, DemoPage, Resource
 from .texts import load, static_file
 
-STATES = (1, 2)
+STATES = (1, 2, 3)
 HTML = "text/html; charset=utf-8"
 XML = "application/xml; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"
@@ -31,6 +32,8 @@ STATIC_TYPES = {
 }
 PAGES_SAVED = datetime(2020, 6, 1, 8, 0, tzinfo=UTC)  # when the section pages were last edited
 STATE2_SAVED = datetime(2021, 3, 2, 9, 30, tzinfo=UTC)  # the editing round of state 2
+STATE3_SAVED = datetime(2021, 4, 6, 7, 0, tzinfo=UTC)  # the redesign of state 3
+SAVED = {2: STATE2_SAVED, 3: STATE3_SAVED}  # when a state's changed resources were saved
 NEW_DATES = ("2021-03-01", "2021-03-01", "2021-02-28", "2021-02-28", "2021-02-27")
 
 
@@ -64,6 +67,7 @@ class DemoSite:
         self._state = {1: self._build_state1()}
         self._changes = self._pick_changes()
         self._state[2] = self._build_state2()
+        self._state[3] = self._state[2]  # the same content, redesigned
         self._routes: dict[int, dict[str, Callable[[], Resource]]] = {}
         self._paths: dict[int, dict[str, DemoArticle]] = {}
 
@@ -211,9 +215,10 @@ class DemoSite:
     def _build_routes(self, state: int) -> dict[str, Callable[[], Resource]]:
         routes: dict[str, Callable[[], Resource]] = {}
         arts = self._state[state]
+        article_html = render.article_redesign_html if state == 3 else render.article_html
         for a in arts:
-            routes[a.path] = _html(lambda a=a: render.article_html(a, self._titles), a.modified)
-        if state == 2:
+            routes[a.path] = _html(lambda a=a: article_html(a, self._titles), a.modified)
+        if state >= 2:
             routes[self._deleted.path] = lambda: _message(410, self._deleted.lang, "gone")
             routes[self._moved.path] = lambda: Resource(
                 301, location=render.SITE + self._moved_to, body=""
@@ -363,7 +368,7 @@ class DemoSite:
 
 def _check(state: int) -> int:
     if state not in STATES:
-        raise ValueError(f"unknown demo state {state!r}: use 1 or 2")
+        raise ValueError(f"unknown demo state {state!r}: use 1, 2 or 3")
     return state
 
 

@@ -3,7 +3,8 @@
 An adapter only: the extraction pipeline (before this one) said what a page holds, the
 archive decides whether it is new, changed or unchanged. Writes go through the crawl's one
 archive writer (scraper.workers.archive_writer), in order, one transaction per capture. The
-run's counts at the end are read back from the archive: what was committed, not what was sent.
+run's counts at the end are read back from the archive: what was committed, not what was sent;
+so is its extraction health (archive.health), kept in its stats under "uninews/health".
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive import Archive
+from archive.health import HEALTH_KEY, Rules
 from archive.outcomes import OUTCOMES
 from archive.versioning import gets_version
 from scraper.discovery.urlkind import archive_kind
@@ -120,6 +122,7 @@ class ArchivePipeline:
         if self.archive is None:
             return
         self._count_committed()
+        self._check_health()
         shared = bool(self.crawler.settings.get("REDIS_URL"))
         status = run_status(self.stats.get_stats(), reason, shared)
         self.stats.set_value("uninews/run_status", status)
@@ -134,6 +137,22 @@ class ArchivePipeline:
             self.writer.close()
         finally:
             self.archive = self.writer = None
+
+    def _check_health(self) -> None:
+        """Ask the archive whether this run's article pages lost fields the site's recent runs
+        had (a template change): the verdict goes in the run's stats, for the summary."""
+        settings = self.crawler.settings
+        rules = Rules(
+            drop=settings.getfloat("UNINEWS_HEALTH_DROP"),
+            min_articles=settings.getint("UNINEWS_HEALTH_MIN_ARTICLES"),
+            history=settings.getint("UNINEWS_HEALTH_RUNS"),
+        )
+        try:
+            verdict = self.writer.in_thread(self.archive.run_health, self.run_id, rules)
+        except Exception as exc:
+            logger.warning("Extraction health not checked: %s: %s", type(exc).__name__, exc)
+            return
+        self.stats.set_value(HEALTH_KEY, verdict.to_dict())
 
     def _write_failed(self, exc: BaseException, url: str | None, what: str = "") -> None:
         """Count a write the archive refused; the first one's words become the run's error."""
@@ -165,12 +184,14 @@ class ArchivePipeline:
 def run_status(stats: dict[str, Any], reason: str, shared: bool = False) -> str:
     """finished | failed (a capture not archived, or no page fetched at all) | the close reason.
 
-    A worker of a shared (--redis) crawl that found nothing left to do has not failed.
+    A worker of a shared (--redis) crawl that found nothing left to do has not failed, nor has
+    a run resuming an interrupted one that had captured every page already.
     """
     if stats.get("uninews/run_error") or stats.get("uninews/not_written", 0) > 0:
         return "failed"
     pages, errors = stats.get("uninews/pages", 0), stats.get("uninews/error", 0)
-    if pages <= errors and not (shared and pages == 0):
+    resumed = bool(stats.get("uninews/resume_skipped"))
+    if pages <= errors and not ((shared or resumed) and pages == 0):
         return "failed"
     return "finished" if reason in ("finished",) or reason.startswith("closespider") else reason
 
