@@ -73,6 +73,15 @@ def page(conn: sqlite3.Connection, url: str) -> PageRow:
     return PageRow.from_row(row)
 
 
+def last_finished_run(conn: sqlite3.Connection, site: str) -> str | None:
+    """When the latest finished run of `site` started (a schedule counts from there, so a
+    timer's period and a site's interval line up however long the crawl took)."""
+    row = conn.execute(
+        "SELECT max(started_at) FROM runs WHERE site = ? AND status = 'finished'", (site,)
+    ).fetchone()
+    return row[0] if row else None
+
+
 # FTS5 column weights for bm25(): a word in the title counts more than one in the body.
 RANK_WEIGHTS = (10.0, 4.0, 1.0)  # title, lead, body_text
 SNIPPET_TOKENS = 12

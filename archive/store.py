@@ -213,6 +213,9 @@ class Archive:
         )
         return {outcome: n for outcome, n in rows}
 
+    def last_finished_run(self, site: str) -> str | None:
+        return queries.last_finished_run(self.conn, site)
+
     def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
         with self.transaction() as conn:
             row = conn.execute("SELECT stats FROM runs WHERE id = ?", (run_id,)).fetchone()

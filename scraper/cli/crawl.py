@@ -19,17 +19,19 @@ import click
 
 from scraper.crawl import (
     NO_PAGE,
-    CrawlJob,
     CrawlLocked,
     CrawlSummary,
     crawl_lock,
     crawl_settings,
+    jobs_for,
     run_changes,
     run_plan,
 )
 from scraper.discovery.revisit import RevisitSpecError, SpecPolicy
 from scraper.discovery.scope import ScopeError, check_start_url, netloc_of, parse_host_map
-from scraper.sites import ProfileError, load_profile, profile_names
+from scraper.multisite import Site, checked_profile, crawl_sites, distinct, site_of
+from scraper.sites import Profile, ProfileError, load_profile, profile_names
+from scraper.sites.sitesfile import SiteEntry, load_sites_file
 
 from .options import BadUsage
 
@@ -89,16 +91,13 @@ def check_archive(db_path: str) -> None:
         raise BadUsage(f"cannot open the archive {db_path}: {exc} (check --db)") from exc
 
 
-def jobs_for(spider: str | None, generic: bool, kwargs: dict[str, Any]) -> list[CrawlJob]:
-    names = [spider] if spider and spider != "all" else ["news"] if generic else ["news", "pages"]
-    return [CrawlJob(name, kwargs) for name in names]
-
-
 @click.command()
-@click.argument("site", required=False)
+@click.argument("site_names", nargs=-1, metavar="[SITE]...")
+@click.option("--all", "all_sites", is_flag=True, help="Every bundled profile but demo.")
+@click.option("--sites", "sites_file", metavar="FILE.toml", help="The sites a sites file names.")
 @click.option("--start-url", help="Crawl any site from this URL, without a profile.")
 @click.option("--db", "db_path", default="archive.db", show_default=True, help="Archive file.")
-@click.option("--max-pages", default=0, type=click.IntRange(0), help="Stop after N pages.")
+@click.option("--max-pages", default=0, type=click.IntRange(0), help="Stop after N pages a site.")
 @click.option(
     "--spider",
     type=click.Choice(["news", "pages", "all"]),
@@ -115,7 +114,9 @@ def jobs_for(spider: str | None, generic: bool, kwargs: dict[str, Any]) -> list[
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's log on stderr.")
 def crawl(
-    site: str | None,
+    site_names: tuple[str, ...],
+    all_sites: bool,
+    sites_file: str | None,
     start_url: str | None,
     db_path: str,
     max_pages: int,
@@ -129,7 +130,8 @@ def crawl(
     as_json: bool,
     verbose: bool,
 ) -> None:
-    """Crawl a site by profile name (umu, demo, ...) or any site with --start-url.
+    """Crawl sites by profile name (umu, demo, ...), all of them, a sites file's, or any
+    site with --start-url.
 
     \b
     Examples:
@@ -138,52 +140,138 @@ def crawl(
       uninews crawl --start-url https://www.example.edu/news/ --max-pages 200
       uninews crawl umu --revisit older-than:7d --spider news
       uninews crawl umu --redis redis://127.0.0.1:6379/0   (one of several workers)
+      uninews crawl umu other.toml            (several sites at once, one line each)
+      uninews crawl --sites sites.toml        (each site's max_pages and every = "6h")
 
-    Exit status: 0 crawled, 1 failed run (nothing could be fetched), 2 bad usage.
+    Several sites crawl at once, each under its own lock and politeness; a site whose last
+    finished run is younger than its sites-file interval is skipped, and so is a site
+    another crawl holds (that counts as a failure).
+
+    Exit status: 0 every site crawled (or was not due), 1 a site's run failed (nothing could
+    be fetched, a capture not written) or the site was locked by another crawl, 2 bad usage.
     """
-    if bool(site) == bool(start_url):
-        raise BadUsage("give a site profile (see `uninews sites`) or --start-url URL, not both")
+    forms = [
+        name
+        for name, given in (
+            ("a site profile", site_names),
+            ("--all", all_sites),
+            ("--sites FILE.toml", sites_file),
+            ("--start-url URL", start_url),
+        )
+        if given
+    ]
+    if not forms:
+        raise BadUsage(
+            "give a site profile (see `uninews sites`), several, --all, --sites FILE.toml "
+            "or --start-url URL"
+        )
+    if len(forms) > 1:
+        raise BadUsage(f"give {forms[0]} or {forms[1]}, not both")
     try:
         SpecPolicy(revisit)
         mapping = parse_host_map(host_map)
-        profile = load_profile(site) if site else None
-        if start_url:
-            check_start_url(start_url)
         if base_url:
             check_start_url(base_url)
+        sites = (
+            None
+            if start_url or len(site_names) == 1
+            else many_sites(site_names, all_sites, sites_file, max_pages)
+        )
+        profile = checked_profile(site_names[0]) if sites is None and site_names else None
+        if start_url:
+            check_start_url(start_url)
     except (RevisitSpecError, ScopeError, ProfileError) as exc:
         raise BadUsage(str(exc)) from exc
-    if base_url and (profile is None or profile.name != "demo"):
+    profiles = [s.profile for s in sites or ()] if sites is not None else [profile]
+    has_demo = any(p is not None and p.name == "demo" for p in profiles)
+    if base_url and not has_demo:
         raise BadUsage("--base-url is for `uninews crawl demo`; use --host-map for other sites")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise BadUsage(f"bad --redis {redis_url!r}: write redis://HOST:PORT")
     settings_overrides = parse_overrides(overrides)
     check_archive(db_path)
+    options = {
+        "revisit": revisit,
+        "contact": contact,
+        "redis_url": redis_url,
+        "overrides": settings_overrides,
+        "log_level": "DEBUG" if verbose else "INFO",
+    }
+    port = int(DEMO_ADDRESS.rsplit(":", 1)[1])
+    serve_demo = has_demo and not mapping
+    with demo_server_for(base_url, port) if serve_demo else contextlib.nullcontext() as served:
+        if served:
+            mapping = {DEMO_ADDRESS: served}
+        if sites is not None:
+            crawl_many(sites, db_path, spider, mapping, options, as_json, verbose)
+            return
+        site = site_names[0] if site_names else None
+        crawl_one(site, profile, start_url, db_path, max_pages, spider, mapping, options,
+                  as_json, verbose)  # fmt: skip
+
+
+def many_sites(
+    names: tuple[str, ...], all_sites: bool, sites_file: str | None, max_pages: int
+) -> list[Site]:
+    """The sites of a run of several: named, every bundled profile, or a sites file's."""
+    if sites_file:
+        entries = load_sites_file(sites_file)
+    else:
+        # The demo site is for trying uninews out: --all never puts it into an archive.
+        names = names or tuple(n for n in profile_names() if n != "demo")
+        entries = [SiteEntry(profile=name) for name in names]
+    return distinct([site_of(entry, max_pages) for entry in entries])
+
+
+def crawl_many(
+    sites: list[Site],
+    db_path: str,
+    spider: str | None,
+    mapping: dict[str, str],
+    options: dict[str, Any],
+    as_json: bool,
+    verbose: bool,
+) -> None:
+    summary = crawl_sites(
+        sites,
+        db=db_path,
+        spider=spider,
+        host_map=json.dumps(mapping) if mapping else None,
+        options=options,
+        locks=not options["redis_url"],
+        verbose=verbose,
+    )
+    click.echo(json.dumps(summary.to_dict(), indent=2) if as_json else summary.text())
+    if not summary.ok:
+        errors = [f"{s.site}: {e}" for s in summary.sites if not s.ok for e in s.errors()]
+        click.echo(f"Crawl failed: {'; '.join(errors)}", err=True)
+        sys.exit(1)
+
+
+def crawl_one(
+    site: str | None,
+    profile: Profile | None,
+    start_url: str | None,
+    db_path: str,
+    max_pages: int,
+    spider: str | None,
+    mapping: dict[str, str],
+    options: dict[str, Any],
+    as_json: bool,
+    verbose: bool,
+) -> None:
+    """One site, as `uninews crawl SITE` always has: a line per spider run and a total."""
+    key = profile.name if profile else netloc_of(start_url)
     settings = crawl_settings(
         db=db_path,
         profile_politeness=profile.politeness if profile else None,
         max_pages=max_pages,
-        revisit=revisit,
-        contact=contact,
-        redis_url=redis_url,
-        crawl_key=profile.name if profile else netloc_of(start_url),
-        overrides=settings_overrides,
-        log_level="DEBUG" if verbose else "INFO",
+        crawl_key=key,
+        **options,
     )
-    demo = profile is not None and profile.name == "demo" and not mapping
-    port = int(DEMO_ADDRESS.rsplit(":", 1)[1])
-    lock = (
-        crawl_lock(db_path, profile.name if profile else netloc_of(start_url))
-        if not redis_url
-        else contextlib.nullcontext()
-    )
+    lock = crawl_lock(db_path, key) if not options["redis_url"] else contextlib.nullcontext()
     try:
-        with (
-            lock,
-            demo_server_for(base_url, port) if demo else contextlib.nullcontext() as served,
-        ):
-            if served:
-                mapping = {DEMO_ADDRESS: served}
+        with lock:
             kwargs = {"site": site} if profile else {"start_url": start_url}
             if mapping:
                 kwargs["host_map"] = json.dumps(mapping)
