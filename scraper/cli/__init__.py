@@ -23,6 +23,7 @@ COMMANDS: tuple[click.Command, ...] = (
     crawl.demo,
     crawl.sites,
     read.search,
+    read.pages,
     read.history,
     read.show,
     read.diff,
