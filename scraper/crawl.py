@@ -3,7 +3,9 @@
 The CLI builds the settings (`crawl_settings`) and a list of steps (crawl jobs, or a
 function between them), `run_plan` runs them under one reactor
 (so `uninews demo` can crawl, change the site and crawl again), and returns a
-CrawlSummary dataclass the CLI prints as text or JSON.
+CrawlSummary dataclass the CLI prints as text or JSON. A job may carry settings of its own
+(scraper.multisite: several sites, each with its budget and politeness, in one step).
+`crawl_lock` keeps two crawls of one site into one archive from overlapping.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ the other sites do, and each site keeps its own page budget. No scheduler of our
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -158,24 +158,15 @@ def _span(delta: timedelta) -> str:
     return "".join(parts) or f"{int(delta.total_seconds())}s"
 
 
-def crawl_sites(
-    sites: Sequence[Site],
-    *,
-    db: str,
-    spider: str | None,
-    host_map: str | None,
-    options: Mapping[str, Any],
-    locks: bool = True,
-    verbose: bool = False,
-) -> SitesSummary:
-    """Crawl every due, unlocked site at once; one result a site, in the order given.
-
-    `options` are crawl_settings' keywords that every site shares (revisit, contact,
-    redis_url, overrides, log_level); `host_map` (JSON) goes to every spider.
-    """
+@contextlib.contextmanager
+def claimed(
+    db: str, sites: Sequence[Site], locks: bool = True
+) -> Iterator[tuple[list[Site], dict[str, SiteResult]]]:
+    """The sites to crawl now (due, and not locked by another crawl), their locks held
+    meanwhile, and the results of the others (skipped, locked)."""
     results = not_due(db, sites)
+    due = []
     with contextlib.ExitStack() as held:
-        plan = []
         for site in sites:
             if site.name in results:
                 continue
@@ -185,25 +176,43 @@ def crawl_sites(
                 except CrawlLocked as exc:
                     results[site.name] = SiteResult(site.name, "locked", note=str(exc))
                     continue
-            kwargs = {**site.kwargs, **({"host_map": host_map} if host_map else {})}
-            settings = crawl_settings(
-                db=db,
-                profile_politeness=site.profile.politeness if site.profile else None,
-                max_pages=site.max_pages,
-                crawl_key=site.name,
-                **options,
-            )
-            jobs = [
-                replace(j, settings=settings) for j in jobs_for(spider, not site.profile, kwargs)
-            ]
-            plan.append((site, jobs))
-        if plan:
-            summary = run_plan(
-                crawl_settings(db=db, **options), [[j for _, jobs in plan for j in jobs]], verbose
-            )
-            runs = iter(summary.runs)
-            for site, jobs in plan:
-                mine = [next(runs) for _ in jobs]
-                ok = all(r.status == "finished" for r in mine)
-                results[site.name] = SiteResult(site.name, "finished" if ok else "failed", mine)
-    return SitesSummary([results[s.name] for s in sites])
+            due.append(site)
+        yield due, results
+
+
+def crawl_sites(
+    sites: Sequence[Site],
+    *,
+    db: str,
+    spider: str | None,
+    host_map: str | None,
+    options: Mapping[str, Any],
+    verbose: bool = False,
+) -> dict[str, SiteResult]:
+    """Crawl the sites at once (see claimed: their locks held); a result for each.
+
+    `options` are crawl_settings' keywords that every site shares (revisit, contact,
+    redis_url, overrides, log_level); `host_map` (JSON) goes to every spider.
+    """
+    plan = []
+    for site in sites:
+        kwargs = {**site.kwargs, **({"host_map": host_map} if host_map else {})}
+        settings = crawl_settings(
+            db=db,
+            profile_politeness=site.profile.politeness if site.profile else None,
+            max_pages=site.max_pages,
+            crawl_key=site.name,
+            **options,
+        )
+        jobs = [replace(j, settings=settings) for j in jobs_for(spider, not site.profile, kwargs)]
+        plan.append((site, jobs))
+    if not plan:
+        return {}
+    steps = [[job for _, jobs in plan for job in jobs]]
+    runs = iter(run_plan(crawl_settings(db=db, **options), steps, verbose).runs)
+    results = {}
+    for site, jobs in plan:
+        mine = [next(runs) for _ in jobs]
+        ok = all(r.status == "finished" for r in mine)
+        results[site.name] = SiteResult(site.name, "finished" if ok else "failed", mine)
+    return results

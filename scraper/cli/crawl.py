@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -29,7 +30,15 @@ from scraper.crawl import (
 )
 from scraper.discovery.revisit import RevisitSpecError, SpecPolicy
 from scraper.discovery.scope import ScopeError, check_start_url, netloc_of, parse_host_map
-from scraper.multisite import Site, checked_profile, crawl_sites, distinct, site_of
+from scraper.multisite import (
+    Site,
+    SitesSummary,
+    checked_profile,
+    claimed,
+    crawl_sites,
+    distinct,
+    site_of,
+)
 from scraper.sites import Profile, ProfileError, load_profile, profile_names
 from scraper.sites.sitesfile import SiteEntry, load_sites_file
 
@@ -182,32 +191,50 @@ def crawl(
             check_start_url(start_url)
     except (RevisitSpecError, ScopeError, ProfileError) as exc:
         raise BadUsage(str(exc)) from exc
-    profiles = [s.profile for s in sites or ()] if sites is not None else [profile]
-    has_demo = any(p is not None and p.name == "demo" for p in profiles)
-    if base_url and not has_demo:
+    profiles = [s.profile for s in sites] if sites is not None else [profile]
+    if base_url and not any(is_demo(p) for p in profiles):
         raise BadUsage("--base-url is for `uninews crawl demo`; use --host-map for other sites")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise BadUsage(f"bad --redis {redis_url!r}: write redis://HOST:PORT")
     settings_overrides = parse_overrides(overrides)
     check_archive(db_path)
-    options = {
+    run = Run(db_path, spider, mapping, base_url, as_json, verbose, {
         "revisit": revisit,
         "contact": contact,
         "redis_url": redis_url,
         "overrides": settings_overrides,
         "log_level": "DEBUG" if verbose else "INFO",
-    }
-    port = int(DEMO_ADDRESS.rsplit(":", 1)[1])
-    serve_demo = has_demo and not mapping
-    with demo_server_for(base_url, port) if serve_demo else contextlib.nullcontext() as served:
-        if served:
-            mapping = {DEMO_ADDRESS: served}
-        if sites is not None:
-            crawl_many(sites, db_path, spider, mapping, options, as_json, verbose)
+    })  # fmt: skip
+    if sites is not None:
+        crawl_many(sites, run)
+    else:
+        crawl_one(site_names[0] if site_names else None, profile, start_url, max_pages, run)
+
+
+def is_demo(profile: Profile | None) -> bool:
+    return profile is not None and profile.name == "demo"
+
+
+@dataclass(frozen=True)
+class Run:
+    """What every site of one `uninews crawl` shares."""
+
+    db_path: str
+    spider: str | None
+    mapping: dict[str, str]
+    base_url: str | None
+    as_json: bool
+    verbose: bool
+    options: dict[str, Any]  # crawl_settings' keywords
+
+    @contextlib.contextmanager
+    def host_map(self, demo: bool) -> Iterator[dict[str, str]]:
+        """The host map, with the demo site served meanwhile when a demo crawl needs it."""
+        if not demo or self.mapping:
+            yield self.mapping
             return
-        site = site_names[0] if site_names else None
-        crawl_one(site, profile, start_url, db_path, max_pages, spider, mapping, options,
-                  as_json, verbose)  # fmt: skip
+        with demo_server_for(self.base_url, int(DEMO_ADDRESS.rsplit(":", 1)[1])) as served:
+            yield {DEMO_ADDRESS: served}
 
 
 def many_sites(
@@ -223,25 +250,20 @@ def many_sites(
     return distinct([site_of(entry, max_pages) for entry in entries])
 
 
-def crawl_many(
-    sites: list[Site],
-    db_path: str,
-    spider: str | None,
-    mapping: dict[str, str],
-    options: dict[str, Any],
-    as_json: bool,
-    verbose: bool,
-) -> None:
-    summary = crawl_sites(
-        sites,
-        db=db_path,
-        spider=spider,
-        host_map=json.dumps(mapping) if mapping else None,
-        options=options,
-        locks=not options["redis_url"],
-        verbose=verbose,
-    )
-    click.echo(json.dumps(summary.to_dict(), indent=2) if as_json else summary.text())
+def crawl_many(sites: list[Site], run: Run) -> None:
+    """Several sites at once: a line per site and a total; exit 1 when any site failed."""
+    with claimed(run.db_path, sites, locks=not run.options["redis_url"]) as (due, results):
+        with run.host_map(any(is_demo(s.profile) for s in due)) as mapping:
+            results |= crawl_sites(
+                due,
+                db=run.db_path,
+                spider=run.spider,
+                host_map=json.dumps(mapping) if mapping else None,
+                options=run.options,
+                verbose=run.verbose,
+            )
+    summary = SitesSummary([results[s.name] for s in sites])
+    click.echo(json.dumps(summary.to_dict(), indent=2) if run.as_json else summary.text())
     if not summary.ok:
         errors = [f"{s.site}: {e}" for s in summary.sites if not s.ok for e in s.errors()]
         click.echo(f"Crawl failed: {'; '.join(errors)}", err=True)
@@ -249,37 +271,30 @@ def crawl_many(
 
 
 def crawl_one(
-    site: str | None,
-    profile: Profile | None,
-    start_url: str | None,
-    db_path: str,
-    max_pages: int,
-    spider: str | None,
-    mapping: dict[str, str],
-    options: dict[str, Any],
-    as_json: bool,
-    verbose: bool,
+    site: str | None, profile: Profile | None, start_url: str | None, max_pages: int, run: Run
 ) -> None:
     """One site, as `uninews crawl SITE` always has: a line per spider run and a total."""
     key = profile.name if profile else netloc_of(start_url)
     settings = crawl_settings(
-        db=db_path,
+        db=run.db_path,
         profile_politeness=profile.politeness if profile else None,
         max_pages=max_pages,
         crawl_key=key,
-        **options,
+        **run.options,
     )
-    lock = crawl_lock(db_path, key) if not options["redis_url"] else contextlib.nullcontext()
+    redis = run.options["redis_url"]
+    lock = crawl_lock(run.db_path, key) if not redis else contextlib.nullcontext()
     try:
-        with lock:
+        with lock, run.host_map(is_demo(profile)) as mapping:
             kwargs = {"site": site} if profile else {"start_url": start_url}
             if mapping:
                 kwargs["host_map"] = json.dumps(mapping)
-            summary = run_plan(settings, [jobs_for(spider, profile is None, kwargs)], verbose)
+            jobs = jobs_for(run.spider, profile is None, kwargs)
+            summary = run_plan(settings, [jobs], run.verbose)
     except CrawlLocked as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
-    print_summary(summary, as_json)
+    print_summary(summary, run.as_json)
     if not summary.ok:
         errors = dict.fromkeys(r.error or NO_PAGE for r in summary.runs if r.status != "finished")
         click.echo(f"Crawl failed: {'; '.join(errors) or NO_PAGE}", err=True)
