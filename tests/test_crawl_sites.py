@@ -187,3 +187,17 @@ def test_crawl_help_documents_the_exit_codes():
     text = " ".join(result.stdout.split())
     assert "Exit status: 0 every site crawled" in text
     assert "1 a site's run failed" in text and "2 bad usage" in text
+
+
+def test_a_profile_path_in_a_sites_file_is_relative_to_the_file(tmp_path):
+    folder = tmp_path / "timers"
+    folder.mkdir()
+    (folder / "mine.toml").write_text('name = "mine"\n[scope]\nhosts = ["x.org"]\n')
+    (folder / "sites.toml").write_text('[[site]]\nprofile = "mine.toml"\n')
+    result = run_uninews("crawl", "--sites", "timers/sites.toml", "--db", "a.db", cwd=tmp_path)
+    assert result.returncode == 2  # found (elsewhere than the working folder), but no start
+    line = result.stderr.strip()
+    assert (
+        line == f"Error: profile {Path('timers') / 'mine.toml'} has no start points: give "
+        "[discovery] feeds, sitemaps, listings or sections"
+    )
