@@ -1,7 +1,8 @@
 """`uninews crawl`, `demo` and `sites`: the operator's commands.
 
 Each checks its options, builds jobs for scraper.crawl (which loads Scrapy only when a crawl
-starts) and prints the summary. Bad input is one line and exit code 2.
+starts), or hands several sites to scraper.multisite, and prints the summary. Bad input is one
+line and exit code 2.
 """
 
 from __future__ import annotations
