@@ -65,12 +65,61 @@ def pages(conn: sqlite3.Connection, site: str | None = None) -> Iterator[PageRow
         yield PageRow.from_row(row)
 
 
-def page(conn: sqlite3.Connection, url: str) -> PageRow:
-    """The page row of `url` (normalized first); NotFound if it was never archived."""
-    row = conn.execute("SELECT * FROM pages WHERE url = ?", (normalize_url(url),)).fetchone()
-    if row is None:
-        raise NotFound(f"URL is not archived: {url} (find archived URLs with `uninews search`)")
-    return PageRow.from_row(row)
+@dataclass(frozen=True)
+class PageFilter:
+    """Which pages `uninews pages` lists; since is a YYYY-MM-DD day the page was last seen on
+    or after; limit 0 lists every one."""
+
+    site: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    since: str | None = None
+    limit: int = 0
+
+    def params(self) -> dict[str, Any]:
+        return {"site": self.site, "kind": self.kind, "status": self.status, "since": self.since}
+
+
+@dataclass(frozen=True)
+class PageListing:
+    """One archived page, as `uninews pages` lists it."""
+
+    url: str
+    site: str
+    kind: str
+    status: str
+    versions: int
+    last_seen: str | None
+
+
+def page_list_sql(flt: PageFilter) -> str:
+    """SQL for the page list, in URL order; parameters PageFilter.params()."""
+    filters = [f"p.{name} = :{name}" for name in ("site", "kind", "status")]
+    filters = [f for f, v in zip(filters, (flt.site, flt.kind, flt.status), strict=True) if v]
+    if flt.since is not None:
+        filters.append("substr(p.last_seen, 1, 10) >= :since")
+    where = f" WHERE {' AND '.join(filters)}" if filters else ""
+    limit = f" LIMIT {int(flt.limit)}" if flt.limit else ""
+    return (
+        "SELECT p.url, p.site, p.kind, p.status, p.last_seen,"
+        " (SELECT count(*) FROM versions v WHERE v.url = p.url) AS versions"
+        f" FROM pages p{where} ORDER BY p.url{limit}"
+    )
+
+
+def page_list(conn: sqlite3.Connection, flt: PageFilter | None = None) -> list[PageListing]:
+    """What the archive holds: one row a page with its version count, read-only."""
+    flt = flt or PageFilter()
+    return [PageListing(**dict(row)) for row in conn.execute(page_list_sql(flt), flt.params())]
+
+
+def last_finished_run(conn: sqlite3.Connection, site: str) -> str | None:
+    """When the latest finished run of `site` started (a schedule counts from there, so a
+    timer's period and a site's interval line up however long the crawl took)."""
+    row = conn.execute(
+        "SELECT max(started_at) FROM runs WHERE site = ? AND status = 'finished'", (site,)
+    ).fetchone()
+    return row[0] if row else None
 
 
 # FTS5 column weights for bm25(): a word in the title counts more than one in the body.

@@ -9,8 +9,10 @@ checkpoints the WAL, because an immutable database is read from its main file on
 from __future__ import annotations
 
 import copy
+import errno
 import json
 import queue
+import socket
 import subprocess
 import sys
 import threading
@@ -60,6 +62,28 @@ READY_LINE = "Uvicorn running on"
 
 class ServeError(Exception):
     """Datasette did not start (bad port, port in use, broken archive): its own words."""
+
+
+class PortInUse(ArchiveError):
+    """The port asked for is taken: said before Datasette starts, in one line."""
+
+
+def check_port(host: str, port: int) -> None:
+    """PortInUse when nothing can listen on host:port (Datasette would print a traceback).
+
+    Binds as uvicorn does (SO_REUSEADDR), so a port only in TIME_WAIT is not called busy.
+    """
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise PortInUse(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+            raise PortInUse(f"port {port} is in use: pass --port N") from None
 
 
 def prepare(db_path: str | Path) -> None:

@@ -29,6 +29,7 @@ from .bodies import Bodies
 from .capture import Capture
 from .content import Prepared, json_text
 from .errors import ArchiveError, ArchiveMissing, ArchiveTooNew, NotAnArchive, NotFound
+from .lookup import find_page
 from .outcomes import NOT_PAGES_SQL
 from .process import is_gone, this_process
 from .queries import PageRow, Validators
@@ -224,6 +225,9 @@ class Archive:
         """The run's extraction health against its site's recent runs (archive.health)."""
         return health.check(self.conn, run_id, rules)
 
+    def last_finished_run(self, site: str) -> str | None:
+        return queries.last_finished_run(self.conn, site)
+
     def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
         with self.transaction() as conn:
             row = conn.execute("SELECT stats FROM runs WHERE id = ?", (run_id,)).fetchone()
@@ -269,9 +273,12 @@ class Archive:
     def pages(self, site: str | None = None) -> Iterator[PageRow]:
         return queries.pages(self.conn, site)
 
+    def page_list(self, flt: queries.PageFilter | None = None) -> list[queries.PageListing]:
+        return queries.page_list(self.conn, flt)
+
     def page(self, url: str) -> PageRow:
-        """The page row of `url` (normalized first); NotFound if it was never archived."""
-        return queries.page(self.conn, url)
+        """The page row of `url` as typed (lookup.find_page); NotFound if it is not archived."""
+        return find_page(self.conn, url)
 
     def body(self, sha256: str) -> bytes:
         """A raw body exactly as received (compressed if the server compressed it): the bytes

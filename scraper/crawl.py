@@ -3,7 +3,9 @@
 The CLI builds the settings (`crawl_settings`) and a list of steps (crawl jobs, or a
 function between them), `run_plan` runs them under one reactor
 (so `uninews demo` can crawl, change the site and crawl again), and returns a
-CrawlSummary dataclass the CLI prints as text or JSON.
+CrawlSummary dataclass the CLI prints as text or JSON. A job may carry settings of its own
+(scraper.multisite: several sites, each with its budget and politeness, in one step).
+`crawl_lock` keeps two crawls of one site into one archive from overlapping.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ NO_PAGE = "no page could be fetched (see the log with -v)"
 class CrawlJob:
     spider: str  # news | pages
     kwargs: Mapping[str, Any] = field(default_factory=dict)
+    # Settings of this job alone (a site's page budget and politeness when several sites
+    # crawl together); None: the plan's settings.
+    settings: Settings | None = field(default=None, compare=False)
+
+
+def jobs_for(spider: str | None, generic: bool, kwargs: Mapping[str, Any]) -> list[CrawlJob]:
+    """A site's jobs: the spider asked for, or news and pages (news alone without a profile)."""
+    names = [spider] if spider and spider != "all" else ["news"] if generic else ["news", "pages"]
+    return [CrawlJob(name, kwargs) for name in names]
 
 
 # A step is the jobs that run together, or a plain function run between crawls.
@@ -172,7 +183,6 @@ def crawl_settings(
 
 def run_plan(settings: Settings, steps: Sequence[Step], verbose: bool = False) -> CrawlSummary:
     """Run the steps in order under one reactor; return every spider run's result."""
-    from scrapy.crawler import CrawlerProcess
     from scrapy.utils.reactor import install_reactor
 
     install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
@@ -180,7 +190,7 @@ def run_plan(settings: Settings, steps: Sequence[Step], verbose: bool = False) -
     from twisted.python.failure import Failure
 
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-    process = CrawlerProcess(settings)
+    process = _process_class()(settings)
     quiet_scrapy_logging(verbose)
     results: list[RunResult] = []
     failure: list[BaseException] = []
@@ -191,16 +201,19 @@ def run_plan(settings: Settings, steps: Sequence[Step], verbose: bool = False) -
             if callable(step):
                 step()
                 continue
-            crawlers, deferreds = [], []
+            crawlers, deferreds, ended = [], [], {}
             started = time.monotonic()
             for job in step:
-                crawler = process.create_crawler(job.spider)
+                crawler = process.create_crawler(job_crawler(process, job))
                 crawlers.append(crawler)
-                deferreds.append(process.crawl(crawler, **dict(job.kwargs)))
+                deferred = process.crawl(crawler, **dict(job.kwargs))
+                deferred.addBoth(_timed, ended, len(crawlers) - 1)
+                deferreds.append(deferred)
             outcomes = yield defer.DeferredList(deferreds, consumeErrors=True)
-            for crawler, (ok, value) in zip(crawlers, outcomes, strict=True):
+            for n, (crawler, (ok, value)) in enumerate(zip(crawlers, outcomes, strict=True)):
                 cause = None if ok else start_failure(value.value, crawler.settings)
-                results.append(run_result(crawler, time.monotonic() - started, cause))
+                seconds = ended.get(n, time.monotonic()) - started
+                results.append(run_result(crawler, seconds, cause))
 
     def done(result: Any) -> None:
         if isinstance(result, Failure):
@@ -213,6 +226,37 @@ def run_plan(settings: Settings, steps: Sequence[Step], verbose: bool = False) -
     if failure:
         raise failure[0]
     return CrawlSummary(results)
+
+
+def _timed(result: Any, ended: dict[int, float], n: int) -> Any:
+    """Note when crawler n ended (sites crawled together end at different times)."""
+    ended[n] = time.monotonic()
+    return result
+
+
+def job_crawler(process: Any, job: CrawlJob) -> Any:
+    """The job's spider name, or a Crawler of its own when the job has settings of its own."""
+    if job.settings is None:
+        return job.spider
+    from scrapy.crawler import Crawler
+
+    job.settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    return Crawler(process.spider_loader.load(job.spider), job.settings)
+
+
+def _process_class() -> type:
+    from scrapy.crawler import Crawler, CrawlerProcess
+
+    class Process(CrawlerProcess):
+        """Scrapy's process, except that a Crawler handed in keeps its own settings whole
+        (Scrapy would lay the process's settings over them, one site's budget over all)."""
+
+        def create_crawler(self, crawler_or_spidercls: Any) -> Any:
+            if isinstance(crawler_or_spidercls, Crawler):
+                return crawler_or_spidercls
+            return super().create_crawler(crawler_or_spidercls)
+
+    return Process
 
 
 def run_result(crawler: Any, seconds: float, cause: str | None = None) -> RunResult:
@@ -313,27 +357,52 @@ class CrawlLocked(RuntimeError):
 def crawl_lock(db: str, key: str) -> Iterator[None]:
     """Hold a lock file beside the archive so scheduled crawls of one site never overlap.
 
-    The operating system drops the lock when the process ends, however it ends.
+    The operating system drops the lock when the process ends, however it ends. A crawl that
+    ends normally removes the file while it still holds the lock; whoever opened the file
+    meanwhile finds, once it holds the lock, that the path no longer names the file it
+    locked, and starts again on a new file, so two crawls never hold locks on two files.
     """
-    import fcntl
-
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
-    path = Path(f"{db}.{safe}.lock")
-    handle = path.open("a+")
+    path = Path(f"{db}.{lock_name(key)}.lock")
+    handle = _locked(path, db, key)
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            owner = handle.read().strip() or "?"
-            raise CrawlLocked(
-                f"another crawl of {key} into {db} is running (pid {owner}); "
-                "wait for it, or use --redis to add workers to it"
-            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
         yield
     finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
         handle.close()
+
+
+def lock_name(key: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
+
+
+def _locked(path: Path, db: str, key: str) -> Any:
+    """The lock file, opened and locked, still at `path` (CrawlLocked when another holds it)."""
+    import fcntl
+
+    while True:
+        handle = path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            owner = handle.read().strip() or "?"
+            handle.close()
+            raise CrawlLocked(
+                f"another crawl of {key} into {db} is running (pid {owner}); "
+                "wait for it, or use --redis to add workers to it"
+            ) from None
+        except BaseException:
+            handle.close()
+            raise
+        try:
+            same = os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return handle
+        handle.close()  # the crawl that held it removed it: lock the file now at the path

@@ -54,6 +54,20 @@ def test_a_command_that_does_not_crawl_runs_without_scrapy(tmp_path):
     assert out.stdout.strip().splitlines()[-1] == "False"
 
 
+def test_listing_pages_runs_without_scrapy(tmp_path):
+    code = (
+        "import sys\n"
+        "from archive import Archive\n"
+        "from scraper.cli import cli\n"
+        f"Archive.open({str(tmp_path / 'a.db')!r}).close()\n"
+        f"try: cli(['pages', '--db', {str(tmp_path / 'a.db')!r}])\n"
+        "except SystemExit as exit: assert exit.code == 0, exit.code\n"
+        "print('scrapy' in sys.modules or 'twisted' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
+
+
 def imports_of(folder: str) -> dict[str, set[str]]:
     """Every absolute module each file of a package imports (relative imports stay inside)."""
     found: dict[str, set[str]] = {}

@@ -24,6 +24,7 @@ COMMANDS: tuple[click.Command, ...] = (
     crawl.sites,
     health.health,
     read.search,
+    read.pages,
     read.history,
     read.show,
     read.diff,

@@ -1,7 +1,8 @@
 """`uninews crawl`, `demo` and `sites`: the operator's commands.
 
 Each checks its options, builds jobs for scraper.crawl (which loads Scrapy only when a crawl
-starts) and prints the summary. Bad input is one line and exit code 2.
+starts), or hands several sites to scraper.multisite, and prints the summary. Bad input is one
+line and exit code 2.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 import sqlite3
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -20,17 +22,27 @@ import click
 from archive.health import describe as describe_health
 from scraper.crawl import (
     NO_PAGE,
-    CrawlJob,
     CrawlLocked,
     CrawlSummary,
     crawl_lock,
     crawl_settings,
+    jobs_for,
     run_changes,
     run_plan,
 )
 from scraper.discovery.revisit import RevisitSpecError, SpecPolicy
 from scraper.discovery.scope import ScopeError, check_start_url, netloc_of, parse_host_map
-from scraper.sites import ProfileError, load_profile, profile_names
+from scraper.multisite import (
+    Site,
+    SitesSummary,
+    checked_profile,
+    claimed,
+    crawl_sites,
+    distinct,
+    site_of,
+)
+from scraper.sites import Profile, ProfileError, load_profile, profile_names
+from scraper.sites.sitesfile import SiteEntry, load_sites_file
 from scraper.startup import BadSetting, check_overrides
 
 from .options import BadUsage
@@ -96,16 +108,13 @@ def check_archive(db_path: str) -> None:
         raise BadUsage(f"cannot open the archive {db_path}: {exc} (check --db)") from exc
 
 
-def jobs_for(spider: str | None, generic: bool, kwargs: dict[str, Any]) -> list[CrawlJob]:
-    names = [spider] if spider and spider != "all" else ["news"] if generic else ["news", "pages"]
-    return [CrawlJob(name, kwargs) for name in names]
-
-
 @click.command()
-@click.argument("site", required=False)
+@click.argument("site_names", nargs=-1, metavar="[SITE]...")
+@click.option("--all", "all_sites", is_flag=True, help="Every bundled profile but demo.")
+@click.option("--sites", "sites_file", metavar="FILE.toml", help="The sites a sites file names.")
 @click.option("--start-url", help="Crawl any site from this URL, without a profile.")
 @click.option("--db", "db_path", default="archive.db", show_default=True, help="Archive file.")
-@click.option("--max-pages", default=0, type=click.IntRange(0), help="Stop after N pages.")
+@click.option("--max-pages", default=0, type=click.IntRange(0), help="Stop after N pages a site.")
 @click.option(
     "--spider",
     type=click.Choice(["news", "pages", "all"]),
@@ -127,7 +136,9 @@ def jobs_for(spider: str | None, generic: bool, kwargs: dict[str, Any]) -> list[
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's log on stderr.")
 def crawl(
-    site: str | None,
+    site_names: tuple[str, ...],
+    all_sites: bool,
+    sites_file: str | None,
     start_url: str | None,
     db_path: str,
     max_pages: int,
@@ -142,7 +153,8 @@ def crawl(
     as_json: bool,
     verbose: bool,
 ) -> None:
-    """Crawl a site by profile name (umu, demo, ...) or any site with --start-url.
+    """Crawl sites by profile name (umu, demo, ...), all of them, a sites file's, or any
+    site with --start-url.
 
     \b
     Examples:
@@ -151,23 +163,51 @@ def crawl(
       uninews crawl --start-url https://www.example.edu/news/ --max-pages 200
       uninews crawl umu --revisit older-than:7d --spider news
       uninews crawl umu --redis redis://127.0.0.1:6379/0   (one of several workers)
+      uninews crawl umu other.toml            (several sites at once, one line each)
+      uninews crawl --sites sites.toml        (each site's max_pages and every = "6h")
 
-    Exit status: 0 crawled, 1 failed run (nothing could be fetched), 2 bad usage,
+    Several sites crawl at once, each under its own lock and politeness; a site whose last
+    finished run is younger than its sites-file interval is skipped, and so is a site
+    another crawl holds (that counts as a failure).
+
+    Exit status: 0 every site crawled (or was not due), 1 a site's run failed (nothing could
+    be fetched, a capture not written) or the site was locked by another crawl, 2 bad usage,
     3 template alarm (article pages lost titles, bodies, dates or leads: see `uninews health`).
     """
-    if bool(site) == bool(start_url):
-        raise BadUsage("give a site profile (see `uninews sites`) or --start-url URL, not both")
+    forms = [
+        name
+        for name, given in (
+            ("a site profile", site_names),
+            ("--all", all_sites),
+            ("--sites FILE.toml", sites_file),
+            ("--start-url URL", start_url),
+        )
+        if given
+    ]
+    if not forms:
+        raise BadUsage(
+            "give a site profile (see `uninews sites`), several, --all, --sites FILE.toml "
+            "or --start-url URL"
+        )
+    if len(forms) > 1:
+        raise BadUsage(f"give {forms[0]} or {forms[1]}, not both")
     try:
         SpecPolicy(revisit)
         mapping = parse_host_map(host_map)
-        profile = load_profile(site) if site else None
-        if start_url:
-            check_start_url(start_url)
         if base_url:
             check_start_url(base_url)
+        sites = (
+            None
+            if start_url or len(site_names) == 1
+            else many_sites(site_names, all_sites, sites_file, max_pages)
+        )
+        profile = checked_profile(site_names[0]) if sites is None and site_names else None
+        if start_url:
+            check_start_url(start_url)
     except (RevisitSpecError, ScopeError, ProfileError) as exc:
         raise BadUsage(str(exc)) from exc
-    if base_url and (profile is None or profile.name != "demo"):
+    profiles = [s.profile for s in sites] if sites is not None else [profile]
+    if base_url and not any(is_demo(p) for p in profiles):
         raise BadUsage("--base-url is for `uninews crawl demo`; use --host-map for other sites")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise BadUsage(f"bad --redis {redis_url!r}: write redis://HOST:PORT")
@@ -175,48 +215,125 @@ def crawl(
     if requisites is not None:
         settings_overrides.setdefault("UNINEWS_REQUISITES", requisites)
     check_archive(db_path)
+    run = Run(db_path, spider, mapping, base_url, as_json, verbose, {
+        "revisit": revisit,
+        "contact": contact,
+        "redis_url": redis_url,
+        "overrides": settings_overrides,
+        "log_level": "DEBUG" if verbose else "INFO",
+    })  # fmt: skip
+    if sites is not None:
+        crawl_many(sites, run)
+    else:
+        crawl_one(site_names[0] if site_names else None, profile, start_url, max_pages, run)
+
+
+def is_demo(profile: Profile | None) -> bool:
+    return profile is not None and profile.name == "demo"
+
+
+@dataclass(frozen=True)
+class Run:
+    """What every site of one `uninews crawl` shares."""
+
+    db_path: str
+    spider: str | None
+    mapping: dict[str, str]
+    base_url: str | None
+    as_json: bool
+    verbose: bool
+    options: dict[str, Any]  # crawl_settings' keywords
+
+    @contextlib.contextmanager
+    def host_map(self, demo: bool) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+        """(host map, routes), with the demo site served meanwhile when a demo crawl needs it:
+        a running demo server (--base-url) is mapped, so archived under its own URL; one served
+        here is routed, so archived under DEMO_ADDRESS whatever its port."""
+        if not demo or self.mapping:
+            yield self.mapping, {}
+            return
+        with demo_server_for(self.base_url) as served:
+            if self.base_url:
+                yield {DEMO_ADDRESS: served}, {}
+            else:
+                yield {}, {DEMO_ADDRESS: served}
+
+
+def many_sites(
+    names: tuple[str, ...], all_sites: bool, sites_file: str | None, max_pages: int
+) -> list[Site]:
+    """The sites of a run of several: named, every bundled profile, or a sites file's."""
+    if sites_file:
+        entries = load_sites_file(sites_file)
+    else:
+        # The demo site is for trying uninews out: --all never puts it into an archive.
+        names = names or tuple(n for n in profile_names() if n != "demo")
+        entries = [SiteEntry(profile=name) for name in names]
+    return distinct([site_of(entry, max_pages) for entry in entries])
+
+
+def crawl_many(sites: list[Site], run: Run) -> None:
+    """Several sites at once: a line per site and a total; exit 1 when any site failed."""
+    with claimed(run.db_path, sites, locks=not run.options["redis_url"]) as (due, results):
+        with run.host_map(any(is_demo(s.profile) for s in due)) as (mapping, routes):
+            results |= crawl_sites(
+                due,
+                db=run.db_path,
+                spider=run.spider,
+                host_map=json.dumps(mapping) if mapping else None,
+                options=run.options,
+                verbose=run.verbose,
+                routes=routes,
+            )
+    summary = SitesSummary([results[s.name] for s in sites])
+    click.echo(json.dumps(summary.to_dict(), indent=2) if run.as_json else summary.text())
+    if not summary.ok:
+        errors = [f"{s.site}: {e}" for s in summary.sites if not s.ok for e in s.errors()]
+        click.echo(f"Crawl failed: {'; '.join(errors)}", err=True)
+        sys.exit(1)
+    exit_on_alarms(summary.alarms)
+
+
+def crawl_one(
+    site: str | None, profile: Profile | None, start_url: str | None, max_pages: int, run: Run
+) -> None:
+    """One site, as `uninews crawl SITE` always has: a line per spider run and a total."""
+    key = profile.name if profile else netloc_of(start_url)
     settings = crawl_settings(
-        db=db_path,
+        db=run.db_path,
         profile_politeness=profile.politeness if profile else None,
         max_pages=max_pages,
-        revisit=revisit,
-        contact=contact,
-        redis_url=redis_url,
-        crawl_key=profile.name if profile else netloc_of(start_url),
-        overrides=settings_overrides,
-        log_level="DEBUG" if verbose else "INFO",
+        crawl_key=key,
+        **run.options,
     )
-    demo = profile is not None and profile.name == "demo" and not mapping
-    lock = (
-        crawl_lock(db_path, profile.name if profile else netloc_of(start_url))
-        if not redis_url
-        else contextlib.nullcontext()
-    )
+    redis = run.options["redis_url"]
+    lock = crawl_lock(run.db_path, key) if not redis else contextlib.nullcontext()
     try:
-        with (
-            lock,
-            demo_server_for(base_url) if demo else contextlib.nullcontext() as served,
-        ):
-            if served and base_url:
-                mapping = {DEMO_ADDRESS: served}
-            elif served:  # served here: archived under DEMO_ADDRESS, whatever the port
-                settings.set("UNINEWS_HOST_ROUTES", {DEMO_ADDRESS: served}, priority="cmdline")
+        with lock, run.host_map(is_demo(profile)) as (mapping, routes):
+            if routes:  # served here: archived under DEMO_ADDRESS, whatever the port
+                settings.set("UNINEWS_HOST_ROUTES", routes, priority="cmdline")
             kwargs = {"site": site} if profile else {"start_url": start_url}
             if mapping:
                 kwargs["host_map"] = json.dumps(mapping)
-            summary = run_plan(settings, [jobs_for(spider, profile is None, kwargs)], verbose)
+            jobs = jobs_for(run.spider, profile is None, kwargs)
+            summary = run_plan(settings, [jobs], run.verbose)
     except CrawlLocked as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
-    print_summary(summary, as_json)
+    print_summary(summary, run.as_json)
     if not summary.ok:
         errors = dict.fromkeys(r.error or NO_PAGE for r in summary.runs if r.status != "finished")
         click.echo(f"Crawl failed: {'; '.join(errors) or NO_PAGE}", err=True)
         sys.exit(1)
-    for run in summary.alarms:
+    exit_on_alarms(summary.alarms)
+
+
+def exit_on_alarms(alarms: list[Any]) -> None:
+    """A template alarm: one line per run on stderr, and exit 3."""
+    for run in alarms:
         click.echo(f"Template alarm ({run.site}): {describe_health(run.health or {})}; "
                    f"see `uninews health {run.site}`", err=True)  # fmt: skip
-    if summary.alarms:
+    if alarms:
         sys.exit(3)
 
 

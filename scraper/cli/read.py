@@ -1,11 +1,14 @@
-"""`uninews search`, `history`, `show` and `diff`: the archivist's reading commands.
+"""`uninews search`, `pages`, `history`, `show` and `diff`: the archivist's reading commands.
 
 Each opens the archive read-only, calls one archive library function and prints, in colour on a
-terminal; `--json` gives the same data for scripts.
+terminal; `--json` gives the same data for scripts. A URL is taken as typed: the archive finds
+the page it means, or names the nearest archived ones (archive.lookup).
 """
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import difflib
 import re
 import sys
@@ -13,7 +16,7 @@ import sys
 import click
 
 from archive.diff import diff_fields
-from archive.queries import MATCH_CLOSE, MATCH_OPEN, SearchHit
+from archive.queries import MATCH_CLOSE, MATCH_OPEN, PageFilter, PageListing, SearchHit
 from archive.render import FORMATS, as_json, as_markdown, as_text, decode_html
 
 from .options import (
@@ -141,6 +144,55 @@ def search(
         meta = f"v{hit.version} ({flag}), {hit.lang or '?'}{dated}"
         click.echo(f"  {click.style(hit.url, fg='blue')}  {meta}", color=color)
         click.echo(f"  {styled_snippet(hit, color)}", color=color)
+
+
+@click.command()
+@db_option
+@click.option("--site", help="Only pages of this site (profile name, or host).")
+@click.option(
+    "--kind", help="Only pages of this kind (article, page, listing, feed, robots, requisite)."
+)
+@click.option("--status", help="Only pages in this status (live, gone, redirected, ...).")
+@click.option("--since", help="Only pages last seen on or after this day (YYYY-MM-DD).")
+@click.option("--limit", default=0, type=click.IntRange(0), help="At most N pages (0: all).")
+@click.option("--json", "as_json_output", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
+@archive_errors
+def pages(
+    db_path: str,
+    site: str | None,
+    kind: str | None,
+    status: str | None,
+    since: str | None,
+    limit: int,
+    as_json_output: bool,
+    as_csv: bool,
+) -> None:
+    """List what is archived: one line per page (URL, site, kind, status, versions, last
+    seen), in URL order. Read-only."""
+    if as_json_output and as_csv:
+        raise BadUsage("give --json or --csv, not both")
+    since, _ = day_range(since, None)
+    flt = PageFilter(site=site, kind=kind, status=status, since=since, limit=limit)
+    with open_for_reading(db_path) as arc:
+        rows = [dataclasses.asdict(row) for row in arc.page_list(flt)]
+    if as_json_output:
+        echo_json(rows)
+        return
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=[f.name for f in dataclasses.fields(
+            PageListing)], lineterminator="\n")  # fmt: skip
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    if not rows:
+        click.echo("No archived page matches.", err=True)
+        return
+    for row in rows:
+        versions = f"{row['versions']} version" + ("" if row["versions"] == 1 else "s")
+        seen = f"last seen {row['last_seen']}" if row["last_seen"] else "never seen"
+        click.echo(f"{row['url']}  {row['site']}  {row['kind']}  {row['status']}  {versions}  "
+                   f"{seen}")  # fmt: skip
 
 
 @click.command()

@@ -16,6 +16,7 @@ import click
 from archive.serve import (
     Options,
     ServeError,
+    check_port,
     database_name,
     datasette_command,
     prepare,
@@ -90,6 +91,7 @@ def serve_command(
     Datasette's --setting, --metadata, --plugins-dir and --cors are passed through.
     """
     open_for_reading(db_path).close()
+    check_port(host, port)
     extra = read_metadata(metadata_path) if metadata_path else None
     prepare(db_path)
     options = Options(settings=settings, plugins_dirs=plugins_dirs, cors=cors)

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 TABLES = ("scope", "discovery", "urls", "extract", "politeness", "dataset", "requisites")
+# The [discovery] keys the spiders start from (news: the first three; pages: sections).
+START_KEYS = ("feeds", "sitemaps", "listings", "sections")
 
 
 class ProfileError(ValueError):
@@ -35,6 +37,10 @@ class Profile:
     # Page requisites: enabled, hosts (CDNs beyond [scope] hosts), max_requests.
     requisites: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # where the profile was read from
+
+    def start_points(self) -> list[str]:
+        """Where the spiders start: the [discovery] feeds, sitemaps, listings and sections."""
+        return [url for key in START_KEYS for url in self.discovery.get(key, [])]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "") -> Profile:
@@ -96,12 +102,14 @@ def load_profile(name_or_path: str, _seen: set[str] | None = None) -> Profile:
     site on the same CMS restates only what differs.
     """
     path = Path(name_or_path)
+    known = ", ".join(profile_names()) or "none"
     if path.suffix == ".toml" and path.exists():
         text, source = path.read_text(encoding="utf-8"), str(path)
+    elif path.suffix == ".toml":
+        raise ProfileError(f"no site profile file {name_or_path} (bundled profiles: {known})")
     else:
         res = resources.files(__name__) / f"{name_or_path}.toml"
         if not res.is_file():
-            known = ", ".join(profile_names()) or "none"
             raise ProfileError(f"no site profile named {name_or_path!r} (known: {known})")
         text, source = res.read_text(encoding="utf-8"), f"{name_or_path}.toml"
     try:
