@@ -16,7 +16,7 @@ import pytest
 from fixtures_archive import build_capture, build_content
 
 from archive import Archive, InvalidQuery
-from archive.queries import fts_query
+from archive.queries import SearchFilter, fts_query, search_sql
 
 BIN = Path(sys.executable).parent
 METADATA = resources.files("archive") / "metadata.yml"
@@ -198,3 +198,31 @@ def test_reopened_archive_still_searches(filled, archive_path):
     filled.close()
     with Archive.open(archive_path, create=False) as arc:
         assert arc.search("moose")[0].lang == "en"
+
+
+FILTERS = [
+    SearchFilter(current_only=True),
+    SearchFilter(lang="sv"),
+    SearchFilter(site="umu", since="2020-01-01", until="2030-12-31"),
+]
+
+
+@pytest.mark.parametrize("flt", FILTERS)
+def test_filtered_search_reads_versions_through_their_index_not_their_bodies(filled, flt):
+    plan = filled.conn.execute(
+        "EXPLAIN QUERY PLAN " + search_sql(flt), {"query": '"forskning"', **flt.params()}
+    ).fetchall()
+    steps = [row[3] for row in plan]
+    assert "SEARCH v USING COVERING INDEX versions_filters (id=?)" in steps, steps
+
+
+def test_archive_without_the_filters_index_gets_it_on_open_and_searches(filled, archive_path):
+    with filled.transaction() as conn:
+        conn.execute("DROP INDEX versions_filters")
+        conn.execute("PRAGMA user_version = 4")  # as uninews wrote archives before it
+    filled.close()
+    with Archive.open(archive_path, create=False) as arc:
+        hits = arc.search("forskning", current_only=True, lang="sv", since="2020-01-01")
+        assert [(h.url, h.version) for h in hits] == [(URL, 2)]
+        assert arc.search("moose", lang="sv") == []
+        assert [h.title for h in arc.search("moose", lang="en")] == ["Research on moose"]

@@ -87,6 +87,25 @@ def test_full_text_search_and_facets(served, demo_archive):
     assert int(article.published[:4]) in years
 
 
+def test_versions_table_page_has_its_facets_and_no_suggestions_unless_asked(
+    served, demo_archive, tmp_path
+):
+    page = get_json(served, "/archive/versions.json", _shape="objects", _size="5")
+    assert len(page["rows"]) == 5
+    assert {"lang", "category"} <= set(page["facet_results"])
+    langs = {f["value"] for f in page["facet_results"]["lang"]["results"]}
+    assert langs == {"sv", "en"}
+    assert page["suggested_facets"] == []
+    metadata = write_metadata(demo_archive.path, tmp_path)
+    command = datasette_command(demo_archive.path, metadata, port=0)
+    asked = start(command + ["--setting", "suggest_facets", "on"])
+    try:
+        again = get_json(asked, "/archive/versions.json", _shape="objects", _size="5")
+    finally:
+        asked.stop()
+    assert again["suggested_facets"]
+
+
 def test_read_only_with_metadata(served):
     databases = get_json(served, "/-/databases.json")
     assert [(d["name"], d["is_mutable"]) for d in databases] == [("archive", False)]

@@ -191,6 +191,30 @@ def test_search_filters_are_the_cli_filters(served, demo_archive):
     assert urls(until="1999-12-31") == []
 
 
+def choices(page: BeautifulSoup, name: str) -> list[str]:
+    return [o.get_text() for o in page.select(f"select[name={name}] option")][1:]
+
+
+def test_search_form_offers_every_site_and_language_also_while_a_crawl_adds_them(tmp_path):
+    db = tmp_path / "archive.db"
+    with Archive.open(db) as arc:
+        arc.record(
+            build_capture("https://www.umu.se/a_1/"), build_content(), run_id=None, site="umu"
+        )
+    prepare(db)
+    running = start(datasette_command(db, write_metadata(db, tmp_path), port=0, live=True))
+    try:
+        page = soup(running, "/-/search", q="x")
+        assert (choices(page, "site"), choices(page, "lang")) == (["umu"], ["sv"])
+        with Archive.open(db) as arc:
+            content = build_content(lang="en")
+            arc.record(build_capture("https://www.ltu.se/b_1/"), content, run_id=None, site="ltu")
+        page = soup(running, "/-/search", q="x")
+        assert (choices(page, "site"), choices(page, "lang")) == (["ltu", "umu"], ["en", "sv"])
+    finally:
+        running.stop()
+
+
 def test_search_syntax_error_is_the_cli_message(served, demo_archive):
     query = "samarbete AND (region"
     cli_run = CliRunner().invoke(cli, ["search", query, "--db", str(demo_archive.path)])
