@@ -49,10 +49,12 @@ def files(demo_site, tmp_path_factory) -> dict:
         assert result.returncode == 0, result.stderr
     archive = ArchiveView(db)
     requisites = archive.rows("SELECT * FROM captures WHERE kind = 'requisite' ORDER BY id")
-    # an article of the first crawl whose picture and stylesheet were captured with it
+    # an article of the first crawl with a picture, whose stylesheet and picture were
+    # captured with it (not every demo article has one, and crawl order varies)
     article = archive.rows(
-        "SELECT requested_url, fetched_at FROM captures WHERE kind = 'article'"
-        " AND http_status = 200 ORDER BY id LIMIT 1"
+        "SELECT c.requested_url, c.fetched_at FROM captures c JOIN versions v"
+        " ON v.capture_id = c.id WHERE c.kind = 'article' AND c.http_status = 200"
+        " AND json_array_length(v.images) > 0 ORDER BY c.id LIMIT 1"
     )[0]
     return {
         "base": base, "db": db, "warc": warc, "wacz": wacz, "tmp": tmp,
