@@ -13,7 +13,7 @@ import os
 import shutil
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,29 @@ from scraper.startup import BadSetting, check_overrides
 from .options import BadUsage
 
 DEMO_ADDRESS = "127.0.0.1:8765"  # the demo profile's own address (scraper/sites/demo.toml)
+
+
+def settings_options(func: Callable) -> Callable:
+    """-s NAME=VALUE (repeatable) and --requisites/--no-requisites: what crawl and demo both
+    take to change a crawl's settings (see crawl_overrides)."""
+    func = click.option(
+        "--requisites/--no-requisites",
+        default=None,
+        help="Archive each page's stylesheets, images, fonts, scripts (default: the profile's).",
+    )(func)
+    return click.option(
+        "-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting."
+    )(func)
+
+
+def crawl_overrides(
+    pairs: tuple[str, ...], requisites: bool | None, **defaults: Any
+) -> dict[str, Any]:
+    """The -s settings over `defaults`, with --requisites unless -s set UNINEWS_REQUISITES."""
+    out: dict[str, Any] = {**defaults, **parse_overrides(pairs)}
+    if requisites is not None:
+        out.setdefault("UNINEWS_REQUISITES", requisites)
+    return out
 
 
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -125,14 +148,7 @@ def check_archive(db_path: str) -> None:
 @click.option("--redis", "redis_url", help="Share one crawl between workers (redis://HOST:PORT).")
 @click.option("--host-map", multiple=True, metavar="HOST=URL", help="Serve a host from URL.")
 @click.option("--base-url", help="demo only: a running demo server (default: serve one here).")
-@click.option(
-    "-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting."
-)
-@click.option(
-    "--requisites/--no-requisites",
-    default=None,
-    help="Archive each page's stylesheets, images, fonts, scripts (default: the profile's).",
-)
+@settings_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's log on stderr.")
 def crawl(
@@ -211,9 +227,7 @@ def crawl(
         raise BadUsage("--base-url is for `uninews crawl demo`; use --host-map for other sites")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise BadUsage(f"bad --redis {redis_url!r}: write redis://HOST:PORT")
-    settings_overrides = parse_overrides(overrides)
-    if requisites is not None:
-        settings_overrides.setdefault("UNINEWS_REQUISITES", requisites)
+    settings_overrides = crawl_overrides(overrides, requisites)
     check_archive(db_path)
     run = Run(db_path, spider, mapping, base_url, as_json, verbose, {
         "revisit": revisit,
@@ -340,14 +354,7 @@ def exit_on_alarms(alarms: list[Any]) -> None:
 @click.command()
 @click.option("--db", "db_path", default="archive.db", show_default=True, help="Archive file.")
 @click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port (default: free).")
-@click.option(
-    "-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting."
-)
-@click.option(
-    "--requisites/--no-requisites",
-    default=None,
-    help="Archive each page's stylesheets, images, fonts, scripts (default: the profile's).",
-)
+@settings_options
 @click.option("-v", "--verbose", is_flag=True, help="Scrapy's log on stderr.")
 def demo(
     db_path: str, port: int, overrides: tuple[str, ...], requisites: bool | None, verbose: bool
@@ -357,9 +364,7 @@ def demo(
 
     profile = load_profile("demo")
     quiet = {"UNINEWS_PROGRESS_INTERVAL": 0, "UNINEWS_PROGRESS_TTY_INTERVAL": 0}
-    settings_overrides = {**quiet, **parse_overrides(overrides)}
-    if requisites is not None:
-        settings_overrides.setdefault("UNINEWS_REQUISITES", requisites)
+    settings_overrides = crawl_overrides(overrides, requisites, **quiet)
     check_archive(db_path)
     settings = crawl_settings(
         db=db_path,
