@@ -76,31 +76,14 @@ def article_html(a: DemoArticle, by_path: dict[str, DemoArticle], path: str | No
     url = SITE + (path or a.path)
     body = "\n".join(_block_html(b, a, c) for b in a.blocks)
     contacts = "\n".join(_contact_html(line, a) for line in a.contact_lines)
-    related = "\n".join(
-        f'<li><a href="{esc(SITE + p)}">{esc(by_path[p].title)}</a></li>'
-        for p in a.related
-        if p in by_path
-    )
     main = template("article.html").substitute(
-        guid=f"{a.id:08x}-0000-4000-8000-{a.id:012x}",
-        contact_guid=f"{a.id:08x}-0001-4000-8000-{a.id:012x}",
+        _article_fields(a, by_path, c, url),
         published_label=esc(c["published"]),
         published=a.published,
-        title=esc(a.title),
         title_q=quote(a.title),
-        category=esc(a.category),
-        lead=esc(a.lead),
-        text_by=esc(c["text_by"]),
-        authors=esc((" och " if a.lang == "sv" else " and ").join(a.authors)),
         body=body,
-        more=esc(c["more"]),
         contacts=contacts,
         share=esc(c["share"]),
-        url=quote(url, safe=""),
-        more_news=esc(c["more_news"]),
-        related=related,
-        news_url=esc(SITE + c["news_path"]),
-        all_news=esc(c["all_news"]),
     )
     crumbs = _home_crumbs(a.lang) + [(a.title, None)]
     return layout(a.lang, a.title, main, crumbs, _article_head(a, url), "news-page")
@@ -120,33 +103,42 @@ def article_redesign_html(
     body = "\n".join(_redesigned_block(b, a, c) for b in a.blocks)
     contacts = "\n".join(_contact_html(line, a).replace("<p>", "<div>").replace("</p>", "</div>")
                          for line in a.contact_lines)  # fmt: skip
+    year, month, day = (int(x) for x in a.published.split("-"))
+    main = template("article_redesign.html").substitute(
+        _article_fields(a, by_path, c, url),
+        timestamp=int(datetime(year, month, day, 9, 0, tzinfo=UTC).timestamp()),
+        body=body,
+        contacts=contacts,
+    )
+    crumbs = _home_crumbs(a.lang) + [(a.title, None)]
+    head = f'<link rel="canonical" href="{esc(url)}">'
+    return layout(a.lang, a.title, main, crumbs, head, "c-page")
+
+
+def _article_fields(
+    a: DemoArticle, by_path: dict[str, DemoArticle], c: dict, url: str
+) -> dict[str, object]:
+    """What both article templates (as served, and after the redesign) show alike."""
     related = "\n".join(
         f'<li><a href="{esc(SITE + p)}">{esc(by_path[p].title)}</a></li>'
         for p in a.related
         if p in by_path
     )
-    year, month, day = (int(x) for x in a.published.split("-"))
-    main = template("article_redesign.html").substitute(
-        guid=f"{a.id:08x}-0000-4000-8000-{a.id:012x}",
-        contact_guid=f"{a.id:08x}-0001-4000-8000-{a.id:012x}",
-        timestamp=int(datetime(year, month, day, 9, 0, tzinfo=UTC).timestamp()),
-        title=esc(a.title),
-        category=esc(a.category),
-        lead=esc(a.lead),
-        text_by=esc(c["text_by"]),
-        authors=esc((" och " if a.lang == "sv" else " and ").join(a.authors)),
-        body=body,
-        more=esc(c["more"]),
-        contacts=contacts,
-        url=quote(url, safe=""),
-        more_news=esc(c["more_news"]),
-        related=related,
-        news_url=esc(SITE + c["news_path"]),
-        all_news=esc(c["all_news"]),
-    )
-    crumbs = _home_crumbs(a.lang) + [(a.title, None)]
-    head = f'<link rel="canonical" href="{esc(url)}">'
-    return layout(a.lang, a.title, main, crumbs, head, "c-page")
+    return {
+        "guid": f"{a.id:08x}-0000-4000-8000-{a.id:012x}",
+        "contact_guid": f"{a.id:08x}-0001-4000-8000-{a.id:012x}",
+        "title": esc(a.title),
+        "category": esc(a.category),
+        "lead": esc(a.lead),
+        "text_by": esc(c["text_by"]),
+        "authors": esc((" och " if a.lang == "sv" else " and ").join(a.authors)),
+        "more": esc(c["more"]),
+        "url": quote(url, safe=""),
+        "more_news": esc(c["more_news"]),
+        "related": related,
+        "news_url": esc(SITE + c["news_path"]),
+        "all_news": esc(c["all_news"]),
+    }
 
 
 def _redesigned_block(block: tuple[str, ...], a: DemoArticle, c: dict) -> str:
