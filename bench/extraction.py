@@ -322,11 +322,10 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {}
     for name in corpora:
         pages = load_corpus(folders[name])
-        # Warm-up as an extraction process has it before its first page: imports, compiled
-        # expressions, dateparser's language data (scraper.workers.preload).
-        from scraper.extract.dates import warm_up
+        # Warm-up as an extraction process has it before its first page: imports (the
+        # second opinions' too), dateparser's language data, compiled expressions.
+        import scraper.workers.preload  # noqa: F401
 
-        warm_up()
         ours(pages[0])
         outs = {}
         if args.only != "trafilatura":
