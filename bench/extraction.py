@@ -295,6 +295,9 @@ def timing(outputs: list[Output]) -> dict:
 def evaluate(corpus: str, pages: list[Page], outputs: list[Output]) -> dict:
     """Every figure of one extractor on one corpus."""
     res = {**timing(outputs)}
+    by_cpu = sorted(zip(pages, outputs, strict=True), key=lambda po: -po[1].cpu_ms)
+    res["over_100_cpu_ms"] = sum(o.cpu_ms > 100 for o in outputs)
+    res["slowest_cpu"] = [[p.url, round(o.cpu_ms, 1)] for p, o in by_cpu[:5]]
     if corpus == "wcxb-dev":
         res.update(wcxb_scores(pages, outputs))
         res["kinds"] = kind_agreement(pages, outputs) if outputs[0].kind is not None else None
@@ -340,6 +343,10 @@ def main(argv: list[str] | None = None) -> int:
         if "uninews" in outs:
             results[name]["uninews"]["second_opinions"] = asked
             print(f"uninews asked trafilatura for the body on {asked} of {len(pages)} pages.")
+            r = results[name]["uninews"]
+            print(f"uninews over 100 ms of CPU on {r['over_100_cpu_ms']} pages; slowest:")
+            for url, cpu in r["slowest_cpu"]:
+                print(f"  {cpu:8.1f} ms  {url}")
     print("uninews: title + lead + body_text through the crawler's extract_body (bytes, charset);")
     print("trafilatura: bare_extraction text and metadata, times cached in bench/out/.")
     if args.json:

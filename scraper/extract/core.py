@@ -336,7 +336,7 @@ def _ask_fallbacks(d: Draft) -> None:
     art = d.art
     if art.has_content and d.source is not None:
         if art.published_at is None:
-            art.published_at = fallback.published_date(d.source, d.url)
+            art.published_at = fallback.published_date(d.source, d.url, art.lang)
         if not art.authors:
             art.authors = fallback.authors(d.tree)
 

@@ -10,6 +10,9 @@ and it runs on about one page in ten, so the median time stays uninews's own.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 # Below this share of the page's paragraph characters the body is a second opinion's job.
@@ -47,9 +50,10 @@ def second_opinion(html: bytes | str, url: str) -> list[str]:
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
-def published_date(html: bytes | str, url: str) -> str | None:
+def published_date(html: bytes | str, url: str, lang: str | None = None) -> str | None:
     """htmldate's publication date (as trafilatura asks for it), for a page whose own
-    metadata and labels name none; None when it finds none or fails."""
+    metadata and labels name none; None when it finds none or fails. Dates written in words
+    are read in the page's language and English only (see _lent_parser)."""
     if len(html) > MAX_SOURCE:
         return None
     try:
@@ -57,10 +61,65 @@ def published_date(html: bytes | str, url: str) -> str | None:
     except ImportError:  # pragma: no cover - installed with trafilatura
         return None
     try:
-        found = find_date(html, url=url, original_date=True, extensive_search=True)
+        with _lent_parser(_date_languages(lang)):
+            found = find_date(html, url=url, original_date=True, extensive_search=True)
     except Exception:  # a second opinion must never cost the first one
         return None
     return found or None
+
+
+# The settings htmldate gives its own dateparser parser (htmldate.extractors), kept as they
+# are so that only the languages differ.
+_PARSER_SETTINGS = {
+    "NORMALIZE": True,
+    "PARSERS": ["custom-formats", "absolute-time"],
+    "PREFER_DATES_FROM": "past",
+    "PREFER_LOCALE_DATE_ORDER": True,
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "STRICT_PARSING": True,
+}
+
+
+def _date_languages(lang: str | None) -> tuple[str, ...]:
+    """The page's language (when dateparser knows it) and English."""
+    from dateparser.data import language_order
+
+    base = (lang or "").split("-")[0].lower()
+    return tuple(sorted({"en", base} & set(language_order)))
+
+
+@cache
+def _date_parser(languages: tuple[str, ...]) -> Any:
+    from dateparser import DateDataParser
+
+    return DateDataParser(languages=list(languages), settings=_PARSER_SETTINGS)
+
+
+_last_languages: list[tuple[str, ...]] = []  # what the parser lent last knew
+
+
+@contextmanager
+def _lent_parser(languages: tuple[str, ...]) -> Iterator[None]:
+    """htmldate's dateparser parser, replaced for one call by one that knows `languages`.
+
+    htmldate hands dateparser every string it cannot read itself with all of dateparser's
+    ~200 locales enabled; the first such string in a process compiles every locale's
+    patterns (about 2 s of CPU, measured on a wcxb-dev page, inside that page's budget), and
+    a string may be read by a language the page is not in. Same dates on both development
+    corpora either way (bench/extraction.py). htmldate caches the strings it has read, so
+    the cache is emptied when the languages change, not to reuse another language's answer.
+    """
+    import htmldate.extractors as hx
+
+    own = hx.get_external_parser
+    if _last_languages != [languages]:
+        hx.try_date_expr.cache_clear()
+        _last_languages[:] = [languages]
+    hx.get_external_parser = lambda: _date_parser(languages)
+    try:
+        yield
+    finally:
+        hx.get_external_parser = own
 
 
 def authors(tree: Any) -> list[str]:
