@@ -32,6 +32,10 @@ from .core import extract
 # 1.1.1: both of the above together.
 # 1.1.2: a password page is a login wall by its URL only when a login word stands between URL
 # separators (the crawl's own rule): "designing" and "author" are not sign-in pages.
-EXTRACTOR_VERSION = "1.1.2"
+# 1.1.3: htmldate's fallback reads dates in words in the page's language and English only,
+# and trafilatura's second opinion on a page over 500 KB skips its own fallbacks (same
+# scores on both development corpora; a page in one language may lose a date that only
+# another language's month names gave).
+EXTRACTOR_VERSION = "1.1.3"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

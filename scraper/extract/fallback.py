@@ -23,6 +23,10 @@ MIN_PAGE_TEXT = 200  # characters of paragraphs: a page with less has nothing to
 # Larger pages get no second opinion: it would cost seconds, and the largest article pages
 # of both corpora are under 1.5 MB.
 MAX_SOURCE = 1_500_000
+# Above this, trafilatura runs without its own fallbacks (readability, jusText): on the
+# largest pages they doubled its time (rei.com's 1.3 MB category pages went over 1 s) and
+# changed no score on either development corpus (bench/extraction.py).
+FAST_ABOVE = 500_000
 
 
 def confidence(body_chars: int, page_chars: int) -> float:
@@ -41,7 +45,9 @@ def second_opinion(html: bytes | str, url: str) -> list[str]:
     except ImportError:  # pragma: no cover - a declared dependency
         return []
     try:
-        doc: Any = trafilatura.bare_extraction(html, url=url, with_metadata=False)
+        doc: Any = trafilatura.bare_extraction(
+            html, url=url, with_metadata=False, fast=len(html) > FAST_ABOVE
+        )
     except Exception:  # a second opinion must never cost the first one
         return []
     text = getattr(doc, "text", None) if doc is not None else None

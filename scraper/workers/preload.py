@@ -2,9 +2,9 @@
 
 Each worker then starts with the extractor and its second opinions (trafilatura, htmldate)
 imported and dateparser's Swedish and English data loaded, instead of paying for them on
-its first page (about 0.6 s of CPU in all, inside that page's budget). Not warmed: htmldate's
-first date read by dateparser in any language, which loads every dateparser locale (about
-2.2 s, once per worker); warming it here would cost every crawl's start as much.
+its first page (about 0.6 s of CPU in all, inside that page's budget). htmldate's dates in
+words are read in the page's language only (scraper.extract.fallback), so no page pays for
+compiling all of dateparser's locales, and nothing of that needs warming here.
 bench/extraction.py imports this module too, so it times pages as a worker meets them.
 """
 
