@@ -23,9 +23,10 @@ MIN_PAGE_TEXT = 200  # characters of paragraphs: a page with less has nothing to
 # Larger pages get no second opinion: it would cost seconds, and the largest article pages
 # of both corpora are under 1.5 MB.
 MAX_SOURCE = 1_500_000
-# Above this, trafilatura runs without its own fallbacks (readability, jusText): on the
-# largest pages they doubled its time (rei.com's 1.3 MB category pages went over 1 s) and
-# changed no score on either development corpus (bench/extraction.py).
+# Above this, trafilatura runs without its own fallbacks (readability, jusText) and htmldate
+# without its extensive search of the whole text: on the largest pages they cost up to 1 s
+# together (rei.com's 1.3 MB category pages), for no body score and one date on either
+# development corpus (bench/extraction.py; wcxb-dev article dates 0.829 -> 0.827).
 FAST_ABOVE = 500_000
 
 
@@ -59,7 +60,8 @@ def second_opinion(html: bytes | str, url: str) -> list[str]:
 def published_date(html: bytes | str, url: str, lang: str | None = None) -> str | None:
     """htmldate's publication date (as trafilatura asks for it), for a page whose own
     metadata and labels name none; None when it finds none or fails. Dates written in words
-    are read in the page's language and English only (see _lent_parser)."""
+    are read in the page's language and English only (see _lent_parser), and the whole text
+    is searched only on pages up to FAST_ABOVE."""
     if len(html) > MAX_SOURCE:
         return None
     try:
@@ -68,7 +70,9 @@ def published_date(html: bytes | str, url: str, lang: str | None = None) -> str 
         return None
     try:
         with _lent_parser(_date_languages(lang)):
-            found = find_date(html, url=url, original_date=True, extensive_search=True)
+            found = find_date(
+                html, url=url, original_date=True, extensive_search=len(html) <= FAST_ABOVE
+            )
     except Exception:  # a second opinion must never cost the first one
         return None
     return found or None
