@@ -4,9 +4,12 @@ outcome is and what the page row says after them all (archive.writes.page_update
 
 Pure: rows in, a plan out. archive.merge reads the rows and writes the plan.
 
-A capture shows content even when it wrote no version: an unchanged capture, or a 304, showed
-the version that was current in its own archive then. Replayed beside the other archive's
-captures, that content may differ from what is current by then, and makes a version there.
+Versions come from the versions the two archives wrote, each at its own capture: one whose
+content repeats the version before it in the merged history is left out. An unchanged capture,
+or a 304, showed the version current in its own archive then; it stays unchanged and writes
+no version, even where the other archive's version came between: two machines' extractors may
+read one page a little differently (a date found or not), and taking their turns that would
+make a new version at every fetch.
 """
 
 from __future__ import annotations
@@ -42,12 +45,14 @@ class Shown:
 @dataclass(frozen=True)
 class Fetch:
     """One capture of the merged history: its row (the target's where both archives hold it),
-    its id in the target (None until it is copied there) and the content it showed."""
+    its id in the target (None until it is copied there), the versions its archives tied to it,
+    and the version it found unchanged (an unchanged capture or a 304)."""
 
     key: Key
     row: Row
     target_id: int | None
     shown: tuple[Shown, ...]
+    unchanged: Shown | None = None
 
 
 @dataclass(frozen=True)
@@ -81,21 +86,22 @@ def keyed(captures: Sequence[Row]) -> dict[Key, Row]:
     return out
 
 
-def shown_by(captures: Sequence[Row], versions: Sequence[Row]) -> dict[int, list[Shown]]:
+def shown_by(
+    captures: Sequence[Row], versions: Sequence[Row]
+) -> dict[int, tuple[list[Shown], Shown | None]]:
     """The content each capture of one archive showed (by capture id): the versions tied to it,
-    else, for an unchanged fetch or a 304, the version that was current when it was written."""
+    and for an unchanged fetch or a 304 the version that was current when it was written."""
     tied: dict[int, list[Row]] = {}
     for row in sorted(versions, key=lambda r: r["version"]):
         tied.setdefault(row["capture_id"], []).append(row)
     current: Row | None = None
-    out: dict[int, list[Shown]] = {}
+    out: dict[int, tuple[list[Shown], Shown | None]] = {}
     for capture in sorted(captures, key=lambda r: r["id"]):
         rows = tied.get(capture["id"], [])
         if rows:
             current = rows[-1]
-        elif capture["outcome"] in ("unchanged", "not_modified") and current is not None:
-            rows = [current]
-        out[capture["id"]] = [_shown(r) for r in rows]
+        found = capture["outcome"] in ("unchanged", "not_modified") and current is not None
+        out[capture["id"]] = ([_shown(r) for r in rows], _shown(current) if found else None)
     return out
 
 
@@ -112,18 +118,27 @@ def history(
     mine, theirs = keyed(target[0]), keyed(other[0])
     shown_mine, shown_theirs = shown_by(*target), shown_by(*other)
     if not mine:
-        return [Fetch(k, r, None, tuple(shown_theirs[r["id"]])) for k, r in theirs.items()]
+        return [Fetch(k, r, None, tuple(shown_theirs[r["id"]][0]), shown_theirs[r["id"]][1])
+                for k, r in theirs.items()]  # fmt: skip
     fetches = []
     for key in sorted(mine.keys() | theirs.keys()):
         shown: dict[str, Shown] = {}
+        unchanged: list[Shown] = []
         for side, rows in ((shown_mine, mine), (shown_theirs, theirs)):
             if key in rows:
-                for item in side[rows[key]["id"]]:
+                tied, found = side[rows[key]["id"]]
+                for item in tied:
                     shown.setdefault(item.prepared.sha256, item)
-        ordered = sorted(shown.values(), key=lambda s: (s.archived_at, s.prepared.sha256))
+                unchanged += [found] if found is not None else []
+        ordered = sorted(shown.values(), key=_order)
         row = mine.get(key) or theirs[key]
-        fetches.append(Fetch(key, row, row["id"] if key in mine else None, tuple(ordered)))
+        fetches.append(Fetch(key, row, row["id"] if key in mine else None, tuple(ordered),
+                             min(unchanged, key=_order) if unchanged else None))  # fmt: skip
     return fetches
+
+
+def _order(shown: Shown) -> tuple[str, str]:
+    return shown.archived_at, shown.prepared.sha256
 
 
 def capture_of(row: Row) -> Capture:
@@ -158,7 +173,7 @@ def replay(fetches: Sequence[Fetch]) -> Replayed:
         response = response_class(capture)
         out.bases.append(page.get("body_sha256"))
         before, written = number, []
-        if response in ("ok", "not_modified"):
+        if response == "ok":
             for shown in fetch.shown:
                 new = version_after(
                     number, current.prepared.sha256 if current else None, shown.prepared,
@@ -169,7 +184,7 @@ def replay(fetches: Sequence[Fetch]) -> Replayed:
                     number, current = new.number, shown
                     written.append(new.number)
         outcome = fetch.row["outcome"]
-        if response == "ok" and fetch.shown:
+        if response == "ok" and (fetch.shown or fetch.unchanged):
             outcome = "unchanged" if not written else "new" if before is None else "changed"
         elif response == "ok":
             last = page.get("body_sha256")
@@ -178,7 +193,8 @@ def replay(fetches: Sequence[Fetch]) -> Replayed:
         if not page:
             page.update(site=fetch.row["site"], kind=fetch.row["kind"],
                         first_seen=capture.fetched_at, status=None)  # fmt: skip
-        lang = fetch.shown[-1].prepared.normalized.get("lang") if fetch.shown else None
+        seen = fetch.shown[-1] if fetch.shown else fetch.unchanged
+        lang = seen.prepared.normalized.get("lang") if seen else None
         page.update(
             page_update(
                 page, capture, response, outcome, fetch.row["kind"], fetch.row["site"], index,
