@@ -18,6 +18,9 @@ do not compress again, so when archive.recipes finds a recipe that rebuilds them
 decoded body, the decoded body is what is compressed (with the dictionary, as a delta) and the
 recipe is kept beside it (blobs.recipe_id); otherwise the bytes as received are compressed as any.
 
+A body copied from another archive (archive.merge) is read there in its stored form (stored())
+and compressed again here (keep()): dictionary and base ids are each file's own.
+
 The bytes themselves are archive.compression's (the zstd codec); this module decides what is
 stored, with which dictionary and base, and reads it back.
 """
