@@ -11,6 +11,7 @@ from fixtures_archive import build_capture, build_content
 
 from archive import Archive
 from archive.merge import MergeResult, merge, open_other
+from archive.reprocess import StoredPage, reprocess
 
 URL = "https://www.umu.se/nyheter/partnerskapsdag_9829332/"
 X = build_content()
@@ -88,3 +89,17 @@ def test_a_304_keeps_the_latest_answers_validators_and_a_gone_page_is_gone(tmp_p
     gone = recorded(tmp_path / "gone.db", (4, 410, None, "-"))
     merged(a, gone)
     assert history(a)[2]["status"] == "gone" and history(a)[2]["etag"] is None
+
+
+def test_reprocess_after_a_merge_reads_the_body_fetched_last(tmp_path):
+    """B's older fetch is copied into A after A's newer one: reprocess still re-reads A's."""
+    a = recorded(tmp_path / "a.db", (3, 200, X, "new"))
+    merged(a, recorded(tmp_path / "b.db", (1, 200, Y, "old")))
+
+    def extract(page: StoredPage) -> dict:
+        return X if b"new" in page.body else Y
+
+    with Archive.open(a) as arc:
+        result = reprocess(arc, extract, "test-2")
+    assert (result.stats.processed, result.stats.changed) == (1, 0)
+    assert [v[1] for v in history(a)[1]] == [Y["body_text"], X["body_text"]]
