@@ -100,6 +100,7 @@ def test_reprocess_after_a_merge_reads_the_body_fetched_last(tmp_path):
         return X if b"new" in page.body else Y
 
     with Archive.open(a) as arc:
+        assert b"new" in arc.latest_body(URL)[0]
         result = reprocess(arc, extract, "test-2")
     assert (result.stats.processed, result.stats.changed) == (1, 0)
     assert [v[1] for v in history(a)[1]] == [Y["body_text"], X["body_text"]]
