@@ -206,7 +206,7 @@ class Bodies:
 
     def _blob_row(self, sha: str) -> sqlite3.Row | None:
         return self.conn.execute(
-            "SELECT b.sha256, b.content, b.compression, b.dictionary_id, b.base_sha256,"
+            "SELECT b.sha256, b.content, b.compression, b.dictionary_id, b.base_sha256, b.size,"
             " b.content_encoding, r.recipe FROM blobs b LEFT JOIN recipes r ON r.id = b.recipe_id"
             " WHERE b.sha256 = ?",
             (sha,),
@@ -230,10 +230,8 @@ class Bodies:
     def stored(self, sha256: str) -> StoredBody:
         """A body in its stored form, uncompressed: what keep() writes into another archive."""
         row = self._stored_blob(sha256)
-        size = self.conn.execute("SELECT size FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
-        return StoredBody(
-            sha256, self._unpack(row), size[0], row["content_encoding"], row["recipe"]
-        )
+        content = self._unpack(row)
+        return StoredBody(sha256, content, row["size"], row["content_encoding"], row["recipe"])
 
     def body(self, sha256: str) -> bytes:
         """A raw body exactly as received (see Archive.body)."""
