@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fixtures_archive import build_capture, build_content
 from fixtures_crawl import ArchiveView, crawl, run_uninews
 
 from archive import Archive
+from archive.merge import MergeResult, open_other
+from archive.merge import merge as merge_archives
 from scraper.demo import DemoServer, DemoSite
 
 pytestmark = pytest.mark.crawl
@@ -247,3 +250,32 @@ def test_merge_reads_an_archive_a_writer_holds_and_says_what_it_did(merged, tmp_
     assert new.scalar("SELECT count(*) FROM runs WHERE status = 'uncommitted'") == 0
     assert rows(new, VERSIONS) == rows(merged.b, VERSIONS)
     assert rows(new, PAGES) == rows(merged.b, PAGES)
+
+
+def test_a_crawl_writing_the_archive_between_merged_pages_is_kept(merged, tmp_path):
+    """The archive stays writable while it is merged into (one transaction per page), and a
+    page the crawl wrote before the merge reached it is merged with what the crawl wrote."""
+    target = ArchiveView(merged.a.path).snapshot(tmp_path / "live.db")
+    later = max(histories(merged.b))  # the last page the merge reaches, in URL order
+    newest = {**build_content(), "title": "Skrivet medan arkiven slogs ihop"}
+    fetch = build_capture(later, fetched_at="2099-01-01T00:00:00.000000Z")
+
+    def crawl_meanwhile(progress: MergeResult) -> None:
+        if progress.pages_done == 1:
+            with Archive.open(target.path) as crawler:
+                crawler.record(fetch, newest, run_id=None, site="demo")
+
+    with Archive.open(target.path) as arc, open_other(merged.b.path) as other:
+        merge_archives(arc, other, crawl_meanwhile)
+    versions = merged.ab.rows("SELECT title FROM versions WHERE url = ? ORDER BY version", later)
+    titles = [r["title"] for r in versions] + [newest["title"]]
+    assert [r["title"] for r in target.rows(
+        "SELECT title FROM versions WHERE url = ? ORDER BY version", later)] == titles  # fmt: skip
+    assert target.scalar("SELECT count(*) FROM captures") == (
+        merged.ab.scalar("SELECT count(*) FROM captures") + 1
+    )
+    conn = sqlite3.connect(target.path)
+    try:
+        conn.execute("INSERT INTO versions_fts (versions_fts, rank) VALUES ('integrity-check', 1)")
+    finally:
+        conn.close()
