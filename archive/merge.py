@@ -30,6 +30,10 @@ from .timeline import Fetch, Replayed, capture_of, history, keyed, replay
 from .versioning import NewVersion, insert_version
 from .writes import insert_capture, update_page
 
+# The oldest archive schema read as it is: 4 has every table and column merge reads (blobs as
+# received, recipes). A migration that changes what is read here from OTHER raises it.
+READS_FROM_SCHEMA = 4
+
 PAGE_COLUMNS = ("site", "kind", "lang", "first_seen", "last_seen", "last_changed", "status",
                 "current_version", "etag", "last_modified", "content_sha256", "body_sha256",
                 "redirect_to", "last_capture_id")  # fmt: skip
@@ -57,9 +61,10 @@ Progress = Callable[[MergeResult], None]
 
 
 def open_other(path: str | Path) -> Archive:
-    """OTHER, read-only through SQLite (`mode=ro`): never copied, never opened as a file."""
+    """OTHER, read-only through SQLite (`mode=ro`): never copied, never opened as a file, never
+    migrated (a worker's archive of an older uninews is read as it is)."""
     try:
-        return Archive.open(path, create=False, readonly=True)
+        return Archive.open(path, create=False, readonly=True, oldest=READS_FROM_SCHEMA)
     except ArchiveMissing:
         raise ArchiveError(f"no archive at {path} to merge") from None
 

@@ -1,12 +1,14 @@
 """`uninews merge` refuses what it cannot merge from in one line and exit 2, and writes
-nothing: a missing file, a file that is no uninews archive, one from a newer uninews, the
-archive itself."""
+nothing: a missing file, a file that is no uninews archive, one from a newer uninews or too old
+to read, the archive itself. A worker's archive of an older uninews is read as it is."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
+from fixtures_archive import build_capture, build_content
 from fixtures_crawl import run_uninews
 
 from archive import Archive
@@ -60,3 +62,34 @@ def test_the_archive_itself(tmp_path):
     Archive.open(target).close()
     line = refused(tmp_path, target)
     assert line == f"Error: {target} is the archive merged into: give another file"
+
+
+def older(path, version: int) -> None:  # noqa: ANN001
+    """An archive as an older uninews left it: the later migrations' additions taken out."""
+    with Archive.open(path) as arc:
+        capture = build_capture(fetched_at="2026-03-01T10:00:00.000000Z")
+        arc.record(capture, build_content(), run_id=None, site="umu")
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX versions_filters")  # migration 5
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+
+
+def test_an_archive_of_an_older_uninews_is_read_as_it_is(tmp_path):
+    other = tmp_path / "worker.db"
+    older(other, 4)
+    result = run_uninews("merge", str(other), "--db", str(tmp_path / "target.db"), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["versions_added"] == 1
+    conn = sqlite3.connect(other)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4  # read, never migrated
+    conn.close()
+
+
+def test_an_archive_too_old_to_read_says_how_to_upgrade_it(tmp_path):
+    other = tmp_path / "worker.db"
+    older(other, 3)
+    line = refused(tmp_path, other)
+    assert "has archive schema version 3, this uninews reads 4" in line
+    assert "open it once where it can be written (any uninews command)" in line
