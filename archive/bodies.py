@@ -18,6 +18,9 @@ do not compress again, so when archive.recipes finds a recipe that rebuilds them
 decoded body, the decoded body is what is compressed (with the dictionary, as a delta) and the
 recipe is kept beside it (blobs.recipe_id); otherwise the bytes as received are compressed as any.
 
+A body copied from another archive (archive.merge) is read there in its stored form (stored())
+and compressed again here (keep()): dictionary and base ids are each file's own.
+
 The bytes themselves are archive.compression's (the zstd codec); this module decides what is
 stored, with which dictionary and base, and reads it back.
 """
@@ -27,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from dataclasses import dataclass
 
 from .capture import Capture
 from .compression import DELTA, TRAIN_AT, TRAIN_SAMPLES, BlobCodec, train_dictionary
@@ -46,6 +50,18 @@ TRAIN_CHECK_EVERY = 16
 def body_sha256(body: bytes) -> str:
     """The key of a blob: the sha256 of the body as received."""
     return hashlib.sha256(body).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredBody:
+    """A body as a blob holds it, uncompressed: the bytes as received, or the decoded body and
+    the recipe (JSON) that rebuilds them; `size` is the length of the bytes as received."""
+
+    sha256: str
+    content: bytes
+    size: int
+    content_encoding: str | None
+    recipe: str | None
 
 
 class Bodies:
@@ -71,8 +87,7 @@ class Bodies:
         """Keep the body as received; a compressed one as its decoded body plus a recipe when
         one rebuilds it exactly (archive.recipes), else as received. `previous` is the page's
         last body, the base a delta is tried against."""
-        conn = self.conn
-        if conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)).fetchone():
+        if self.has(sha):
             return
         content, coding, recipe = received, None, None
         if capture.wire_body is not None and capture.body is not None:
@@ -81,15 +96,27 @@ class Bodies:
             recipe = checked_recipe(found, capture.body, sha)
             if recipe is not None:
                 content = capture.body
+        self.keep(StoredBody(sha, content, len(received), coding, recipe), site, previous)
+
+    def has(self, sha: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha,)).fetchone() is not None
+        )
+
+    def keep(self, stored: StoredBody, site: str, previous: str | None) -> None:
+        """Write a body in its stored form, compressed with this archive's own dictionary for
+        the site and as a delta to `previous` where smaller: also a body another archive
+        stored (archive.merge), whose dictionary and base ids mean nothing here."""
         # Compressed bytes kept as received gain nothing from a delta: none is tried.
-        base = self._delta_base(previous) if coding is None or recipe else None
-        packed = self._codec.pack(content, sha, self._dictionary_for(site), base)
-        conn.execute(
+        plain = stored.content_encoding is None or stored.recipe is not None
+        base = self._delta_base(previous) if plain else None
+        packed = self._codec.pack(stored.content, stored.sha256, self._dictionary_for(site), base)
+        self.conn.execute(
             "INSERT INTO blobs (sha256, content, compression, size, stored_size, dictionary_id,"
             " base_sha256, content_encoding, recipe_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (sha, packed.content, packed.compression, len(received), packed.stored_size,
-             packed.dictionary_id, packed.base_sha256, coding,
-             self._recipe_id(recipe) if recipe else None),
+            (stored.sha256, packed.content, packed.compression, stored.size, packed.stored_size,
+             packed.dictionary_id, packed.base_sha256, stored.content_encoding,
+             self._recipe_id(stored.recipe) if stored.recipe else None),
         )  # fmt: skip
 
     def _recipe_id(self, recipe: str) -> int:
@@ -179,7 +206,7 @@ class Bodies:
 
     def _blob_row(self, sha: str) -> sqlite3.Row | None:
         return self.conn.execute(
-            "SELECT b.sha256, b.content, b.compression, b.dictionary_id, b.base_sha256,"
+            "SELECT b.sha256, b.content, b.compression, b.dictionary_id, b.base_sha256, b.size,"
             " b.content_encoding, r.recipe FROM blobs b LEFT JOIN recipes r ON r.id = b.recipe_id"
             " WHERE b.sha256 = ?",
             (sha,),
@@ -199,6 +226,12 @@ class Bodies:
         if row is None:
             raise NotFound(f"no stored body with sha256 {sha256}")
         return row
+
+    def stored(self, sha256: str) -> StoredBody:
+        """A body in its stored form, uncompressed: what keep() writes into another archive."""
+        row = self._stored_blob(sha256)
+        content = self._unpack(row)
+        return StoredBody(sha256, content, row["size"], row["content_encoding"], row["recipe"])
 
     def body(self, sha256: str) -> bytes:
         """A raw body exactly as received (see Archive.body)."""
@@ -227,7 +260,7 @@ class Bodies:
         """The most recent body fetched for a page and its response headers."""
         row = self.conn.execute(
             "SELECT body_sha256, headers FROM captures WHERE url = ? AND body_sha256 IS NOT NULL"
-            " ORDER BY id DESC LIMIT 1",
+            " ORDER BY fetched_at DESC, id DESC LIMIT 1",
             (page.url,),
         ).fetchone()
         if row is None:

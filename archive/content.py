@@ -147,6 +147,16 @@ class Prepared:
     columns: dict[str, Any]
 
 
+def stored_content(row: Mapping[str, Any]) -> Prepared:
+    """The content of a `versions` row as it was stored: its hash and columns verbatim.
+
+    archive.merge copies versions between archives this way: prepared again, content that an
+    older uninews normalized otherwise would get another hash than its own archive gave it.
+    """
+    columns = {name: row[name] for name in CONTENT_FIELDS}
+    return Prepared(from_row(row), row["content_sha256"], columns)
+
+
 def prepare_content(content: Mapping[str, Any] | Prepared) -> Prepared:
     if isinstance(content, Prepared):
         return content

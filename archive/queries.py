@@ -297,7 +297,7 @@ def history(conn: sqlite3.Connection, page: PageRow) -> History:
             " c.http_status, c.reason, c.outcome, c.body_sha256, c.redirect_to, c.error,"
             " c.elapsed_ms, v.version FROM captures c"
             " LEFT JOIN versions v ON v.capture_id = c.id LEFT JOIN runs r ON r.id = c.run_id"
-            " WHERE c.url = ? ORDER BY c.id",
+            " WHERE c.url = ? ORDER BY c.fetched_at, c.id",
             (page.url,),
         )
     ]

@@ -1,11 +1,11 @@
 """Re-extract stored raw bodies with a newer extractor, without crawling again.
 
-What is re-extracted: for each page, its latest capture with a body (a 2xx answer). Versions
-form a chain in time per URL; re-reading older bodies would have to insert versions into the
-middle of that chain, whereas the latest body shows what the page says now, which is what a
-better extractor should correct. A new version is written only where the extracted content
-differs from the page's current version, tied to the capture it was read from and carrying the
-extractor version that made it.
+What is re-extracted: for each page, its latest capture with a body (a 2xx answer), the one
+fetched last. Versions form a chain in time per URL; re-reading older bodies would have to
+insert versions into the middle of that chain, whereas the latest body shows what the page says
+now, which is what a better extractor should correct. A new version is written only where the
+extracted content differs from the page's current version, tied to the capture it was read from
+and carrying the extractor version that made it.
 
 The archive side knows no extractor: the caller passes `extract(StoredPage) -> content | None`.
 Each page is one transaction that writes its version (if any) together with the run's progress
@@ -78,16 +78,20 @@ class ReprocessResult:
 
 
 def pages_sql(site: str | None, after: int) -> tuple[str, list[Any]]:
-    """Latest 2xx capture with a body per page, in capture order, after capture id `after`."""
+    """Latest 2xx capture with a body per page, in capture order, after capture id `after`.
+
+    Latest by fetch time, not by id: a merged archive (archive.merge) holds captures copied
+    later than captures fetched after them. (SQLite takes a bare column of a max() row.)
+    """
     sql = (
-        "SELECT max(id) AS id FROM captures WHERE body_sha256 IS NOT NULL"
+        "SELECT id, max(fetched_at) FROM captures WHERE body_sha256 IS NOT NULL"
         " AND http_status BETWEEN 200 AND 299"
     )
     params: list[Any] = []
     if site is not None:
         sql += " AND site = ?"
         params.append(site)
-    sql += " GROUP BY url HAVING max(id) > ? ORDER BY id"
+    sql = f"SELECT id FROM ({sql} GROUP BY url) WHERE id > ? ORDER BY id"
     params.append(after)
     return sql, params
 

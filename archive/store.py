@@ -67,13 +67,21 @@ class Archive:
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True, readonly: bool = False) -> Archive:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        create: bool = True,
+        readonly: bool = False,
+        oldest: int = SCHEMA_VERSION,
+    ) -> Archive:
         """Open (and migrate) an archive; create it unless `create` is False.
 
         An existing archive that this process cannot write (read-only storage, a folder or
         file of another user) opens read-only when `create` is False, as it does with
         `readonly`. Raises ArchiveMissing, NotAnArchive, or ArchiveTooNew for a file from a
-        newer uninews.
+        newer uninews. `readonly` with an `oldest` schema version reads an archive that old as
+        it is, unmigrated: for a reader that needs only what that schema has (archive.merge).
         """
         path = str(path)
         file = Path(path)
@@ -86,7 +94,7 @@ class Archive:
         if not file.exists() and not create:
             raise ArchiveMissing(path)
         if not create and (readonly or not _writable(file)):
-            return cls._open_readonly(path)
+            return cls._open_readonly(path, oldest if readonly else SCHEMA_VERSION)
         if not file.parent.is_dir():
             raise ArchiveError(f"cannot create {path}: folder {file.parent} does not exist")
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -102,7 +110,7 @@ class Archive:
         return cls(conn, path)
 
     @classmethod
-    def _open_readonly(cls, path: str) -> Archive:
+    def _open_readonly(cls, path: str, oldest: int = SCHEMA_VERSION) -> Archive:
         """Read-only: `mode=ro` where SQLite can share the WAL index (the -shm file exists or
         can be made), else `immutable=1`, which reads the main file alone and is safe only
         because nothing can write this file here either."""
@@ -114,10 +122,10 @@ class Archive:
             conn.row_factory = sqlite3.Row
             try:
                 version = cls._check(conn, path, create=False)
-                if version < SCHEMA_VERSION:
+                if version < oldest:
                     raise ArchiveError(
-                        f"{path} is read-only here and has archive schema version {version}, "
-                        f"this uninews reads {SCHEMA_VERSION}: open it once where it can be "
+                        f"{path} is opened read-only here and has archive schema version "
+                        f"{version}, this uninews reads {oldest}: open it once where it can be "
                         "written (any uninews command) to upgrade it"
                     )
                 return cls(conn, path, readonly=True)

@@ -1,6 +1,7 @@
 """The versioning rule, in one place: what gets a version at all, when a new version is written
-and which fields it changed. record() (a fresh fetch) and reprocess (a stored body read again)
-both decide through here, so a page cannot be versioned one way at crawl time and another later.
+and which fields it changed. record() (a fresh fetch), reprocess (a stored body read again) and
+merge (two archives' captures in time order) all decide through here, so a page cannot be
+versioned one way at crawl time and another later.
 
 A new version is written only when the hash of the normalized content differs from the page's
 current version (archive.content): raw HTML never decides.
@@ -9,7 +10,9 @@ current version (archive.content): raw HTML never decides.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .content import Prepared, changed_fields, from_row, json_text
 
@@ -37,14 +40,29 @@ def next_version(
 ) -> NewVersion | None:
     """The version `prepared` makes of a page whose current version (and its content hash)
     are given, or None when the content is that of the current version."""
+
+    def current_content() -> Mapping[str, Any]:
+        row = conn.execute(
+            "SELECT * FROM versions WHERE url = ? AND version = ?", (url, current_version)
+        ).fetchone()
+        return from_row(row)
+
+    return version_after(current_version, current_sha256, prepared, current_content)
+
+
+def version_after(
+    current_version: int | None,
+    current_sha256: str | None,
+    prepared: Prepared,
+    current_content: Callable[[], Mapping[str, Any]],
+) -> NewVersion | None:
+    """next_version() over a current version held anywhere (archive.merge replays a page's
+    versions before they are written); `current_content` is asked only when they differ."""
     if current_version is None:
         return NewVersion(1, changed_fields(None, prepared.normalized))
     if current_sha256 == prepared.sha256:
         return None
-    row = conn.execute(
-        "SELECT * FROM versions WHERE url = ? AND version = ?", (url, current_version)
-    ).fetchone()
-    return NewVersion(current_version + 1, changed_fields(from_row(row), prepared.normalized))
+    return NewVersion(current_version + 1, changed_fields(current_content(), prepared.normalized))
 
 
 def insert_version(

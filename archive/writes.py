@@ -83,21 +83,22 @@ def record(
                 "INSERT INTO pages (url, site, kind, first_seen, status) VALUES (?, ?, ?, ?, ?)",
                 (url, site, kind, capture.fetched_at, page_status_after(response, None)),
             )
-        capture_id = _insert_capture(
+        capture_id = insert_capture(
             conn, capture, url, site, kind, outcome, sha, extractor_version, run_id, now
         )
         if new is not None:
             insert_version(conn, url, new, capture_id, prepared, now, extractor_version)
-        _update_page(
-            conn, page, url, capture, response, outcome, kind, site, capture_id,
-            new.number if new is not None else None,
+        update = page_update(
+            dict(page) if page is not None else {}, capture, response, outcome, kind, site,
+            capture_id, new.number if new is not None else None,
             prepared.sha256 if new is not None else None,
             sha, lang or (normalized or {}).get("lang"),
         )  # fmt: skip
+        update_page(conn, url, update)
     return Recorded(outcome, capture_id, url, new.number if new is not None else None)
 
 
-def _insert_capture(
+def insert_capture(
     conn: sqlite3.Connection,
     capture: Capture,
     url: str,
@@ -109,6 +110,7 @@ def _insert_capture(
     run_id: int | None,
     now: str,
 ) -> int:
+    """One `captures` row: record() and merge write captures only through here."""
     row = {
         "run_id": run_id,
         "url": url,
@@ -139,10 +141,8 @@ def _insert_capture(
     return int(cur.lastrowid)
 
 
-def _update_page(
-    conn: sqlite3.Connection,
-    page: sqlite3.Row | None,
-    url: str,
+def page_update(
+    old: Mapping[str, Any],
     capture: Capture,
     response: str,
     outcome: str,
@@ -153,8 +153,9 @@ def _update_page(
     new_hash: str | None,
     sha: str | None,
     lang: str | None,
-) -> None:
-    old = dict(page) if page is not None else {}
+) -> dict[str, Any]:
+    """The columns of a page row (`old`; empty for a new page) that a fetch changes: record()
+    applies it once per fetch, merge folds a page's captures through it in time order."""
     status = page_status_after(response, old.get("status"))
     update: dict[str, Any] = {
         "site": site,
@@ -183,5 +184,9 @@ def _update_page(
         update["etag"] = update["last_modified"] = None
     if response == "redirected":
         update["redirect_to"] = capture.redirect_to
+    return update
+
+
+def update_page(conn: sqlite3.Connection, url: str, update: Mapping[str, Any]) -> None:
     sets = ", ".join(f"{name} = ?" for name in update)
     conn.execute(f"UPDATE pages SET {sets} WHERE url = ?", (*update.values(), url))

@@ -32,6 +32,7 @@ def loaded_after(statement: str) -> set[str]:
         "scraper.cli.warc",
         "scraper.cli.wacz",
         "scraper.cli.backup",
+        "scraper.cli.merge",
         "scraper.cli.reprocess",
         "scraper.cli.health",
         "scraper.cli.crawl",  # Scrapy loads when a crawl runs, not when the command is defined

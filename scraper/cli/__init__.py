@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import click
 
-from . import backup, crawl, export, health, read, reprocess, serve, wacz, warc
+from . import backup, crawl, export, health, merge, read, reprocess, serve, wacz, warc
 from .options import BadUsage
 
 __all__ = ["COMMANDS", "BadUsage", "cli", "main"]
@@ -34,6 +34,7 @@ COMMANDS: tuple[click.Command, ...] = (
     wacz.wacz,
     reprocess.reprocess_command,
     backup.backup,
+    merge.merge_command,
 )
 
 
