@@ -34,6 +34,7 @@ def loaded_after(statement: str) -> set[str]:
         "scraper.cli.backup",
         "scraper.cli.reprocess",
         "scraper.cli.health",
+        "scraper.cli.ingest",  # the ingest process writes the archive and crawls nothing
         "scraper.cli.crawl",  # Scrapy loads when a crawl runs, not when the command is defined
     ],
 )
