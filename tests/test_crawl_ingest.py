@@ -199,3 +199,19 @@ def test_ingest_stops_on_sigterm_after_its_current_write(redis_url, tmp_path):
     out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0
     assert "(stopped: signal)" in out
+
+
+def test_an_entry_ingest_cannot_read_is_kept_aside_with_why(redis_url, tmp_path):
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.xadd(STREAM, {"type": "capture", "run": "r", "meta": "{not json"})
+    client.xadd(STREAM, {"type": "telegram", "run": "r", "meta": "{}"})
+    code, out, err = finished(ingest(redis_url, tmp_path / "a.db", idle=0.5))
+    assert code == 0, err[-2000:]
+    assert json.loads(out)["rejected"] == 2
+    kept = client.xrange("uninews:ingest:rejected")
+    assert [fields[b"type"] for _, fields in kept] == [b"capture", b"telegram"]
+    assert b"unknown entry type 'telegram'" in kept[1][1][b"rejected_because"]
+    assert client.xlen(STREAM) == 0
+    assert ArchiveView(tmp_path / "a.db").scalar("SELECT count(*) FROM captures") == 0

@@ -6,16 +6,21 @@ scraper.ingest's loop until it is idle or stopped, and prints the summary. No Sc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import sqlite3
 import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from scraper.crawl import CrawlLocked, crawl_lock
 
 from .options import BadUsage
+
+if TYPE_CHECKING:
+    from scraper.ingest.consumer import Ingest
 
 
 @click.command("ingest")
@@ -46,7 +51,7 @@ def ingest(
     \b
     Examples:
       uninews ingest --redis redis://10.0.0.5:6379/0 --db archive.db
-      uninews ingest --redis redis://10.0.0.5:6379/0 --until-idle 60   (from cron)
+      uninews ingest --redis redis://10.0.0.5:6379/0 --until-idle 300   (from cron)
 
     SIGTERM or Ctrl-C stops it after the capture it is writing. A capture is acknowledged
     in Redis only once committed: whatever was not is read again on the next start.
@@ -54,7 +59,6 @@ def ingest(
     Exit status: 0 stopped (idle or by a signal), 1 Redis or the archive failed on the way
     (what was not written stays in Redis), 2 bad usage or Redis unreachable at the start.
     """
-    from archive import Archive, ArchiveError
     from scraper.ingest.consumer import Ingest
     from scraper.ingest.keys import RedisUnreachable, connect
 
@@ -64,26 +68,14 @@ def ingest(
         client = connect(redis_url)
     except RedisUnreachable as exc:
         raise BadUsage(str(exc)) from exc
-    try:
-        lock = crawl_lock(db_path, "ingest")
-        lock.__enter__()
-    except CrawlLocked:
-        raise BadUsage(f"another ingest into {db_path} is running") from None
-    except OSError as exc:
-        raise BadUsage(f"cannot use the archive {db_path}: {exc.strerror or exc}") from exc
-    try:
-        try:
-            archive = Archive.open(db_path)
-        except (ArchiveError, sqlite3.Error) as exc:
-            raise BadUsage(f"cannot open the archive {db_path}: {exc}") from exc
-        with archive:
-            say = (lambda line: click.echo(line, err=True)) if progress else (lambda line: None)
-            loop = Ingest(client, archive, until_idle=until_idle, progress=progress, say=say)
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(sig, lambda *_: loop.stop())
-            failure = run_loop(loop, redis_url)
-    finally:
-        lock.__exit__(None, None, None)
+    say = (lambda line: click.echo(line, err=True)) if progress else (lambda line: None)
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(ingest_lock(db_path))
+        archive = stack.enter_context(open_archive(db_path))
+        loop = Ingest(client, archive, until_idle=until_idle, progress=progress, say=say)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: loop.stop())
+        failure = run_loop(loop, redis_url)
     summary = loop.summary
     click.echo(json.dumps(summary.to_dict(), indent=2) if as_json else summary.text())
     if failure:
@@ -91,7 +83,30 @@ def ingest(
         sys.exit(1)
 
 
-def run_loop(loop: object, redis_url: str) -> str | None:
+@contextlib.contextmanager
+def ingest_lock(db_path: str) -> Any:
+    """The archive's ingest lock: two ingest processes would race for the same entries."""
+    try:
+        with crawl_lock(db_path, "ingest"):
+            yield
+    except CrawlLocked:
+        raise BadUsage(f"another ingest into {db_path} is running") from None
+    except FileNotFoundError as exc:
+        raise BadUsage(f"cannot use the archive {db_path}: {exc.strerror}") from exc
+
+
+def open_archive(db_path: str) -> Any:
+    from archive import Archive, ArchiveError
+
+    try:
+        return Archive.open(db_path)
+    except ArchiveError as exc:
+        raise BadUsage(str(exc)) from exc
+    except sqlite3.Error as exc:
+        raise BadUsage(f"cannot open the archive {db_path}: {exc} (check --db)") from exc
+
+
+def run_loop(loop: Ingest, redis_url: str) -> str | None:
     """Run the loop; why it failed on the way, in one line, or None."""
     import redis
 

@@ -73,8 +73,11 @@ def capture_fields(
 
 
 def decode(fields: Mapping[bytes, bytes]) -> Message:
-    """A stream entry's fields (as redis-py returns them, bytes) as a Message."""
+    """A stream entry's fields (as redis-py returns them, bytes) as a Message; KeyError,
+    TypeError or ValueError for an entry that is none of this version's."""
     kind, run = fields[b"type"].decode(), fields[b"run"].decode()
+    if kind not in (RUN, CAPTURE, FINISH):
+        raise ValueError(f"unknown entry type {kind!r}")
     meta = json.loads(fields[b"meta"])
     if kind != CAPTURE:
         return Message(kind, run, meta)

@@ -25,8 +25,8 @@ from archive.outcomes import OUTCOMES
 from archive.queries import INGEST_KEY
 
 from . import mirror
-from .codec import CAPTURE, FINISH, RUN, Message, decode
-from .keys import CONSUMER, GROUP, STREAM
+from .codec import CAPTURE, RUN, Message, decode
+from .keys import CONSUMER, GROUP, REJECTED, STREAM
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ class RunDone:
 class IngestSummary:
     written: int = 0  # captures committed
     already: int = 0  # captures read again that the archive held already
+    rejected: int = 0  # entries that could not be read, moved to keys.REJECTED
     runs_started: int = 0
     runs: list[RunDone] = field(default_factory=list)  # runs finished
     published: int = 0  # page rows published to Redis at the start
@@ -70,8 +71,9 @@ class IngestSummary:
         lines = [run.text() for run in self.runs]
         lines.append(
             f"ingest: {self.written} captures written, {self.already} already in the archive, "
-            f"{self.runs_started} runs started, {len(self.runs)} finished "
-            f"(stopped: {self.stopped_by})"
+            f"{self.runs_started} runs started, {len(self.runs)} finished"
+            + (f", {self.rejected} entries rejected to {REJECTED}" if self.rejected else "")
+            + f" (stopped: {self.stopped_by})"
         )
         return "\n".join(lines)
 
@@ -79,6 +81,7 @@ class IngestSummary:
         return {
             "written": self.written,
             "already": self.already,
+            "rejected": self.rejected,
             "runs_started": self.runs_started,
             "runs": [vars(run) for run in self.runs],
             "published": self.published,
@@ -131,7 +134,9 @@ class Ingest:
             for entry_id, fields in entries:
                 if self.stopping:
                     break
-                self._apply(decode(fields))
+                message = self._decoded(entry_id, fields)
+                if message is not None:
+                    self._apply(message)
                 self.client.xack(STREAM, GROUP, entry_id)
                 self.client.xdel(STREAM, entry_id)
             now = time.monotonic()
@@ -172,15 +177,25 @@ class Ingest:
 
     # -- one entry ---------------------------------------------------------------------------
 
+    def _decoded(self, entry_id: Any, fields: dict[bytes, bytes]) -> Message | None:
+        """The entry as a Message, or None once it has been moved to REJECTED with why."""
+        try:
+            return decode(fields)
+        except (KeyError, TypeError, ValueError) as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            logger.warning("Stream entry %s cannot be read (%s): moved to %s",
+                           entry_id, reason, REJECTED)  # fmt: skip
+            self.client.xadd(REJECTED, {**fields, b"rejected_because": reason})
+            self.summary.rejected += 1
+            return None
+
     def _apply(self, message: Message) -> None:
         if message.type == RUN:
             self._start(message)
         elif message.type == CAPTURE:
             self._capture(message)
-        elif message.type == FINISH:
-            self._finish(message)
         else:
-            logger.warning("Unknown stream entry %r skipped", message.type)
+            self._finish(message)
 
     def _run_id(self, key: str) -> int | None:
         if key not in self.runs:

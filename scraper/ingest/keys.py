@@ -11,6 +11,9 @@ from typing import Any
 STREAM = "uninews:ingest"  # captures and run messages, oldest first
 GROUP = "uninews-ingest"  # the consumer group of the ingest process
 CONSUMER = "ingest"  # its one consumer: a restarted ingest reads its own pending entries again
+# Entries ingest cannot read (from another uninews version, or damaged), kept with the reason
+# instead of blocking the stream: nothing is dropped without a trace.
+REJECTED = "uninews:ingest:rejected"
 
 
 def pages_key(site: str) -> str:
