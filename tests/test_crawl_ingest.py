@@ -19,14 +19,17 @@ STREAM = "uninews:ingest"
 KEY = '$."uninews/ingest_key"'
 
 
-def uninews(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "scraper.cli", *args],
+def uninews(*args: str, cwd: Path | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "scraper.cli", *args], cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
 
 
-def worker(base_url: str, redis_url: str, crawl_id: str, *extra: str) -> subprocess.Popen:
+def worker(
+    base_url: str, redis_url: str, crawl_id: str, *extra: str, cwd: Path | None = None
+) -> subprocess.Popen:
+    """A `crawl --to-redis` worker, run in `cwd` (where it must write no archive)."""
     return uninews("crawl", "demo", "--base-url", base_url, "--redis", redis_url, "--to-redis",
-                   "-s", f"UNINEWS_CRAWL_ID={crawl_id}", *FAST, *extra)  # fmt: skip
+                   "-s", f"UNINEWS_CRAWL_ID={crawl_id}", *FAST, *extra, cwd=cwd)  # fmt: skip
 
 
 def ingest(redis_url: str, db: Path, idle: float) -> subprocess.Popen:
@@ -158,12 +161,14 @@ def test_workers_ask_conditionally_with_validators_ingest_published(
     demo_server, redis_url, tmp_path
 ):
     db = tmp_path / "a.db"
+    here = tmp_path / "worker"
+    here.mkdir()
     for crawl_id in ("one", "two"):
-        code, _, err = finished(
-            worker(demo_server.base_url, redis_url, crawl_id, "--spider", "news")
-        )
+        proc = worker(demo_server.base_url, redis_url, crawl_id, "--spider", "news", cwd=here)
+        code, _, err = finished(proc)
         assert code == 0, err[-2000:]
         assert finished(ingest(redis_url, db, idle=1))[0] == 0
+    assert list(here.iterdir()) == [], "a --to-redis worker wrote files of its own"
     view = ArchiveView(db)
     second = view.scalar("SELECT max(run_id) FROM captures")
     outcomes = view.rows("SELECT outcome, count(*) AS n FROM captures WHERE run_id = ? AND "

@@ -179,6 +179,10 @@ class Ingest:
 
     def _decoded(self, entry_id: Any, fields: dict[bytes, bytes]) -> Message | None:
         """The entry as a Message, or None once it has been moved to REJECTED with why."""
+        if not fields:  # pending, but deleted from the stream since (XDEL, XTRIM by hand)
+            logger.warning("Stream entry %s was deleted before it was written", entry_id)
+            self.summary.rejected += 1
+            return None
         try:
             return decode(fields)
         except (KeyError, TypeError, ValueError) as exc:
