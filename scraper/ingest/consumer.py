@@ -252,7 +252,8 @@ class Ingest:
             status = "failed"
             error = error or f"{missing} of {handed} captures are not in the archive"
             stats["uninews/run_error"] = error
-        rules = Rules(**stats.pop("uninews/health_rules", {}))
+        given = stats.pop("uninews/health_rules", None) or {}
+        rules = Rules(**{k: v for k, v in given.items() if k in Rules.__dataclass_fields__})
         health = self.archive.run_health(run_id, rules).to_dict()
         stats[HEALTH_KEY] = health
         stats["uninews/run_status"] = status
