@@ -189,12 +189,14 @@ class Archive:
         *,
         process: Mapping[str, Any] | None = None,
         key: str | None = None,
+        started_at: str | None = None,
     ) -> int:
         """A new run row, `running`; runs whose process has gone become `interrupted` first.
 
         A run crawled elsewhere and handed over (`uninews ingest`) names the process that
-        crawls it (archive.process.this_process() there) and the key it was handed over
-        under, so that reading the hand-over again finds this run (run_with_key).
+        crawls it (archive.process.this_process() there), when it started there, and the key
+        it was handed over under, so that reading the hand-over again finds this run
+        (run_with_key).
         """
         stats: dict[str, Any] = {RUN_PROCESS: dict(process or this_process())}
         if key is not None:
@@ -204,7 +206,7 @@ class Archive:
             cur = conn.execute(
                 "INSERT INTO runs (site, spider, started_at, status, stats)"
                 " VALUES (?, ?, ?, 'running', ?)",
-                (site, spider, utc_now(), json_text(stats)),
+                (site, spider, started_at or utc_now(), json_text(stats)),
             )
             return int(cur.lastrowid)
 
@@ -252,7 +254,14 @@ class Archive:
     def last_finished_run(self, site: str) -> str | None:
         return queries.last_finished_run(self.conn, site)
 
-    def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
+    def finish_run(
+        self,
+        run_id: int,
+        status: str,
+        stats: Mapping[str, Any],
+        finished_at: str | None = None,
+    ) -> None:
+        """The run's end: now, or when a run crawled elsewhere ended there (`finished_at`)."""
         with self.transaction() as conn:
             row = conn.execute("SELECT stats FROM runs WHERE id = ?", (run_id,)).fetchone()
             if row is None:
@@ -262,7 +271,7 @@ class Archive:
             final.update(stats)
             conn.execute(
                 "UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
-                (utc_now(), status, json_text(final), run_id),
+                (finished_at or utc_now(), status, json_text(final), run_id),
             )
 
     # -- recording -------------------------------------------------------------------------

@@ -155,6 +155,10 @@ def test_a_capture_read_twice_is_written_once(demo_server, redis_url, tmp_path):
     assert summary["runs"][0]["counts"]["new"] == captures - view.scalar(
         "SELECT count(*) FROM captures WHERE kind IN ('robots', 'feed', 'requisite')"
     )
+    # The run's times are the worker's, though ingest wrote the row after the crawl ended.
+    run = view.rows("SELECT started_at, finished_at FROM runs")[0]
+    assert run["started_at"] < view.scalar("SELECT min(fetched_at) FROM captures")
+    assert run["finished_at"] < view.scalar("SELECT min(archived_at) FROM captures")
 
 
 def test_workers_ask_conditionally_with_validators_ingest_published(

@@ -16,6 +16,7 @@ from typing import Any
 
 from archive import Capture
 from archive.content import Prepared, prepare_content
+from archive.times import utc_now
 
 RUN, CAPTURE, FINISH = "run", "capture", "finish"
 _BYTES = ("body", "wire_body")
@@ -40,12 +41,13 @@ class Message:
 
 
 def run_fields(run: str, site: str, spider: str, process: Mapping[str, Any]) -> dict[str, Any]:
-    meta = {"site": site, "spider": spider, "process": dict(process)}
+    meta = {"site": site, "spider": spider, "process": dict(process), "at": utc_now()}
     return {"type": RUN, "run": run, "meta": json.dumps(meta)}
 
 
 def finish_fields(run: str, status: str, stats: Mapping[str, Any]) -> dict[str, Any]:
-    return {"type": FINISH, "run": run, "meta": json.dumps({"status": status, "stats": stats})}
+    meta = {"status": status, "stats": stats, "at": utc_now()}
+    return {"type": FINISH, "run": run, "meta": json.dumps(meta)}
 
 
 def capture_fields(

@@ -214,8 +214,9 @@ class Ingest:
             return
         meta = message.meta
         self.runs[message.run] = self.archive.start_run(
-            meta["site"], meta["spider"], process=meta["process"], key=message.run
-        )
+            meta["site"], meta["spider"], process=meta["process"], key=message.run,
+            started_at=meta.get("at"),
+        )  # fmt: skip
         self.summary.runs_started += 1
 
     def _capture(self, message: Message) -> None:
@@ -257,7 +258,7 @@ class Ingest:
         health = self.archive.run_health(run_id, rules).to_dict()
         stats[HEALTH_KEY] = health
         stats["uninews/run_status"] = status
-        self.archive.finish_run(run_id, status, stats)
+        self.archive.finish_run(run_id, status, stats, finished_at=message.meta.get("at"))
         meta = self.archive.conn.execute(
             "SELECT site, spider FROM runs WHERE id = ?", (run_id,)
         ).fetchone()
