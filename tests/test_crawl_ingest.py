@@ -224,3 +224,34 @@ def test_an_entry_ingest_cannot_read_is_kept_aside_with_why(redis_url, tmp_path)
     assert b"unknown entry type 'telegram'" in kept[1][1][b"rejected_because"]
     assert client.xlen(STREAM) == 0
     assert ArchiveView(tmp_path / "a.db").scalar("SELECT count(*) FROM captures") == 0
+
+
+def test_a_worker_waits_while_ingest_is_behind(demo_server, redis_url, tmp_path):
+    import threading
+
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    proc = worker(demo_server.base_url, redis_url, "one", "--spider", "news",
+                  "-s", "UNINEWS_INGEST_BACKLOG=10")  # fmt: skip
+    guard = threading.Timer(90, proc.kill)  # a worker that never waits would hang the test
+    guard.start()
+    try:
+        for line in proc.stderr:
+            if "waiting for `uninews ingest`" in line:
+                break
+        assert proc.poll() is None, "the worker ended instead of waiting"
+        waiting = client.xlen(STREAM)
+        assert 10 <= waiting <= 12  # the limit, and robots.txt, which does not wait
+        running = ingest(redis_url, tmp_path / "a.db", idle=3)
+        proc.communicate(timeout=60)
+        assert finished(running)[0] == 0
+    finally:
+        guard.cancel()
+    assert proc.returncode == 0
+    # whatever came after the first ingest went idle
+    assert finished(ingest(redis_url, tmp_path / "a.db", idle=0.5))[0] == 0
+    view = ArchiveView(tmp_path / "a.db")
+    assert view.scalar("SELECT count(*) FROM captures WHERE kind = 'article'") == 60
+    stats = json.loads(view.scalar("SELECT stats FROM runs"))
+    assert stats["uninews/ingest_waits"] >= 1

@@ -5,11 +5,14 @@ In place of the archive pipeline, with the same decisions (archive.archived_as):
 goes on the stream with its content prepared, after a run entry that `uninews ingest` turns
 into this run's row, and before a finish entry with the run's status and stats. The worker
 cannot read back what was committed: its summary counts what it handed over, and the run
-fails if a hand-over failed (Redis gone) or nothing could be fetched.
+fails if a hand-over failed (Redis gone) or nothing could be fetched. While the stream holds
+UNINEWS_INGEST_BACKLOG entries or more (ingest stopped, or slower than the workers), the
+worker waits before handing over the next capture, so Redis memory stays bounded.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from typing import Any
@@ -28,12 +31,15 @@ from .archive import APART, archived_as, json_stats, run_status
 
 logger = logging.getLogger(__name__)
 
+BACKLOG_POLL_S = 0.5  # how often a waiting worker looks at the stream's length again
+
 
 class StreamPipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.stats = crawler.stats
         self.redis_url = crawler.settings.get("REDIS_URL")
+        self.backlog = crawler.settings.getint("UNINEWS_INGEST_BACKLOG")
         self.client: Any = None
         self.run_key = uuid.uuid4().hex
         self.number = 0
@@ -59,9 +65,10 @@ class StreamPipeline:
         if self._hand_over(capture, None, site=site, kind="robots", extractor_version=""):
             self.stats.inc_value("uninews/robots_captures")
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, CaptureItem):
             return item
+        await self._room_in_stream()
         capture, content, record = archived_as(item)
         kind = record["kind"]
         apart = kind in APART
@@ -75,6 +82,18 @@ class StreamPipeline:
             if response_class(capture) == "error":
                 self.stats.inc_value("uninews/error")
         return {"url": capture.url, "outcome": outcome, "version": None}
+
+    async def _room_in_stream(self) -> None:
+        """Wait while the stream holds `backlog` entries (0: never): ingest is behind."""
+        if not self.backlog or self.client.xlen(STREAM) < self.backlog:
+            return
+        logger.warning(
+            "The ingest stream holds %d entries or more (UNINEWS_INGEST_BACKLOG): "
+            "waiting for `uninews ingest` to write them", self.backlog,
+        )  # fmt: skip
+        self.stats.inc_value("uninews/ingest_waits")
+        while self.client.xlen(STREAM) >= self.backlog:
+            await asyncio.sleep(BACKLOG_POLL_S)
 
     def _hand_over(self, capture: Any, content: Any, **record: Any) -> bool:
         self.number += 1
