@@ -109,7 +109,7 @@ class CrawlSummary:
             if r.ingest_run:
                 lines.append(
                     f"{r.spider} ({r.site}) ingest run {r.ingest_run}: {r.status}, "
-                    f"{r.handed_over} pages in {r.seconds:.1f}s handed over for `uninews ingest`"
+                    f"{r.handed_over} pages in {r.seconds:.1f}s handed over to uninews ingest"
                 )
             else:
                 lines.append(

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.crawl
 
 STREAM = "uninews:ingest"
 KEY = '$."uninews/ingest_key"'
+OF_PID = """json_extract(stats, '$."uninews/process".pid') = ?"""  # runs of a worker process
 
 
 def uninews(*args: str, cwd: Path | None = None) -> subprocess.Popen:
@@ -52,11 +53,14 @@ def written_by_ingest(client) -> int:
     return added(client) - client.xlen(STREAM)
 
 
-def wait_until(client, condition, timeout: float = 60) -> None:
-    """Wake on every new stream entry (a blocking XREAD), until condition(client) holds."""
+def wait_until(client, condition, *running: subprocess.Popen, timeout: float = 60) -> None:
+    """Wake on every new stream entry (a blocking XREAD), until condition(client) holds;
+    fail at once, with its error, if one of the `running` processes ends meanwhile."""
     deadline = time.monotonic() + timeout
     last = "$"
     while not condition(client):
+        for proc in running:
+            assert proc.poll() is None, f"exit {proc.returncode}: {proc.communicate()[1][-2000:]}"
         assert time.monotonic() < deadline, "the stream never got there"
         reply = client.xread({STREAM: last}, block=200, count=1000)
         if reply:
@@ -87,15 +91,28 @@ def test_killed_worker_and_ingest_lose_nothing_and_write_nothing_twice(
     # A short delay per request keeps the workers busy while they are killed (pacing only).
     workers = [worker(demo_server.base_url, redis_url, "one", "-s", "DOWNLOAD_DELAY=0.05")
                for _ in range(3)]  # fmt: skip
-    wait_until(client, lambda c: added(c) >= 15)
+    view = ArchiveView(db)
+
+    def first_worker_under_way(c) -> bool:
+        """15 entries in, and ingest has started the first worker's runs."""
+        if added(c) < 15 or not db.exists():
+            return False
+        return view.scalar(f"SELECT count(*) FROM runs WHERE {OF_PID}", workers[0].pid) == 2
+
+    wait_until(client, first_worker_under_way, first_ingest)
     workers[0].send_signal(signal.SIGKILL)
-    wait_until(client, lambda c: written_by_ingest(c) >= 40)
+
+    def ingest_is_under_way(c) -> bool:
+        """Mid-crawl; or, when the killed worker held every listing, once the others end."""
+        return written_by_ingest(c) >= 20 or all(w.poll() is not None for w in workers[1:])
+
+    wait_until(client, ingest_is_under_way, first_ingest)
     first_ingest.send_signal(signal.SIGKILL)
     first_ingest.communicate(timeout=30)
     for proc in workers[1:]:
         code, out, err = finished(proc)
         assert code == 0, err[-2000:]
-        assert "handed over for `uninews ingest`" in out
+        assert "pages in" in out and "handed over to uninews ingest" in out
     workers[0].communicate(timeout=30)
 
     # The ingest process starts again and writes what it had not acknowledged. What the killed
@@ -111,7 +128,6 @@ def test_killed_worker_and_ingest_lose_nothing_and_write_nothing_twice(
     assert code == 0, err[-2000:]
     assert json.loads(out)["stopped_by"] == "idle"
 
-    view = ArchiveView(db)
     twice = view.rows(f"SELECT json_extract(extra, '{KEY}') AS k, count(*) AS n FROM captures "
                       "GROUP BY k HAVING n > 1")  # fmt: skip
     assert twice == [], "a capture handed over once was written twice"
@@ -129,7 +145,10 @@ def test_killed_worker_and_ingest_lose_nothing_and_write_nothing_twice(
     assert page_state(view) == page_state(ArchiveView(single))
     statuses = view.rows("SELECT spider, status FROM runs ORDER BY id")
     assert statuses.count({"spider": "news", "status": "finished"}) == 3
-    assert {"spider": "news", "status": "interrupted"} in statuses  # the killed worker's
+    killed = view.rows(f"SELECT spider, status FROM runs WHERE {OF_PID} ORDER BY spider",
+                       workers[0].pid)  # fmt: skip
+    assert killed == [{"spider": "news", "status": "interrupted"},
+                      {"spider": "pages", "status": "interrupted"}]  # fmt: skip
 
 
 def test_a_capture_read_twice_is_written_once(demo_server, redis_url, tmp_path):

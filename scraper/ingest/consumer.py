@@ -6,8 +6,8 @@ as soon as it has handed them over. This process acknowledges (XACK) an entry on
 transaction has committed, so an entry it was writing when it was killed is read again when it
 restarts (its consumer's pending entries, and any other consumer's, come first); an entry
 committed but not yet acknowledged is recognised by its key (queries.INGEST_KEY, kept in the
-capture's extra and the run's stats) and not written twice. Acknowledged entries are deleted:
-the bodies they carry need not stay in Redis memory.
+capture's extra and the run's stats) and not written twice. Acknowledged entries are deleted
+in the same MULTI/EXEC: the bodies they carry need not stay in Redis memory.
 """
 
 from __future__ import annotations
@@ -137,8 +137,7 @@ class Ingest:
                 message = self._decoded(entry_id, fields)
                 if message is not None:
                     self._apply(message)
-                self.client.xack(STREAM, GROUP, entry_id)
-                self.client.xdel(STREAM, entry_id)
+                self._done(entry_id)
             now = time.monotonic()
             if entries:
                 last_entry = now
@@ -148,6 +147,14 @@ class Ingest:
                 last_line = now
                 self.say(self._progress_line())
         return self.summary
+
+    def _done(self, entry_id: Any) -> None:
+        """Acknowledge and delete an entry in one MULTI/EXEC: killed between the two, an entry
+        would be acknowledged, never read again, and left in Redis memory for good."""
+        pipe = self.client.pipeline(transaction=True)
+        pipe.xack(STREAM, GROUP, entry_id)
+        pipe.xdel(STREAM, entry_id)
+        pipe.execute()
 
     def _join_group(self) -> None:
         import redis
