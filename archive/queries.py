@@ -122,6 +122,28 @@ def last_finished_run(conn: sqlite3.Connection, site: str) -> str | None:
     return row[0] if row else None
 
 
+# The key a capture or run handed over from elsewhere (a Redis stream's ingest) is written
+# under, in captures.extra and runs.stats: the same hand-over read twice is recognised by it.
+INGEST_KEY = "uninews/ingest_key"
+
+
+def capture_with_key(conn: sqlite3.Connection, url: str, key: str) -> int | None:
+    """The id of the capture of `url` (as requested) handed over under `key`, if written."""
+    row = conn.execute(
+        "SELECT id FROM captures WHERE url = ? AND json_extract(extra, ?) = ?",
+        (normalize_url(url), f'$."{INGEST_KEY}"', key),
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def run_with_key(conn: sqlite3.Connection, key: str) -> int | None:
+    """The id of the run started under `key`, if one was."""
+    row = conn.execute(
+        "SELECT id FROM runs WHERE json_extract(stats, ?) = ?", (f'$."{INGEST_KEY}"', key)
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
 # FTS5 column weights for bm25(): a word in the title counts more than one in the body.
 RANK_WEIGHTS = (10.0, 4.0, 1.0)  # title, lead, body_text
 SNIPPET_TOKENS = 12

@@ -190,16 +190,42 @@ class Archive:
 
     # -- runs ------------------------------------------------------------------------------
 
-    def start_run(self, site: str, spider: str) -> int:
-        """A new run row, `running`; runs whose process has gone become `interrupted` first."""
+    def start_run(
+        self,
+        site: str,
+        spider: str,
+        *,
+        process: Mapping[str, Any] | None = None,
+        key: str | None = None,
+        started_at: str | None = None,
+    ) -> int:
+        """A new run row, `running`; runs whose process has gone become `interrupted` first.
+
+        A run crawled elsewhere and handed over (`uninews ingest`) names the process that
+        crawls it (archive.process.this_process() there), when it started there, and the key
+        it was handed over under, so that reading the hand-over again finds this run
+        (run_with_key).
+        """
+        stats: dict[str, Any] = {RUN_PROCESS: dict(process or this_process())}
+        if key is not None:
+            stats[queries.INGEST_KEY] = key
         with self.transaction() as conn:
             self._mark_interrupted(conn)
             cur = conn.execute(
                 "INSERT INTO runs (site, spider, started_at, status, stats)"
                 " VALUES (?, ?, ?, 'running', ?)",
-                (site, spider, utc_now(), json_text({RUN_PROCESS: this_process()})),
+                (site, spider, started_at or utc_now(), json_text(stats)),
             )
             return int(cur.lastrowid)
+
+    def run_with_key(self, key: str) -> int | None:
+        """The run started under `key` (start_run), if one was."""
+        return queries.run_with_key(self.conn, key)
+
+    def capture_with_key(self, url: str, key: str) -> int | None:
+        """The capture of `url` recorded with `key` in its extra (queries.INGEST_KEY), if one
+        was: a capture handed over twice is written once."""
+        return queries.capture_with_key(self.conn, url, key)
 
     def _mark_interrupted(self, conn: sqlite3.Connection) -> None:
         """A run left `running` by a process that has ended (killed, out of memory, reboot)."""
@@ -236,16 +262,24 @@ class Archive:
     def last_finished_run(self, site: str) -> str | None:
         return queries.last_finished_run(self.conn, site)
 
-    def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
+    def finish_run(
+        self,
+        run_id: int,
+        status: str,
+        stats: Mapping[str, Any],
+        finished_at: str | None = None,
+    ) -> None:
+        """The run's end: now, or when a run crawled elsewhere ended there (`finished_at`)."""
         with self.transaction() as conn:
             row = conn.execute("SELECT stats FROM runs WHERE id = ?", (run_id,)).fetchone()
             if row is None:
                 raise NotFound(f"no run with id {run_id}")
-            process = json.loads(row[0] or "{}").get(RUN_PROCESS)
-            final = {**({RUN_PROCESS: process} if process else {}), **dict(stats)}
+            kept = json.loads(row[0] or "{}")
+            final = {k: kept[k] for k in (RUN_PROCESS, queries.INGEST_KEY) if k in kept}
+            final.update(stats)
             conn.execute(
                 "UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
-                (utc_now(), status, json_text(final), run_id),
+                (finished_at or utc_now(), status, json_text(final), run_id),
             )
 
     # -- recording -------------------------------------------------------------------------

@@ -68,6 +68,10 @@ class RunResult:
     # interrupted runs this one resumed, and the page requests it skipped as captured there
     resumed_from: list[int] = field(default_factory=list)
     resume_skipped: int = 0
+    # pages a `--to-redis` worker handed to the ingest stream (it has no archive to count
+    # outcomes in: `uninews ingest` gives the run its row and counts), and the run's key there
+    handed_over: int = 0
+    ingest_run: str | None = None
 
     @property
     def alarm(self) -> bool:
@@ -102,10 +106,16 @@ class CrawlSummary:
         lines = []
         for r in self.runs:
             counts = ", ".join(f"{r.counts.get(k, 0)} {k}" for k in OUTCOMES if r.counts.get(k))
-            lines.append(
-                f"{r.spider} ({r.site}) run {r.run_id}: {r.status}, {r.pages} pages "
-                f"in {r.seconds:.1f}s: {counts or 'nothing archived'}"
-            )
+            if r.ingest_run:
+                lines.append(
+                    f"{r.spider} ({r.site}) ingest run {r.ingest_run}: {r.status}, "
+                    f"{r.handed_over} pages in {r.seconds:.1f}s handed over to uninews ingest"
+                )
+            else:
+                lines.append(
+                    f"{r.spider} ({r.site}) run {r.run_id}: {r.status}, {r.pages} pages "
+                    f"in {r.seconds:.1f}s: {counts or 'nothing archived'}"
+                )
             if r.error:
                 lines.append(f"  error: {r.error}")
             for host in r.robots_unreachable:
@@ -133,6 +143,7 @@ def crawl_settings(
     revisit: str = "all",
     contact: str | None = None,
     redis_url: str | None = None,
+    to_redis: bool = False,
     crawl_key: str = "",
     overrides: Mapping[str, Any] | None = None,
     log_level: str = "WARNING",
@@ -178,6 +189,16 @@ def crawl_settings(
         extensions = settings.getdict("EXTENSIONS")
         extensions["scraper.extensions.redis_expiry.RedisExpiry"] = 600
         settings.set("EXTENSIONS", extensions, priority="cmdline")
+    if redis_url and to_redis:
+        # No archive here: captures go to the ingest stream, validators come from Redis.
+        pipelines = settings.getdict("ITEM_PIPELINES")
+        pipelines.pop("scraper.pipelines.archive.ArchivePipeline", None)
+        pipelines["scraper.pipelines.stream.StreamPipeline"] = 300
+        settings.setdict({
+            "UNINEWS_TO_REDIS": True,
+            "ITEM_PIPELINES": pipelines,
+            "UNINEWS_VALIDATORS_STORE": "scraper.middlewares.conditional.RedisValidators",
+        }, priority="cmdline")  # fmt: skip
     return settings
 
 
@@ -283,6 +304,8 @@ def run_result(crawler: Any, seconds: float, cause: str | None = None) -> RunRes
         health=stats.get(HEALTH_KEY),
         resumed_from=list(stats.get("uninews/resumed_from", [])),
         resume_skipped=int(stats.get("uninews/resume_skipped", 0)),
+        handed_over=int(stats.get("uninews/handed_over", 0)),
+        ingest_run=stats.get("uninews/ingest_run"),
     )
 
 

@@ -58,6 +58,13 @@ REMOTE_CONTROL_ENABLED = False  # a crawler of other people's sites opens no lis
 
 # The archive.
 UNINEWS_DB = "archive.db"
+# A `crawl --redis URL --to-redis` worker writes no archive: it hands its captures to the
+# Redis stream that `uninews ingest` writes into the archive, and reads validators and known
+# pages from what ingest publishes there (scraper.crawl.crawl_settings sets the components).
+UNINEWS_TO_REDIS = False
+# Such a worker waits while the stream holds this many entries, ingest being behind (about
+# 100 KB of Redis memory each for pages of 40-80 KB); 0: never wait.
+UNINEWS_INGEST_BACKLOG = 5000
 UNINEWS_SITE = ""  # profile name or path; empty with UNINEWS_START_URL for generic mode
 UNINEWS_START_URL = ""
 UNINEWS_HOST_MAP = {}  # {"www.umu.se": "http://127.0.0.1:8080"}

@@ -35,6 +35,9 @@ def loaded_after(statement: str) -> set[str]:
         "scraper.cli.merge",
         "scraper.cli.reprocess",
         "scraper.cli.health",
+        "scraper.cli.ingest",  # the ingest process writes the archive and crawls nothing
+        "scraper.ingest.consumer",
+        "scraper.ingest.mirror",
         "scraper.cli.crawl",  # Scrapy loads when a crawl runs, not when the command is defined
     ],
 )

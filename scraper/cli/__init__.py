@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import click
 
-from . import backup, crawl, export, health, merge, read, reprocess, serve, wacz, warc
+from . import backup, crawl, export, health, ingest, merge, read, reprocess, serve, wacz, warc
 from .options import BadUsage
 
 __all__ = ["COMMANDS", "BadUsage", "cli", "main"]
@@ -22,6 +22,7 @@ COMMANDS: tuple[click.Command, ...] = (
     crawl.crawl,
     crawl.demo,
     crawl.sites,
+    ingest.ingest,
     health.health,
     read.search,
     read.pages,

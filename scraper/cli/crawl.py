@@ -92,8 +92,11 @@ def print_summary(summary: CrawlSummary, as_json: bool) -> None:
         click.echo(json.dumps(summary.to_dict(), indent=2))
     else:
         click.echo(summary.text())
-        totals = summary.totals()
-        click.echo("total: " + ", ".join(f"{v} {k}" for k, v in totals.items() if v))
+        totals = [f"{v} {k}" for k, v in summary.totals().items() if v]
+        handed = sum(r.handed_over for r in summary.runs)
+        if handed:
+            totals.append(f"{handed} handed over")
+        click.echo("total: " + ", ".join(totals))
 
 
 @contextlib.contextmanager
@@ -146,6 +149,11 @@ def check_archive(db_path: str) -> None:
 @click.option("--revisit", default="all", show_default=True, help="all, none or older-than:7d.")
 @click.option("--contact", help="URL or e-mail for the User-Agent, so sites can reach you.")
 @click.option("--redis", "redis_url", help="Share one crawl between workers (redis://HOST:PORT).")
+@click.option(
+    "--to-redis",
+    is_flag=True,
+    help="With --redis: write no archive here, hand captures to `uninews ingest` instead.",
+)
 @click.option("--host-map", multiple=True, metavar="HOST=URL", help="Serve a host from URL.")
 @click.option("--base-url", help="demo only: a running demo server (default: serve one here).")
 @settings_options
@@ -162,6 +170,7 @@ def crawl(
     revisit: str,
     contact: str | None,
     redis_url: str | None,
+    to_redis: bool,
     host_map: tuple[str, ...],
     base_url: str | None,
     overrides: tuple[str, ...],
@@ -179,6 +188,7 @@ def crawl(
       uninews crawl --start-url https://www.example.edu/news/ --max-pages 200
       uninews crawl umu --revisit older-than:7d --spider news
       uninews crawl umu --redis redis://127.0.0.1:6379/0   (one of several workers)
+      uninews crawl umu --redis redis://10.0.0.5:6379/0 --to-redis   (`uninews ingest` writes)
       uninews crawl umu other.toml            (several sites at once, one line each)
       uninews crawl --sites sites.toml        (each site's max_pages and every = "6h")
 
@@ -227,12 +237,15 @@ def crawl(
         raise BadUsage("--base-url is for `uninews crawl demo`; use --host-map for other sites")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise BadUsage(f"bad --redis {redis_url!r}: write redis://HOST:PORT")
+    check_to_redis(to_redis, redis_url, sites is not None)
     settings_overrides = crawl_overrides(overrides, requisites)
-    check_archive(db_path)
+    if not to_redis:
+        check_archive(db_path)
     run = Run(db_path, spider, mapping, base_url, as_json, verbose, {
         "revisit": revisit,
         "contact": contact,
         "redis_url": redis_url,
+        "to_redis": to_redis,
         "overrides": settings_overrides,
         "log_level": "DEBUG" if verbose else "INFO",
     })  # fmt: skip
@@ -240,6 +253,19 @@ def crawl(
         crawl_many(sites, run)
     else:
         crawl_one(site_names[0] if site_names else None, profile, start_url, max_pages, run)
+
+
+def check_to_redis(to_redis: bool, redis_url: str | None, several: bool) -> None:
+    """--to-redis needs --redis, writes no archive here (so no --db), and takes one site."""
+    if not to_redis:
+        return
+    if not redis_url:
+        raise BadUsage("--to-redis hands captures to Redis: give --redis redis://HOST:PORT too")
+    source = click.get_current_context().get_parameter_source("db_path")
+    if source is not None and source.name != "DEFAULT":
+        raise BadUsage("--to-redis writes no archive here: give --db to `uninews ingest`")
+    if several:
+        raise BadUsage("--to-redis crawls one site: start a worker per site")
 
 
 def is_demo(profile: Profile | None) -> bool:

@@ -2,7 +2,9 @@
 
 The middleware is thin; where validators come from is a small store class named by
 UNINEWS_VALIDATORS_STORE (like Scrapy's HTTPCACHE_STORAGE), with one method:
-``lookup(url) -> (etag, last_modified)``.
+``lookup(url) -> (etag, last_modified)``: the archive's (ArchiveValidators), or for a
+`crawl --to-redis` worker, which has no archive, what `uninews ingest` published of it to
+Redis (RedisValidators).
 """
 
 from __future__ import annotations
@@ -45,6 +47,30 @@ class ArchiveValidators:
 
     def close(self) -> None:
         self.archive.close()
+
+
+class RedisValidators:
+    """Validators of the crawl's site as `uninews ingest` last published them to Redis."""
+
+    def __init__(self, crawler: Crawler):
+        from scraper.ingest.keys import connect
+
+        self.crawler = crawler
+        self.client = connect(crawler.settings.get("REDIS_URL"))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedisValidators:
+        store = cls(crawler)
+        crawler.signals.connect(store.close, signal=signals.spider_closed)
+        return store
+
+    def lookup(self, url: str) -> tuple[str | None, str | None]:
+        from scraper.ingest import mirror
+
+        return mirror.validators(self.client, self.crawler.spider.site_name, url)
+
+    def close(self) -> None:
+        self.client.close()
 
 
 class ConditionalGetMiddleware:

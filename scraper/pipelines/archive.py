@@ -73,30 +73,14 @@ class ArchivePipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, CaptureItem):
             return item
-        capture, article, prepared = item.capture, item.article, item.prepared
-        content, kind, lang = None, item.url_kind or "page", None
-        if article is not None:
-            kind = archive_kind(article.kind, item.url_kind)
-            lang = article.lang
-            if article.kind == "login":
-                capture = dataclasses.replace(capture, restricted=True)
-            elif gets_version(article.kind, article.has_content, kind):
-                content = prepared or article.content()
+        capture, content, record = archived_as(item)
+        kind = record["kind"]
         # Page captures are what a run's counts are about (Archive.run_counts leaves feeds out).
         self.stats.inc_value(
             f"uninews/{kind}_write_attempts" if kind in APART else "uninews/write_attempts"
         )
         try:
-            recorded = await self._write(
-                "record",
-                capture,
-                content,
-                run_id=self.run_id,
-                site=item.site,
-                kind=kind if kind in ARCHIVE_KINDS else "page",
-                extractor_version=item.extractor_version if article is not None else "",
-                lang=lang,
-            )
+            recorded = await self._write("record", capture, content, run_id=self.run_id, **record)
         except Exception as exc:
             # Not archived: the run fails (spider_closed) and says why, but the crawl goes on,
             # so that what can still be written is.
@@ -179,6 +163,27 @@ class ArchivePipeline:
             self.stats.set_value(
                 "uninews/run_error", f"{missing} of {attempts} captures are not in the archive"
             )
+
+
+def archived_as(item: CaptureItem) -> tuple[Any, Any, dict[str, Any]]:
+    """(capture, content, Archive.record's other keywords) for an item: what it is archived
+    as, wherever it is written (here, or by `uninews ingest` from a worker's stream)."""
+    capture, article, prepared = item.capture, item.article, item.prepared
+    content, kind, lang = None, item.url_kind or "page", None
+    if article is not None:
+        kind = archive_kind(article.kind, item.url_kind)
+        lang = article.lang
+        if article.kind == "login":
+            capture = dataclasses.replace(capture, restricted=True)
+        elif gets_version(article.kind, article.has_content, kind):
+            content = prepared or article.content()
+    record = {
+        "site": item.site,
+        "kind": kind if kind in ARCHIVE_KINDS else "page",
+        "extractor_version": item.extractor_version if article is not None else "",
+        "lang": lang,
+    }
+    return capture, content, record
 
 
 def run_status(stats: dict[str, Any], reason: str, shared: bool = False) -> str:

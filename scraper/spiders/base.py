@@ -104,6 +104,7 @@ class ArchiveSpider(RequisitesMixin, scrapy.Spider):
             settings, self.profile.requisites if self.profile else {}, self.scope, self.host_map
         )
         self.db_path = settings.get("UNINEWS_DB")
+        self.to_redis = settings.getbool("UNINEWS_TO_REDIS")  # no archive here (ingest)
         self.known: dict[str, Any] = {}  # normalized URL -> archive PageRow, read at start
         # normalized URL -> what a feed last said of it (archive.feeds), read at start and
         # updated as feeds are read; handed to the article as hints (scraper.extract.hints).
@@ -188,7 +189,12 @@ class ArchiveSpider(RequisitesMixin, scrapy.Spider):
         return True
 
     def known_pages(self) -> dict[str, Any]:
-        """What the archive holds for this site, by normalized URL."""
+        """What the archive holds for this site, by normalized URL (for a `--to-redis`
+        worker, what `uninews ingest` published of the archive to Redis)."""
+        if self.to_redis:
+            from scraper.ingest import mirror
+
+            return self.from_redis(mirror.known_pages)
         from archive import Archive
 
         with Archive.open(self.db_path) as arc:
@@ -197,11 +203,25 @@ class ArchiveSpider(RequisitesMixin, scrapy.Spider):
     def known_feed_entries(self) -> dict[str, dict[str, Any]]:
         """What the site's feeds said of each article, as the archive kept it: a revisit of
         an article that has left the feed gets the same hints, so its content is unchanged."""
+        if self.to_redis:
+            from scraper.ingest import mirror
+
+            return self.from_redis(mirror.known_feed_entries)
         from archive import Archive
         from archive.feeds import feed_entries
 
         with Archive.open(self.db_path) as arc:
             return feed_entries(arc, self.site_name)
+
+    def from_redis(self, read: Any) -> Any:
+        """read(client, site) over a connection to the crawl's Redis, closed after."""
+        from scraper.ingest.keys import connect
+
+        client = connect(self.settings.get("REDIS_URL"))
+        try:
+            return read(client, self.site_name)
+        finally:
+            client.close()
 
     def hints_for(self, url: str) -> dict[str, Any] | None:
         return self.feed_hints.get(normalize_url(url)) if self.feed_hints else None

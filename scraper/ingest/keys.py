@@ -1,0 +1,42 @@
+"""The Redis keys workers and the ingest process share, and connecting to Redis.
+
+One stream and one archive per Redis database: several archives fed through one Redis server
+use a database each (redis://HOST:6379/1, /2, ...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+STREAM = "uninews:ingest"  # captures and run messages, oldest first
+GROUP = "uninews-ingest"  # the consumer group of the ingest process
+CONSUMER = "ingest"  # its one consumer: a restarted ingest reads its own pending entries again
+# Entries ingest cannot read (from another uninews version, or damaged), kept with the reason
+# instead of blocking the stream: nothing is dropped without a trace.
+REJECTED = "uninews:ingest:rejected"
+
+
+def pages_key(site: str) -> str:
+    """A hash, normalized URL -> the archive's page row as JSON (mirror.page_json)."""
+    return f"uninews:archive:pages:{site}"
+
+
+def feeds_key(site: str) -> str:
+    """A string: what the site's feeds last said of each article (archive.feeds), as JSON."""
+    return f"uninews:archive:feeds:{site}"
+
+
+class RedisUnreachable(RuntimeError):
+    """Redis did not answer: one line for the operator, naming the URL."""
+
+
+def connect(url: str) -> Any:
+    """A client for `url` that has answered a PING (RedisUnreachable otherwise)."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=5, health_check_interval=30)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise RedisUnreachable(f"Redis unreachable at {url}: {exc}") from exc
+    return client

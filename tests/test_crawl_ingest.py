@@ -1,0 +1,276 @@
+"""Many machines, one archive: `crawl --to-redis` workers hand captures to a Redis stream and
+`uninews ingest` writes them, losing none and writing none twice when processes are killed."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from fixtures_crawl import FAST, ArchiveView, crawl, run_uninews
+
+pytestmark = pytest.mark.crawl
+
+STREAM = "uninews:ingest"
+KEY = '$."uninews/ingest_key"'
+OF_PID = """json_extract(stats, '$."uninews/process".pid') = ?"""  # runs of a worker process
+
+
+def uninews(*args: str, cwd: Path | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "scraper.cli", *args], cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def worker(
+    base_url: str, redis_url: str, crawl_id: str, *extra: str, cwd: Path | None = None
+) -> subprocess.Popen:
+    """A `crawl --to-redis` worker, run in `cwd` (where it must write no archive)."""
+    return uninews("crawl", "demo", "--base-url", base_url, "--redis", redis_url, "--to-redis",
+                   "-s", f"UNINEWS_CRAWL_ID={crawl_id}", *FAST, *extra, cwd=cwd)  # fmt: skip
+
+
+def ingest(redis_url: str, db: Path, idle: float) -> subprocess.Popen:
+    return uninews("ingest", "--redis", redis_url, "--db", str(db), "--until-idle", str(idle),
+                   "--progress", "0", "--json")  # fmt: skip
+
+
+def finished(proc: subprocess.Popen, timeout: float = 60) -> tuple[int, str, str]:
+    out, err = proc.communicate(timeout=timeout)
+    return proc.returncode, out, err
+
+
+def added(client) -> int:
+    """Entries ever added to the stream (XINFO's entries-added: deletions do not lower it)."""
+    return client.xinfo_stream(STREAM)["entries-added"] if client.exists(STREAM) else 0
+
+
+def written_by_ingest(client) -> int:
+    """Entries ingest has written and acknowledged: it deletes them then."""
+    return added(client) - client.xlen(STREAM)
+
+
+def wait_until(client, condition, *running: subprocess.Popen, timeout: float = 60) -> None:
+    """Wake on every new stream entry (a blocking XREAD), until condition(client) holds;
+    fail at once, with its error, if one of the `running` processes ends meanwhile."""
+    deadline = time.monotonic() + timeout
+    last = "$"
+    while not condition(client):
+        for proc in running:
+            assert proc.poll() is None, f"exit {proc.returncode}: {proc.communicate()[1][-2000:]}"
+        assert time.monotonic() < deadline, "the stream never got there"
+        reply = client.xread({STREAM: last}, block=200, count=1000)
+        if reply:
+            last = reply[0][1][-1][0]
+
+
+def page_state(view: ArchiveView) -> tuple[list[dict], list[dict]]:
+    """Pages and versions with their content hashes (raw bodies differ fetch by fetch: the
+    demo site's pages carry a fresh form token and a shuffled "most read" list)."""
+    pages = view.rows("SELECT url, kind, status, current_version, content_sha256 "
+                      "FROM pages ORDER BY url")  # fmt: skip
+    versions = view.rows("SELECT url, version, content_sha256 FROM versions ORDER BY url, version")
+    return pages, versions
+
+
+def test_killed_worker_and_ingest_lose_nothing_and_write_nothing_twice(
+    demo_server, redis_url, tmp_path
+):
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    single = tmp_path / "single.db"
+    result = crawl("demo", "--base-url", demo_server.base_url, db=single)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+    db = tmp_path / "shared.db"
+    first_ingest = ingest(redis_url, db, idle=60)
+    # A short delay per request keeps the workers busy while they are killed (pacing only).
+    workers = [worker(demo_server.base_url, redis_url, "one", "-s", "DOWNLOAD_DELAY=0.05")
+               for _ in range(3)]  # fmt: skip
+    view = ArchiveView(db)
+
+    def first_worker_under_way(c) -> bool:
+        """15 entries in, and ingest has started the first worker's runs."""
+        if added(c) < 15 or not db.exists():
+            return False
+        return view.scalar(f"SELECT count(*) FROM runs WHERE {OF_PID}", workers[0].pid) == 2
+
+    wait_until(client, first_worker_under_way, first_ingest)
+    workers[0].send_signal(signal.SIGKILL)
+
+    def ingest_is_under_way(c) -> bool:
+        """Mid-crawl; or, when the killed worker held every listing, once the others end."""
+        return written_by_ingest(c) >= 20 or all(w.poll() is not None for w in workers[1:])
+
+    wait_until(client, ingest_is_under_way, first_ingest)
+    first_ingest.send_signal(signal.SIGKILL)
+    first_ingest.communicate(timeout=30)
+    for proc in workers[1:]:
+        code, out, err = finished(proc)
+        assert code == 0, err[-2000:]
+        assert "pages in" in out and "handed over to uninews ingest" in out
+    workers[0].communicate(timeout=30)
+
+    # The ingest process starts again and writes what it had not acknowledged. What the killed
+    # worker had taken from the shared queue and not yet fetched is lost to that crawl (the
+    # queue hands a request out once): a later full crawl fetches it, unconditionally, since
+    # a listing answering 304 has no links to follow.
+    again = worker(
+        demo_server.base_url, redis_url, "again", "-s", "UNINEWS_CONDITIONAL_GET_ENABLED=0"
+    )
+    code, out, err = finished(again)
+    assert code == 0, err[-2000:]
+    code, out, err = finished(ingest(redis_url, db, idle=1))
+    assert code == 0, err[-2000:]
+    assert json.loads(out)["stopped_by"] == "idle"
+
+    twice = view.rows(f"SELECT json_extract(extra, '{KEY}') AS k, count(*) AS n FROM captures "
+                      "GROUP BY k HAVING n > 1")  # fmt: skip
+    assert twice == [], "a capture handed over once was written twice"
+    assert (
+        view.scalar(f"SELECT count(*) FROM captures WHERE json_extract(extra, '{KEY}') IS NULL")
+        == 0
+    )
+    captures = view.scalar("SELECT count(*) FROM captures")
+    runs = view.scalar("SELECT count(*) FROM runs")
+    ended = view.scalar("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL")
+    # Every entry a worker added is in the archive: a capture, a run's start or its end.
+    assert added(client) == captures + runs + ended
+    assert client.xlen(STREAM) == 0
+    assert client.xinfo_groups(STREAM)[0]["pending"] == 0
+    assert page_state(view) == page_state(ArchiveView(single))
+    statuses = view.rows("SELECT spider, status FROM runs ORDER BY id")
+    assert statuses.count({"spider": "news", "status": "finished"}) == 3
+    killed = view.rows(f"SELECT spider, status FROM runs WHERE {OF_PID} ORDER BY spider",
+                       workers[0].pid)  # fmt: skip
+    assert killed == [{"spider": "news", "status": "interrupted"},
+                      {"spider": "pages", "status": "interrupted"}]  # fmt: skip
+
+
+def test_a_capture_read_twice_is_written_once(demo_server, redis_url, tmp_path):
+    """An entry committed but not acknowledged (ingest killed between the two) comes again."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    code, _, err = finished(worker(demo_server.base_url, redis_url, "one", "--spider", "news"))
+    assert code == 0, err[-2000:]
+    entries = client.xrange(STREAM)
+    for _, fields in entries:
+        client.xadd(STREAM, fields)
+    code, out, err = finished(ingest(redis_url, tmp_path / "a.db", idle=1))
+    assert code == 0, err[-2000:]
+    summary = json.loads(out)
+    view = ArchiveView(tmp_path / "a.db")
+    captures = view.scalar("SELECT count(*) FROM captures")
+    assert captures == summary["written"] == summary["already"]
+    assert captures == len(entries) - 2  # all but the run's start and end
+    assert view.rows("SELECT spider, status FROM runs") == [
+        {"spider": "news", "status": "finished"}
+    ]
+    assert summary["runs"][0]["counts"]["new"] == captures - view.scalar(
+        "SELECT count(*) FROM captures WHERE kind IN ('robots', 'feed', 'requisite')"
+    )
+    # The run's times are the worker's, though ingest wrote the row after the crawl ended.
+    run = view.rows("SELECT started_at, finished_at FROM runs")[0]
+    assert run["started_at"] < view.scalar("SELECT min(fetched_at) FROM captures")
+    assert run["finished_at"] < view.scalar("SELECT min(archived_at) FROM captures")
+
+
+def test_workers_ask_conditionally_with_validators_ingest_published(
+    demo_server, redis_url, tmp_path
+):
+    db = tmp_path / "a.db"
+    here = tmp_path / "worker"
+    here.mkdir()
+    for crawl_id in ("one", "two"):
+        proc = worker(demo_server.base_url, redis_url, crawl_id, "--spider", "news", cwd=here)
+        code, _, err = finished(proc)
+        assert code == 0, err[-2000:]
+        assert finished(ingest(redis_url, db, idle=1))[0] == 0
+    assert list(here.iterdir()) == [], "a --to-redis worker wrote files of its own"
+    view = ArchiveView(db)
+    second = view.scalar("SELECT max(run_id) FROM captures")
+    outcomes = view.rows("SELECT outcome, count(*) AS n FROM captures WHERE run_id = ? AND "
+                         "kind = 'article' GROUP BY outcome", second)  # fmt: skip
+    assert outcomes and [r["outcome"] for r in outcomes] == ["not_modified"]
+
+
+def test_ingest_says_in_one_line_when_redis_is_unreachable(tmp_path):
+    result = run_uninews(
+        "ingest", "--redis", "redis://127.0.0.1:1/0", "--db", str(tmp_path / "a.db")
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: Redis unreachable at redis://127.0.0.1:1/0")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "a.db").exists()
+
+
+def test_to_redis_needs_redis_and_no_db(tmp_path):
+    result = run_uninews("crawl", "demo", "--to-redis")
+    assert result.returncode == 2
+    assert "give --redis" in result.stderr
+    result = run_uninews("crawl", "demo", "--redis", "redis://127.0.0.1:1/0", "--to-redis",
+                         "--db", str(tmp_path / "a.db"))  # fmt: skip
+    assert result.returncode == 2
+    assert "give --db to `uninews ingest`" in result.stderr
+
+
+def test_ingest_stops_on_sigterm_after_its_current_write(redis_url, tmp_path):
+    proc = uninews("ingest", "--redis", redis_url, "--db", str(tmp_path / "a.db"), "--progress",
+                   "0.01")  # fmt: skip
+    proc.stderr.readline()  # its first progress line: it is reading the stream
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    assert "(stopped: signal)" in out
+
+
+def test_an_entry_ingest_cannot_read_is_kept_aside_with_why(redis_url, tmp_path):
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.xadd(STREAM, {"type": "capture", "run": "r", "meta": "{not json"})
+    client.xadd(STREAM, {"type": "telegram", "run": "r", "meta": "{}"})
+    code, out, err = finished(ingest(redis_url, tmp_path / "a.db", idle=0.5))
+    assert code == 0, err[-2000:]
+    assert json.loads(out)["rejected"] == 2
+    kept = client.xrange("uninews:ingest:rejected")
+    assert [fields[b"type"] for _, fields in kept] == [b"capture", b"telegram"]
+    assert b"unknown entry type 'telegram'" in kept[1][1][b"rejected_because"]
+    assert client.xlen(STREAM) == 0
+    assert ArchiveView(tmp_path / "a.db").scalar("SELECT count(*) FROM captures") == 0
+
+
+def test_a_worker_waits_while_ingest_is_behind(demo_server, redis_url, tmp_path):
+    import threading
+
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    proc = worker(demo_server.base_url, redis_url, "one", "--spider", "news",
+                  "-s", "UNINEWS_INGEST_BACKLOG=10")  # fmt: skip
+    guard = threading.Timer(90, proc.kill)  # a worker that never waits would hang the test
+    guard.start()
+    try:
+        for line in proc.stderr:
+            if "waiting for `uninews ingest`" in line:
+                break
+        assert proc.poll() is None, "the worker ended instead of waiting"
+        waiting = client.xlen(STREAM)
+        assert 10 <= waiting <= 12  # the limit, and robots.txt, which does not wait
+        running = ingest(redis_url, tmp_path / "a.db", idle=3)
+        proc.communicate(timeout=60)
+        assert finished(running)[0] == 0
+    finally:
+        guard.cancel()
+    assert proc.returncode == 0
+    # whatever came after the first ingest went idle
+    assert finished(ingest(redis_url, tmp_path / "a.db", idle=0.5))[0] == 0
+    view = ArchiveView(tmp_path / "a.db")
+    assert view.scalar("SELECT count(*) FROM captures WHERE kind = 'article'") == 60
+    stats = json.loads(view.scalar("SELECT stats FROM runs"))
+    assert stats["uninews/ingest_waits"] >= 1
