@@ -6,8 +6,15 @@ of new pages and half changed second versions, then times full-text queries.
 
     python bench/archive.py                  # 100,000 versions (a few minutes)
     python bench/archive.py --versions 5000  # quick run
+    python bench/archive.py --bulk --versions 1000000 --out big.db   # build only, for search
 
 Prints a Markdown table: captures per second, archive bytes per version, query p50/p95.
+
+--bulk builds a large archive for bench/search.py, still through Archive.record() (the real
+schema, triggers and index), but BULK_BATCH records to a transaction (each record()'s own
+transaction a savepoint inside it), with small raw pages (the search reads versions and the
+full-text index, never bodies), four sites, and fetch times a year long. Every page's edit
+follows its first version within a batch, so the generator holds one batch of texts.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 # Run as a script, this file's folder comes first on sys.path and its name would shadow the
@@ -143,6 +152,77 @@ def version_stream(
         yield n, page, content
 
 
+BULK_BATCH = 2_000  # versions per transaction in --bulk
+BULK_SITES = ("umu", "lnu", "uu", "gu")
+BULK_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class BatchedArchive(Archive):
+    """Archive.record() unchanged, but its transaction is a savepoint inside a batch's."""
+
+    @contextmanager
+    def transaction(self) -> Iterator:
+        self.conn.execute("SAVEPOINT record")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK TO record")
+            raise
+        self.conn.execute("RELEASE record")
+
+
+def bulk_stream(
+    rng: random.Random, n_versions: int, sv: Vocabulary, en: Vocabulary
+) -> Iterator[tuple[int, int, dict]]:
+    """(n, page, content): like version_stream, half first versions and half edits, but each
+    batch holds the first versions of its pages and then their edits."""
+    for start in range(0, n_versions, BULK_BATCH):
+        size = min(BULK_BATCH, n_versions - start)
+        firsts, half = {}, (size + 1) // 2
+        for i in range(half):
+            page = start // 2 + i
+            firsts[page] = article(rng, page, sv, en)
+            yield start + i, page, firsts[page]
+        for i, (page, first) in enumerate(list(firsts.items())[: size // 2]):
+            content = dict(first)
+            content["body_text"] += "\n\n" + words(rng, sv, 40).capitalize() + "."
+            yield start + half + i, page, content
+
+
+def build_bulk(path: str, n_versions: int, seed: int) -> float:
+    """Fill `path` with n_versions versions through record(), BULK_BATCH per transaction;
+    return the seconds it took."""
+    rng = random.Random(seed)
+    sv, en = Vocabulary(rng, SWEDISH_COMMON), Vocabulary(rng, ENGLISH_COMMON)
+    started = time.perf_counter()
+    step = timedelta(days=365) / max(n_versions, 1)
+    with BatchedArchive.open(path) as arc:
+        arc.conn.execute("PRAGMA cache_size = -1000000")  # this connection only, 1 GB
+        run_id = arc.start_run("bench", "bench")
+        for n, page, content in bulk_stream(rng, n_versions, sv, en):
+            if n % BULK_BATCH == 0:
+                arc.conn.execute("BEGIN IMMEDIATE")
+            fetched = (BULK_START + step * n).strftime("%Y-%m-%dT%H:%M:%SZ")
+            capture = Capture(
+                url=page_url(page),
+                fetched_at=fetched,
+                http_status=200,
+                reason="OK",
+                request_headers=(("User-Agent", "uninews-bench"),),
+                response_headers=(("Content-Type", "text/html; charset=utf-8"),),
+                body=f"<html><body><h1>{content['title']}</h1>{n}</body></html>".encode(),
+            )
+            site = BULK_SITES[page % len(BULK_SITES)]
+            arc.record(capture, content, run_id=run_id, site=site, kind="article")
+            if n % BULK_BATCH == BULK_BATCH - 1 or n == n_versions - 1:
+                arc.conn.execute("COMMIT")
+            if n % 50_000 == 49_999:
+                print(f"{n + 1:,} versions, {time.perf_counter() - started:.0f} s", flush=True)
+        arc.finish_run(run_id, "finished", {"versions": n_versions})
+        arc.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return time.perf_counter() - started
+
+
 def run(n_versions: int, path: str, n_queries: int, seed: int) -> dict:
     rng = random.Random(seed)
     sv, en = Vocabulary(rng, SWEDISH_COMMON), Vocabulary(rng, ENGLISH_COMMON)
@@ -204,7 +284,15 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--out", help="archive file to write (default: a temporary file)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--bulk", action="store_true", help="build --out only (see above)")
     args = parser.parse_args()
+    if args.bulk:
+        if not args.out or Path(args.out).exists():
+            parser.error("--bulk needs --out, a file that does not exist yet")
+        seconds = build_bulk(args.out, args.versions, args.seed)
+        size = Path(args.out).stat().st_size
+        print(f"{args.versions:,} versions in {seconds:.0f} s, {size / 1e9:.2f} GB")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = args.out or os.path.join(tmp, "bench.db")
         r = run(args.versions, path, args.queries, args.seed)
