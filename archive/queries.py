@@ -155,14 +155,26 @@ def fts_query(query: str) -> tuple[str, bool]:
 
 # The day a --since/--until compares: the date the page gives, else the day it was fetched.
 ARTICLE_DAY = "substr(coalesce(v.published_at, c.fetched_at), 1, 10)"
+# The same for search, which looks the capture up only for a version without a date.
+_SEARCH_DAY = (
+    "substr(coalesce(v.published_at,"
+    " (SELECT fetched_at FROM captures WHERE id = v.capture_id)), 1, 10)"
+)
 # Around each match in a snippet; control characters never found in extracted text.
 MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
+# How many matching versions a search ranks: the newest this many (those archived last) that
+# match its words and pass its filters. bm25 costs one to two microseconds a match, and a
+# frequent word matches most of a large archive (200,000 versions of 1,000,000 at the
+# 95th percentile of bench/search.py's queries): ranking them all takes a third of a second,
+# ranking this many under 50 ms. An archive with fewer matches is ranked in full, as before.
+RANK_WINDOW = 20_000
 
 
 @dataclass(frozen=True)
 class SearchFilter:
     """Which versions a search looks at; since/until are YYYY-MM-DD days (see times.parse_day)
-    compared with the article's date: its published date, else the day it was fetched."""
+    compared with the article's date: its published date, else the day it was fetched.
+    window: rank only the newest this many matching versions (RANK_WINDOW); 0 ranks all."""
 
     current_only: bool = False
     site: str | None = None
@@ -170,9 +182,36 @@ class SearchFilter:
     since: str | None = None
     until: str | None = None
     limit: int = 20
+    window: int = RANK_WINDOW
 
     def params(self) -> dict[str, Any]:
         return {"site": self.site, "lang": self.lang, "since": self.since, "until": self.until}
+
+
+def _matching_sql(flt: SearchFilter) -> str:
+    """FROM and WHERE of the versions a search looks at: full-text matches that pass the
+    filters. A filter reads a hit's version through the versions_filters index (schema v5),
+    never its row: a row's later columns (lang, published_at) sit behind its bodies. The page
+    is joined only for --site and --current; a version's language and date are nearly always
+    its own, so its page's language and its capture's fetch time are looked up only if not."""
+    filters, joins = [], ""
+    if flt.current_only or any(v is not None for v in flt.params().values()):
+        joins = " JOIN versions v INDEXED BY versions_filters ON v.id = f.rowid"
+        if flt.current_only or flt.site is not None:
+            joins += " JOIN pages p ON p.url = v.url"
+        if flt.current_only:
+            filters.append("p.status = 'live' AND v.version = p.current_version")
+        if flt.site is not None:
+            filters.append("p.site = :site")
+        if flt.lang is not None:
+            page_lang = "p.lang" if " p " in joins else "(SELECT lang FROM pages WHERE url = v.url)"
+            filters.append(f"coalesce(v.lang, {page_lang}) = :lang")
+        if flt.since is not None:
+            filters.append(f"{_SEARCH_DAY} >= :since")
+        if flt.until is not None:
+            filters.append(f"{_SEARCH_DAY} <= :until")
+    where = " AND ".join(["f.versions_fts MATCH :query", *filters])
+    return f" FROM versions_fts f{joins} WHERE {where}"
 
 
 def search_sql(flt: SearchFilter | None = None) -> str:
@@ -180,33 +219,24 @@ def search_sql(flt: SearchFilter | None = None) -> str:
 
     Ranks in the full-text index alone first and builds snippets and joins only for the
     `limit` best rows: on 100,000 versions that is several times faster than ranking the join.
-    Filters read a hit's version through the versions_filters index (schema v5), never its
-    row: a row's later columns (lang, published_at) sit behind its bodies, and reading them
-    for every match of a frequent word tripled the time of a filtered search.
+    With a window, the newest `window` matches are found first by walking the index's rowids
+    down (tens of nanoseconds a match, with no ranking), and only rowids from there on ranked.
     """
     flt = flt or SearchFilter()
     weights = ", ".join(str(w) for w in RANK_WEIGHTS)
-    filters, joins = [], ""
-    if flt.current_only or any(v is not None for v in flt.params().values()):
-        joins = " JOIN versions v INDEXED BY versions_filters ON v.id = f.rowid"
-        joins += " JOIN pages p ON p.url = v.url"
-        if flt.since is not None or flt.until is not None:
-            joins += " JOIN captures c ON c.id = v.capture_id"
-        if flt.current_only:
-            filters.append("p.status = 'live' AND v.version = p.current_version")
-        if flt.site is not None:
-            filters.append("p.site = :site")
-        if flt.lang is not None:
-            filters.append("coalesce(v.lang, p.lang) = :lang")
-        if flt.since is not None:
-            filters.append(f"{ARTICLE_DAY} >= :since")
-        if flt.until is not None:
-            filters.append(f"{ARTICLE_DAY} <= :until")
-    where = " AND ".join(["versions_fts MATCH :query", *filters])
+    matching = _matching_sql(flt)
+    window = ""
+    if flt.window:
+        newest = max(int(flt.window), int(flt.limit))
+        window = (
+            "WITH newest AS (SELECT f.rowid AS id"
+            f"{matching} ORDER BY f.rowid DESC LIMIT 1 OFFSET {newest - 1}), "
+        )
+        matching += " AND f.rowid >= coalesce((SELECT id FROM newest), 0)"
     return (
-        "WITH top AS ("
+        f"{window or 'WITH '}top AS ("
         f"SELECT f.rowid AS id, bm25(versions_fts, {weights}) AS rank"
-        f" FROM versions_fts f{joins} WHERE {where} ORDER BY rank LIMIT {int(flt.limit)})"
+        f"{matching} ORDER BY rank LIMIT {int(flt.limit)})"
         " SELECT v.url, v.version, v.id AS version_id, v.title, v.lead, v.published_at,"
         " v.archived_at, coalesce(v.lang, p.lang) AS lang, p.site, p.status,"
         " v.version = p.current_version AS is_current,"
@@ -219,6 +249,21 @@ def search_sql(flt: SearchFilter | None = None) -> str:
         " WHERE versions_fts MATCH :query"
         " ORDER BY top.rank"
     )
+
+
+def beyond_window(conn: sqlite3.Connection, query: str, **options: Any) -> bool:
+    """Whether more versions match than a search with these options ranks (its window): a
+    caller says so, since the best hits among the older ones are not looked at."""
+    flt = SearchFilter(**options)
+    match, _ = fts_query(query)
+    if not match or not flt.window:
+        return False
+    newest = max(int(flt.window), int(flt.limit))
+    sql = f"SELECT 1{_matching_sql(flt)} ORDER BY f.rowid DESC LIMIT 1 OFFSET {newest}"
+    try:
+        return conn.execute(sql, {"query": match, **flt.params()}).fetchone() is not None
+    except sqlite3.OperationalError:
+        return False  # an invalid query: search() says why
 
 
 @dataclass(frozen=True)
@@ -245,7 +290,8 @@ class SearchHit:
 def search(conn: sqlite3.Connection, query: str, **options: Any) -> list[SearchHit]:
     """Ranked hits over every archived version (or only current versions of live pages).
 
-    `options` are SearchFilter's fields: current_only, site, lang, since, until, limit.
+    `options` are SearchFilter's fields: current_only, site, lang, since, until, limit,
+    window (see RANK_WINDOW and beyond_window).
     """
     flt = SearchFilter(**options)
     match, explicit = fts_query(query)

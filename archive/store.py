@@ -311,6 +311,9 @@ class Archive:
     def search(self, query: str, **options: Any) -> list[queries.SearchHit]:
         return queries.search(self.conn, query, **options)
 
+    def beyond_window(self, query: str, **options: Any) -> bool:
+        return queries.beyond_window(self.conn, query, **options)
+
     def history(self, url: str) -> queries.History:
         return queries.history(self.conn, self.page(url))
 
