@@ -4,8 +4,8 @@ Times, on one archive, each kind of query for the same random words (one or two 
 rank 20-3,000 in bench/archive.py's vocabularies, 70% Swedish; what people search: neither
 stop words nor one-offs):
 
-- `uninews search` (archive.queries.search, limit 20): plain, with --lang, --site, --since,
-  --current, and all of those together;
+- `uninews search` (archive.queries.search, limit 20): plain, with --rank-all (every match
+  ranked, as before RANK_WINDOW), with --lang, --site, --since, --current, and all together;
 - `sqlite-utils search archive.db versions WORDS -c url -c title --limit 20`, its own SQL;
 - Datasette's `?_search=` on the versions table (`/DB/versions.json?_search=WORDS`), over HTTP
   from Datasette started as `uninews serve` starts it (unless --no-datasette).
@@ -13,7 +13,8 @@ stop words nor one-offs):
     python bench/archive.py --bulk --versions 1000000 --out big.db   # build once
     python bench/search.py --db big.db                               # 200 queries a kind
 
-Prints a Markdown table: p50 and p95 milliseconds per query kind, after a warm-up of each.
+Prints a Markdown table: p50 and p95 milliseconds per query kind (waited, and CPU time of
+the querying thread), after a warm-up of each; the kinds take turns on each word.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def library_kinds(conn: sqlite3.Connection) -> dict[str, Callable[[str], object]
     utils_sql = table.search_sql(columns=["url", "title"], limit=20)
     return {
         "uninews search": lambda q: search(conn, q),
+        "--rank-all (every match ranked)": lambda q: search(conn, q, window=0),
         "--lang sv": lambda q: search(conn, q, lang="sv"),
         f"--site {site}": lambda q: search(conn, q, site=site),
         "--since 2026-10-01": lambda q: search(conn, q, since="2026-10-01"),
@@ -86,32 +88,32 @@ def library_kinds(conn: sqlite3.Connection) -> dict[str, Callable[[str], object]
     }
 
 
-def timed(run: Callable[[str], object], words: list[str]) -> list[float]:
+def datasette_kind(url: str) -> Callable[[str], object]:
+    def get(q: str) -> None:
+        with urllib.request.urlopen(url + urllib.parse.quote(q), timeout=60) as response:
+            response.read()
+
+    return get
+
+
+def timed(
+    kinds: dict[str, Callable[[str], object]], words: list[str]
+) -> dict[str, tuple[list[float], list[float]]]:
+    """Milliseconds per kind, as waited for and as this thread's CPU time (which another
+    process's load on the shared cores changes less; Datasette's work is in its own process).
+    The kinds take turns on each word, so that a change in the machine's load or in what the
+    page cache holds falls on all of them alike."""
     for q in words[:WARM_UP]:
-        run(q)
-    times = []
+        for run in kinds.values():
+            run(q)
+    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in kinds}
     for q in words:
-        t0 = time.perf_counter()
-        run(q)
-        times.append((time.perf_counter() - t0) * 1000)
-    return sorted(times)
-
-
-def datasette_times(path: str, words: list[str]) -> list[float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        running = start(
-            datasette_command(path, write_metadata(path, tmp), port=0, live=False), timeout=600
-        )
-        try:
-            base = f"{running.url}/{database_name(path)}/versions.json?_search="
-
-            def get(q: str) -> None:
-                with urllib.request.urlopen(base + urllib.parse.quote(q), timeout=60) as r:
-                    r.read()
-
-            return timed(get, words)
-        finally:
-            running.stop()
+        for name, run in kinds.items():
+            t0, c0 = time.perf_counter(), time.thread_time()
+            run(q)
+            times[name][0].append((time.perf_counter() - t0) * 1000)
+            times[name][1].append((time.thread_time() - c0) * 1000)
+    return {name: (sorted(wall), sorted(cpu)) for name, (wall, cpu) in times.items()}
 
 
 def p95(times: list[float]) -> float:
@@ -127,23 +129,36 @@ def main() -> None:
     parser.add_argument("--only", help="time only the kinds whose name contains this")
     args = parser.parse_args()
     words = query_words(args.seed, args.queries)
-    results: dict[str, list[float]] = {}
-    with Archive.open(args.db, create=False) as arc:
-        versions = arc.conn.execute("SELECT max(id) FROM versions").fetchone()[0]
-        for name, run in library_kinds(arc.conn).items():
-            if args.only is None or args.only in name:
-                results[name] = timed(run, words)
-    if not args.no_datasette and (args.only is None or args.only in "datasette"):
+    if not args.no_datasette:
         prepare(args.db)
-        results["Datasette versions.json?_search="] = datasette_times(args.db, words)
+    with tempfile.TemporaryDirectory() as tmp, Archive.open(args.db, create=False) as arc:
+        versions = arc.conn.execute("SELECT max(id) FROM versions").fetchone()[0]
+        kinds = library_kinds(arc.conn)
+        running = None
+        if not args.no_datasette:
+            metadata = write_metadata(args.db, tmp)
+            running = start(datasette_command(args.db, metadata, port=0), timeout=600)
+            url = f"{running.url}/{database_name(args.db)}/versions.json?_search="
+            kinds["Datasette versions.json?_search="] = datasette_kind(url)
+        kinds = {k: v for k, v in kinds.items() if args.only is None or args.only in k}
+        try:
+            results = timed(kinds, words)
+        finally:
+            if running is not None:
+                running.stop()
     size = Path(args.db).stat().st_size
     load = os.getloadavg()[0]
     print(f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
           f"{os.cpu_count()} cores, {platform.machine()}, load {load:.1f}")  # fmt: skip
     print(f"{versions:,} versions, {size / 1e9:.1f} GB, {args.queries} queries a kind\n")
-    print("| query | p50 ms | p95 ms | max ms |\n| --- | --- | --- | --- |")
-    for name, times in results.items():
-        print(f"| {name} | {statistics.median(times):.1f} | {p95(times):.1f} | {times[-1]:.1f} |")
+    print("| query | p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name, (wall, cpu) in results.items():
+        cpu_cells = f"{statistics.median(cpu):.1f} | {p95(cpu):.1f}"
+        if "Datasette" in name:
+            cpu_cells = "- | -"
+        print(f"| {name} | {statistics.median(wall):.1f} | {p95(wall):.1f} | {wall[-1]:.1f} "
+              f"| {cpu_cells} |")  # fmt: skip
 
 
 if __name__ == "__main__":
