@@ -8,7 +8,8 @@ stop words nor one-offs):
   ranked, as before RANK_WINDOW), with --lang, --site, --since, --current, and all together;
 - `sqlite-utils search archive.db versions WORDS -c url -c title --limit 20`, its own SQL;
 - Datasette's `?_search=` on the versions table (`/DB/versions.json?_search=WORDS`), over HTTP
-  from Datasette started as `uninews serve` starts it (unless --no-datasette).
+  from Datasette started as `uninews serve` starts it (unless --no-datasette): as it comes
+  (rows, their count and the facets on lang and category) and with _nocount=1&_nofacet=1.
 
     python bench/archive.py --bulk --versions 1000000 --out big.db   # build once
     python bench/search.py --db big.db                               # 200 queries a kind
@@ -140,6 +141,8 @@ def main() -> None:
             running = start(datasette_command(args.db, metadata, port=0), timeout=600)
             url = f"{running.url}/{database_name(args.db)}/versions.json?_search="
             kinds["Datasette versions.json?_search="] = datasette_kind(url)
+            bare = url.replace("?_search=", "?_nocount=1&_nofacet=1&_search=")
+            kinds["Datasette, with _nocount=1&_nofacet=1"] = datasette_kind(bare)
         kinds = {k: v for k, v in kinds.items() if args.only is None or args.only in k}
         try:
             results = timed(kinds, words)

@@ -122,3 +122,16 @@ def test_cli_says_when_it_ranked_only_the_newest(varied, archive_path, run_cli, 
     assert [h["version_id"] for h in json.loads(every.stdout)] != windowed
     narrow = run_cli("search", "skog", "--db", archive_path)
     assert narrow.exit_code == 0 and "More than" not in narrow.stderr
+
+
+def test_web_search_says_when_it_ranked_only_the_newest(varied, monkeypatch):
+    from archive.web.views import search_choices, search_data
+
+    form = {"q": "forskning", "site": None, "lang": None, "since": None, "until": None,
+            "current": False, "limit": 2}  # fmt: skip
+    assert search_data(varied, form, search_choices(varied))["window"] is None
+    monkeypatch.setattr("archive.queries.RANK_WINDOW", 5)
+    found = search_data(varied, form, search_choices(varied))
+    assert found["window"] == 5 and len(found["hits"]) == 2
+    few = search_data(varied, {**form, "q": "Nyhet 7"}, search_choices(varied))
+    assert few["hits"] and few["window"] is None
