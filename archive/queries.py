@@ -225,14 +225,16 @@ def search_sql(flt: SearchFilter | None = None) -> str:
     flt = flt or SearchFilter()
     weights = ", ".join(str(w) for w in RANK_WEIGHTS)
     matching = _matching_sql(flt)
-    window = ""
+    window, beyond = "", "0"
     if flt.window:
+        # The newest match left out, if any: ranked are the rowids above it.
         newest = max(int(flt.window), int(flt.limit))
         window = (
-            "WITH newest AS (SELECT f.rowid AS id"
-            f"{matching} ORDER BY f.rowid DESC LIMIT 1 OFFSET {newest - 1}), "
+            "WITH newest AS MATERIALIZED (SELECT f.rowid AS id"
+            f"{matching} ORDER BY f.rowid DESC LIMIT 1 OFFSET {newest}), "
         )
-        matching += " AND f.rowid >= coalesce((SELECT id FROM newest), 0)"
+        matching += " AND f.rowid > coalesce((SELECT id FROM newest), 0)"
+        beyond = "(SELECT id FROM newest) IS NOT NULL"
     return (
         f"{window or 'WITH '}top AS ("
         f"SELECT f.rowid AS id, bm25(versions_fts, {weights}) AS rank"
@@ -241,7 +243,7 @@ def search_sql(flt: SearchFilter | None = None) -> str:
         " v.archived_at, coalesce(v.lang, p.lang) AS lang, p.site, p.status,"
         " v.version = p.current_version AS is_current,"
         f" snippet(versions_fts, -1, char(2), char(3), '…', {SNIPPET_TOKENS}) AS marked,"
-        " top.rank AS rank"
+        f" top.rank AS rank, {beyond} AS beyond"
         " FROM top"
         " JOIN versions_fts ON versions_fts.rowid = top.id"
         " JOIN versions v ON v.id = top.id"
@@ -249,21 +251,6 @@ def search_sql(flt: SearchFilter | None = None) -> str:
         " WHERE versions_fts MATCH :query"
         " ORDER BY top.rank"
     )
-
-
-def beyond_window(conn: sqlite3.Connection, query: str, **options: Any) -> bool:
-    """Whether more versions match than a search with these options ranks (its window): a
-    caller says so, since the best hits among the older ones are not looked at."""
-    flt = SearchFilter(**options)
-    match, _ = fts_query(query)
-    if not match or not flt.window:
-        return False
-    newest = max(int(flt.window), int(flt.limit))
-    sql = f"SELECT 1{_matching_sql(flt)} ORDER BY f.rowid DESC LIMIT 1 OFFSET {newest}"
-    try:
-        return conn.execute(sql, {"query": match, **flt.params()}).fetchone() is not None
-    except sqlite3.OperationalError:
-        return False  # an invalid query: search() says why
 
 
 @dataclass(frozen=True)
@@ -287,16 +274,30 @@ class SearchHit:
         return {k: v for k, v in self.__dict__.items() if k != "marked"}
 
 
+@dataclass(frozen=True)
+class Searched:
+    """A search's hits, and whether more versions matched than it ranked (its window): a
+    caller says so, since the best of the older matches were not looked at."""
+
+    hits: list[SearchHit]
+    beyond_window: bool
+
+
 def search(conn: sqlite3.Connection, query: str, **options: Any) -> list[SearchHit]:
     """Ranked hits over every archived version (or only current versions of live pages).
 
     `options` are SearchFilter's fields: current_only, site, lang, since, until, limit,
-    window (see RANK_WINDOW and beyond_window).
+    window (see RANK_WINDOW).
     """
+    return search_result(conn, query, **options).hits
+
+
+def search_result(conn: sqlite3.Connection, query: str, **options: Any) -> Searched:
+    """search(), and whether the matches went beyond its window (one query for both)."""
     flt = SearchFilter(**options)
     match, explicit = fts_query(query)
     if not match:
-        return []
+        return Searched([], False)
     try:
         rows = conn.execute(search_sql(flt), {"query": match, **flt.params()}).fetchall()
     except sqlite3.OperationalError as exc:
@@ -306,13 +307,14 @@ def search(conn: sqlite3.Connection, query: str, **options: Any) -> list[SearchH
             f"invalid full-text query {query!r} ({exc}): write plain words, "
             'or put "quotes" around text with special characters'
         ) from exc
-    hits = []
+    hits, beyond = [], False
     for row in rows:
         data = dict(row)
+        beyond = bool(data.pop("beyond"))
         data["is_current"] = bool(data["is_current"])
         data["snippet"] = data["marked"].replace(MATCH_OPEN, "[").replace(MATCH_CLOSE, "]")
         hits.append(SearchHit(**data))
-    return hits
+    return Searched(hits, beyond)
 
 
 def _json_decoded(row: sqlite3.Row, json_columns: frozenset[str] | set[str]) -> dict[str, Any]:

@@ -83,7 +83,7 @@ def test_hits_are_every_match_ranked_while_the_matches_fit_the_window(varied, fl
         h.to_dict() for h in hits
     ]
     assert all("[forskning]" in h.snippet.lower() for h in hits)
-    assert not varied.beyond_window("forskning", **flt)
+    assert not varied.search_result("forskning", **flt).beyond_window
 
 
 def test_beyond_the_window_the_best_of_the_newest_matches_are_ranked(varied):
@@ -93,11 +93,11 @@ def test_beyond_the_window_the_best_of_the_newest_matches_are_ranked(varied):
     hits = varied.search("forskning", window=5, limit=3)
     assert [(h.version_id, h.rank) for h in hits] == best_of_newest
     assert [(h.version_id, h.rank) for h in hits] != everything[:3]  # an older one ranks first
-    assert varied.beyond_window("forskning", window=5, limit=3)
-    assert not varied.beyond_window("forskning", window=len(everything), limit=3)
-    assert not varied.beyond_window("forskning", window=0, limit=3)
+    assert varied.search_result("forskning", window=5, limit=3).beyond_window
+    assert not varied.search_result("forskning", window=len(everything), limit=3).beyond_window
+    assert not varied.search_result("forskning", window=0, limit=3).beyond_window
     # A window never holds fewer versions than the hits asked for.
-    assert not varied.beyond_window("forskning", window=5, limit=len(everything))
+    assert not varied.search_result("forskning", window=5, limit=len(everything)).beyond_window
 
 
 def test_the_window_counts_versions_that_pass_the_filters(varied):

@@ -250,8 +250,9 @@ def search_data(
         options = {"current_only": form["current"], "site": form["site"], "lang": form["lang"],
                    "since": since, "until": until, "limit": form["limit"],
                    "window": queries.RANK_WINDOW}  # fmt: skip
-        out["hits"] = arc.search(form["q"], **options)
-        if out["hits"] and arc.beyond_window(form["q"], **options):
+        found = arc.search_result(form["q"], **options)
+        out["hits"] = found.hits
+        if found.beyond_window:
             out["window"] = queries.RANK_WINDOW
     except (InvalidQuery, BadDate) as exc:
         out["error"] = f"Error: {exc}"

@@ -132,8 +132,9 @@ def search(
     options = {"current_only": current, "site": site, "lang": lang, "since": since,
                "until": until, "limit": limit, "window": window}  # fmt: skip
     with open_for_reading(db_path) as arc:
-        hits = arc.search(query, **options)
-        if hits and arc.beyond_window(query, **options):
+        found = arc.search_result(query, **options)
+        hits = found.hits
+        if found.beyond_window:
             click.echo(
                 f"More than {RANK_WINDOW:,} versions match: these hits are the best of the "
                 f"newest {RANK_WINDOW:,} (--rank-all ranks them all; --since, --until or "
