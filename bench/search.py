@@ -149,11 +149,13 @@ def main() -> None:
         finally:
             if running is not None:
                 running.stop()
+        windowed = sum(queries.search_result(arc.conn, q).beyond_window for q in words)
     size = Path(args.db).stat().st_size
     load = os.getloadavg()[0]
     print(f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
           f"{os.cpu_count()} cores, {platform.machine()}, load {load:.1f}")  # fmt: skip
-    print(f"{versions:,} versions, {size / 1e9:.1f} GB, {args.queries} queries a kind\n")
+    print(f"{versions:,} versions, {size / 1e9:.1f} GB, {args.queries} queries a kind;"
+          f" {windowed} of them match more than {queries.RANK_WINDOW:,} versions\n")  # fmt: skip
     print("| query | p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name, (wall, cpu) in results.items():
