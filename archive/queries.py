@@ -192,8 +192,9 @@ def _matching_sql(flt: SearchFilter) -> str:
     """FROM and WHERE of the versions a search looks at: full-text matches that pass the
     filters. A filter reads a hit's version through the versions_filters index (schema v5),
     never its row: a row's later columns (lang, published_at) sit behind its bodies. The page
-    is joined only for --site and --current; a version's language and date are nearly always
-    its own, so its page's language and its capture's fetch time are looked up only if not."""
+    is joined only for --site and --current, after the terms on the version alone; a version's
+    language and date are nearly always its own, so its page's language and its capture's
+    fetch time are looked up only if not."""
     filters, joins = [], ""
     if flt.current_only or any(v is not None for v in flt.params().values()):
         joins = " JOIN versions v INDEXED BY versions_filters ON v.id = f.rowid"
@@ -204,7 +205,8 @@ def _matching_sql(flt: SearchFilter) -> str:
         if flt.site is not None:
             filters.append("p.site = :site")
         if flt.lang is not None:
-            page_lang = "p.lang" if " p " in joins else "(SELECT lang FROM pages WHERE url = v.url)"
+            # Not p.lang: a term on v alone is tested before the page is looked up.
+            page_lang = "(SELECT lang FROM pages WHERE url = v.url)"
             filters.append(f"coalesce(v.lang, {page_lang}) = :lang")
         if flt.since is not None:
             filters.append(f"{_SEARCH_DAY} >= :since")
