@@ -11,7 +11,8 @@ stop words nor one-offs):
   from Datasette started as `uninews serve` starts it (unless --no-datasette): as it comes
   (rows, their count and the facets on lang and category) and with _nocount=1&_nofacet=1.
 
-    python bench/archive.py --bulk --versions 1000000 --out big.db   # build once
+    python bench/archive.py --bulk --versions 258000 --out big.db   # build once, then
+    python bench/archive.py --out big.db --copies 3                  # 1,032,000 versions
     python bench/search.py --db big.db                               # 200 queries a kind
 
 Prints a Markdown table: p50 and p95 milliseconds per query kind (waited, and CPU time of
