@@ -164,10 +164,10 @@ _SEARCH_DAY = (
 MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
 # How many matching versions a search ranks: the newest this many (those archived last) that
 # match its words and pass its filters. bm25 costs one to two microseconds a match, and a
-# frequent word matches most of a large archive (200,000 versions of 1,000,000 at the
-# 95th percentile of bench/search.py's queries): ranking them all takes a third of a second,
-# ranking this many under 50 ms. An archive with fewer matches is ranked in full, as before.
-RANK_WINDOW = 20_000
+# frequent word matches a fifth of a large archive or more: on 1,032,000 versions
+# (bench/search.py) ranking every match took p95 468 ms, the newest 20,000 62 ms and the
+# newest 10,000 31 ms. An archive with fewer matches is ranked in full, as before.
+RANK_WINDOW = 10_000
 
 
 @dataclass(frozen=True)
