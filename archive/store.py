@@ -353,6 +353,9 @@ class Archive:
     def search(self, query: str, **options: Any) -> list[queries.SearchHit]:
         return queries.search(self.conn, query, **options)
 
+    def search_result(self, query: str, **options: Any) -> queries.Searched:
+        return queries.search_result(self.conn, query, **options)
+
     def history(self, url: str) -> queries.History:
         return queries.history(self.conn, self.page(url))
 

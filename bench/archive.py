@@ -6,8 +6,16 @@ of new pages and half changed second versions, then times full-text queries.
 
     python bench/archive.py                  # 100,000 versions (a few minutes)
     python bench/archive.py --versions 5000  # quick run
+    python bench/archive.py --bulk --versions 1000000 --out big.db   # build only, for search
 
 Prints a Markdown table: captures per second, archive bytes per version, query p50/p95.
+
+--bulk builds a large archive for bench/search.py, still through Archive.record() (the real
+schema, triggers and index), but BULK_BATCH records to a transaction (each record()'s own
+transaction a savepoint inside it), with small raw pages (the search reads versions and the
+full-text index, never bodies), four sites, and fetch times a year long. Every page's edit
+follows its first version within a batch, so the generator holds one batch of texts.
+--copies N then copies every page N times under new URLs, in SQL (see add_copies).
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 # Run as a script, this file's folder comes first on sys.path and its name would shadow the
@@ -29,6 +39,7 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
 from archive import Archive, Capture  # noqa: E402
+from archive.store import transaction  # noqa: E402
 
 # Frequent words first; Vocabulary adds thousands of rarer made-up words behind them and draws
 # with Zipf's law (weight 1/rank), as word frequencies in real text run.
@@ -143,6 +154,139 @@ def version_stream(
         yield n, page, content
 
 
+BULK_BATCH = 2_000  # versions per transaction in --bulk
+BULK_SITES = ("umu", "lnu", "uu", "gu")
+BULK_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class BatchedArchive(Archive):
+    """Archive.record() unchanged, but its transaction is a savepoint inside a batch's."""
+
+    @contextmanager
+    def transaction(self) -> Iterator:
+        self.conn.execute("SAVEPOINT record")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK TO record")
+            raise
+        self.conn.execute("RELEASE record")
+
+
+def bulk_stream(
+    rng: random.Random, n_versions: int, sv: Vocabulary, en: Vocabulary
+) -> Iterator[tuple[int, int, dict]]:
+    """(n, page, content): like version_stream, half first versions and half edits, but each
+    batch holds the first versions of its pages and then their edits."""
+    for start in range(0, n_versions, BULK_BATCH):
+        size = min(BULK_BATCH, n_versions - start)
+        firsts, half = {}, (size + 1) // 2
+        for i in range(half):
+            page = start // 2 + i
+            firsts[page] = article(rng, page, sv, en)
+            yield start + i, page, firsts[page]
+        for i, (page, first) in enumerate(list(firsts.items())[: size // 2]):
+            content = dict(first)
+            content["body_text"] += "\n\n" + words(rng, sv, 40).capitalize() + "."
+            yield start + half + i, page, content
+
+
+def build_bulk(path: str, n_versions: int, seed: int) -> float:
+    """Fill `path` with n_versions versions through record(), BULK_BATCH per transaction;
+    return the seconds it took."""
+    rng = random.Random(seed)
+    sv, en = Vocabulary(rng, SWEDISH_COMMON), Vocabulary(rng, ENGLISH_COMMON)
+    started = time.perf_counter()
+    step = timedelta(days=365) / max(n_versions, 1)
+    with BatchedArchive.open(path) as arc:
+        arc.conn.execute("PRAGMA cache_size = -1000000")  # this connection only, 1 GB
+        run_id = arc.start_run("bench", "bench")
+        for n, page, content in bulk_stream(rng, n_versions, sv, en):
+            if n % BULK_BATCH == 0:
+                arc.conn.execute("BEGIN IMMEDIATE")
+            fetched = (BULK_START + step * n).strftime("%Y-%m-%dT%H:%M:%SZ")
+            capture = Capture(
+                url=page_url(page),
+                fetched_at=fetched,
+                http_status=200,
+                reason="OK",
+                request_headers=(("User-Agent", "uninews-bench"),),
+                response_headers=(("Content-Type", "text/html; charset=utf-8"),),
+                body=f"<html><body><h1>{content['title']}</h1>{n}</body></html>".encode(),
+            )
+            site = BULK_SITES[page % len(BULK_SITES)]
+            arc.record(capture, content, run_id=run_id, site=site, kind="article")
+            if n % BULK_BATCH == BULK_BATCH - 1 or n == n_versions - 1:
+                arc.conn.execute("COMMIT")
+            if n % 50_000 == 49_999:
+                print(f"{n + 1:,} versions, {time.perf_counter() - started:.0f} s", flush=True)
+        arc.finish_run(run_id, "finished", {"versions": n_versions})
+        arc.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return time.perf_counter() - started
+
+
+PAGE_COLUMNS = (
+    "site, kind, lang, first_seen, last_seen, last_changed, status, current_version, etag,"
+    " last_modified, content_sha256, body_sha256, redirect_to"
+)
+CAPTURE_COLUMNS = (
+    "run_id, requested_url, site, kind, fetched_at, method, request_headers, protocol,"
+    " http_status, reason, headers, body_sha256, redirect_to, outcome, error, elapsed_ms,"
+    " ip_address, extractor_version, extra, archived_at"
+)
+VERSION_COLUMNS = (
+    "version, content_sha256, archived_at, title, lead, body_text, body_markdown,"
+    " published_at, updated_at, authors, category, tags, lang, images, contacts, links,"
+    " extractor_version, changed_fields"
+)
+
+
+def add_copies(path: str, copies: int) -> float:
+    """Add `copies` copies of every page of a --bulk archive under new URLs, in SQL, with
+    rows as record() writes them (the real triggers index every copied version); return the
+    seconds it took. Generating text costs as much as writing it: on a shared machine this
+    makes 1,000,000 versions of 250,000 generated in a fifth of the time. A query's matches
+    grow with the copies as they would with new text of the same vocabulary."""
+    started = time.perf_counter()
+    with BatchedArchive.open(path) as arc:
+        conn = arc.conn
+        conn.execute("PRAGMA cache_size = -1000000")
+        top = conn.execute("SELECT max(id) FROM captures").fetchone()[0]
+        done = conn.execute("SELECT count(*) FROM pages WHERE url LIKE '%/artikel-c%'").fetchone()[
+            0
+        ]
+        if done:
+            raise SystemExit(f"{path} has copies already")
+        for copy in range(1, copies + 1):
+            new_url = f"replace(url, '/artikel-', '/artikel-c{copy}-')"
+            offset = top * copy
+            for low in range(0, top, BULK_BATCH * 10):
+                high = min(low + BULK_BATCH * 10, top)
+                with transaction(conn):
+                    conn.execute(
+                        f"INSERT INTO pages (url, {PAGE_COLUMNS}, last_capture_id)"
+                        f" SELECT {new_url}, {PAGE_COLUMNS}, last_capture_id + {offset}"
+                        " FROM pages WHERE last_capture_id > ? AND last_capture_id <= ?",
+                        (low, high),
+                    )
+                    conn.execute(
+                        f"INSERT INTO captures (id, url, {CAPTURE_COLUMNS})"
+                        f" SELECT id + {offset}, {new_url}, {CAPTURE_COLUMNS}"
+                        " FROM captures WHERE id > ? AND id <= ? ORDER BY id",
+                        (low, high),
+                    )
+                    conn.execute(
+                        f"INSERT INTO versions (url, capture_id, {VERSION_COLUMNS})"
+                        f" SELECT {new_url}, capture_id + {offset}, {VERSION_COLUMNS}"
+                        " FROM versions WHERE capture_id > ? AND capture_id <= ? ORDER BY id",
+                        (low, high),
+                    )
+            print(f"copy {copy}: {time.perf_counter() - started:.0f} s", flush=True)
+        conn.execute("UPDATE runs SET status = 'finished' WHERE status = 'running'")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return time.perf_counter() - started
+
+
 def run(n_versions: int, path: str, n_queries: int, seed: int) -> dict:
     rng = random.Random(seed)
     sv, en = Vocabulary(rng, SWEDISH_COMMON), Vocabulary(rng, ENGLISH_COMMON)
@@ -204,7 +348,21 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--out", help="archive file to write (default: a temporary file)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--bulk", action="store_true", help="build --out only (see above)")
+    parser.add_argument("--copies", type=int, help="add copies of every page of --out")
     args = parser.parse_args()
+    if args.copies:
+        seconds = add_copies(args.out, args.copies)
+        size = Path(args.out).stat().st_size
+        print(f"{args.copies} copies in {seconds:.0f} s, {size / 1e9:.2f} GB")
+        return
+    if args.bulk:
+        if not args.out or Path(args.out).exists():
+            parser.error("--bulk needs --out, a file that does not exist yet")
+        seconds = build_bulk(args.out, args.versions, args.seed)
+        size = Path(args.out).stat().st_size
+        print(f"{args.versions:,} versions in {seconds:.0f} s, {size / 1e9:.2f} GB")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = args.out or os.path.join(tmp, "bench.db")
         r = run(args.versions, path, args.queries, args.seed)

@@ -242,20 +242,18 @@ def search_data(
     arc: Archive, form: dict[str, Any], choices: dict[str, list[str]]
 ) -> dict[str, Any]:
     """Hits for the form (the CLI's search, filters and error messages) and the choices."""
-    out: dict[str, Any] = {**choices, "hits": [], "error": None}
+    out: dict[str, Any] = {**choices, "hits": [], "error": None, "window": None}
     if not form["q"]:
         return out
     try:
         since, until = day_range(form["since"], form["until"], ("since", "until"))
-        out["hits"] = arc.search(
-            form["q"],
-            current_only=form["current"],
-            site=form["site"],
-            lang=form["lang"],
-            since=since,
-            until=until,
-            limit=form["limit"],
-        )
+        options = {"current_only": form["current"], "site": form["site"], "lang": form["lang"],
+                   "since": since, "until": until, "limit": form["limit"],
+                   "window": queries.RANK_WINDOW}  # fmt: skip
+        found = arc.search_result(form["q"], **options)
+        out["hits"] = found.hits
+        if found.beyond_window:
+            out["window"] = queries.RANK_WINDOW
     except (InvalidQuery, BadDate) as exc:
         out["error"] = f"Error: {exc}"
     return out

@@ -16,7 +16,14 @@ import sys
 import click
 
 from archive.diff import diff_fields
-from archive.queries import MATCH_CLOSE, MATCH_OPEN, PageFilter, PageListing, SearchHit
+from archive.queries import (
+    MATCH_CLOSE,
+    MATCH_OPEN,
+    RANK_WINDOW,
+    PageFilter,
+    PageListing,
+    SearchHit,
+)
 from archive.render import FORMATS, as_json, as_markdown, as_text, decode_html
 
 from .options import (
@@ -92,6 +99,11 @@ def styled_diff(lines: list[str]) -> list[str]:
 @click.option("--lang", help="Only versions in this language (sv, en, ...).")
 @date_options
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="Most hits.")
+@click.option(
+    "--rank-all",
+    is_flag=True,
+    help=f"Rank every match, not only the newest {RANK_WINDOW:,} (slower on large archives).",
+)
 @color_option
 @archive_errors
 def search(
@@ -104,6 +116,7 @@ def search(
     since: str | None,
     until: str | None,
     limit: int,
+    rank_all: bool,
     color: bool | None,
 ) -> None:
     """Full-text search over the title, lead and body of every archived version.
@@ -112,18 +125,22 @@ def search(
     FTS5 syntax (AND, OR, NOT, NEAR(), word*, title:word) is used as written. Hits are ranked
     with a title match counting most; each shows its version and whether it is current.
     --since/--until (YYYY-MM-DD) compare the article's date: published, else fetched.
+    Where more versions match than it ranks, it ranks the newest and says so.
     """
     since, until = day_range(since, until)
+    window = 0 if rank_all else RANK_WINDOW
+    options = {"current_only": current, "site": site, "lang": lang, "since": since,
+               "until": until, "limit": limit, "window": window}  # fmt: skip
     with open_for_reading(db_path) as arc:
-        hits = arc.search(
-            query,
-            current_only=current,
-            site=site,
-            lang=lang,
-            since=since,
-            until=until,
-            limit=limit,
-        )
+        found = arc.search_result(query, **options)
+        hits = found.hits
+        if found.beyond_window:
+            click.echo(
+                f"More than {RANK_WINDOW:,} versions match: these hits are the best of the "
+                f"newest {RANK_WINDOW:,} (--rank-all ranks them all; --since, --until or "
+                "--site narrow the search).",
+                err=True,
+            )
     if as_json_output:
         echo_json([hit.to_dict() for hit in hits])
         return
