@@ -12,6 +12,7 @@ fetch, so a capture row keeps references instead of copies (schema migration 6):
   page's previous fetch); those values stay with the capture, in
   `capture_rows.header_values`: an HTTP date as its distance in seconds from the fetch time,
   anything else as text.
+- `outcome` and `kind` are kept as their index in WORDS when they are one of its words.
 - instants written as the archive writes them (times.STAMP) are kept as integers:
   `fetched_at` in microseconds since 1970, `archived_at` in microseconds after `fetched_at`;
   any other spelling is kept as text.
@@ -43,6 +44,15 @@ VOLATILE = frozenset(
     }
 )  # fmt: skip
 
+# Words capture_rows keeps as their index here (any other as text); never reorder, only append.
+WORDS = {
+    "outcome": (
+        "new", "changed", "unchanged", "not_modified", "gone", "redirected", "restricted",
+        "error",
+    ),
+    "kind": ("article", "page", "listing", "feed", "robots", "requisite", "sitemap"),
+}  # fmt: skip
+
 Pairs = Sequence[Sequence[str]]
 
 TABLES = """
@@ -71,13 +81,13 @@ CREATE TABLE capture_rows (
     url_id INTEGER NOT NULL REFERENCES urls (id),
     requested_url TEXT,
     site TEXT NOT NULL,
-    kind TEXT NOT NULL,
+    kind NOT NULL,
     fetched_at NOT NULL,
     request_set INTEGER NOT NULL REFERENCES header_sets (id),
     response_set INTEGER NOT NULL REFERENCES header_sets (id),
     header_values TEXT CHECK (header_values IS NULL OR json_valid(header_values)),
     redirect_to TEXT,
-    outcome TEXT NOT NULL,
+    outcome NOT NULL,
     error TEXT,
     elapsed_ms INTEGER,
     extractor_version TEXT,
@@ -111,6 +121,16 @@ def _http_date_sql(seconds: str) -> str:
     )
 
 
+def _word_sql(column: str) -> str:
+    whens = " ".join(f"WHEN {i} THEN '{word}'" for i, word in enumerate(WORDS[column]))
+    return f"CASE c.{column} {whens} ELSE c.{column} END"
+
+
+def _word(column: str, value: str) -> int | str:
+    words = WORDS[column]
+    return words.index(value) if value in words else value
+
+
 def _headers_sql(alias: str, offset: str) -> str:
     """The JSON text of a header set's headers with the capture's own values put back."""
     path = f"'$[' || ({offset} + p.key) || ']'"
@@ -131,14 +151,16 @@ def _headers_sql(alias: str, offset: str) -> str:
 CAPTURES_VIEW = f"""
 CREATE VIEW captures AS
 SELECT
-    c.id, c.run_id, u.url, coalesce(c.requested_url, u.url) AS requested_url, c.site, c.kind,
+    c.id, c.run_id, u.url, coalesce(c.requested_url, u.url) AS requested_url, c.site,
+    {_word_sql("kind")} AS kind,
     CASE WHEN typeof(c.fetched_at) = 'integer' THEN {_stamp_sql("c.fetched_at")}
         ELSE c.fetched_at END AS fetched_at,
     rq.method,
     {_headers_sql("rq", "0")} AS request_headers,
     rs.protocol, rs.http_status, rs.reason,
     {_headers_sql("rs", "rq.slots")} AS headers,
-    rs.body_sha256, c.redirect_to, c.outcome, c.error, c.elapsed_ms, rs.ip_address,
+    rs.body_sha256, c.redirect_to, {_word_sql("outcome")} AS outcome, c.error, c.elapsed_ms,
+    rs.ip_address,
     c.extractor_version, coalesce(c.extra, '{{}}') AS extra,
     CASE WHEN typeof(c.archived_at) = 'integer' THEN {_stamp_sql("c.fetched_at + c.archived_at")}
         ELSE c.archived_at END AS archived_at
@@ -289,13 +311,13 @@ def insert(
         "url_id": _url_id(conn, row["url"]),
         "requested_url": None if row["requested_url"] == row["url"] else row["requested_url"],
         "site": row["site"],
-        "kind": row["kind"],
+        "kind": _word("kind", row["kind"]),
         "fetched_at": row["fetched_at"] if fetched is None else fetched,
         "request_set": request_set,
         "response_set": response_set,
         "header_values": _compact(values) if values else None,
         "redirect_to": row["redirect_to"],
-        "outcome": row["outcome"],
+        "outcome": _word("outcome", row["outcome"]),
         "error": row["error"],
         "elapsed_ms": row["elapsed_ms"],
         "extractor_version": row["extractor_version"],

@@ -168,7 +168,7 @@ def test_a_schema_5_archive_is_converted_with_every_row_as_it_was(tmp_path, arch
                fetched_at="2026-01-01T00:00:00+00:00", method="HEAD", extra='{"a": 1}',
                headers='[["A","b"]]', request_headers="[]", archived_at="yesterday",
                protocol=None, http_status=None, reason=None, body_sha256=None,
-               error="timeout", outcome="error")  # fmt: skip
+               error="timeout", outcome="error", kind="api")  # fmt: skip
     rows = [*written, odd]
     old = tmp_path / "old.db"
     wide_archive(old, rows)
