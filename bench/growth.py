@@ -176,9 +176,9 @@ def run(days: int, n_pages: int, path: str, n_queries: int, seed: int, folder: s
     recording, recorded, captures = 0.0, 0, 0
     print(
         "| day | pages live | captures | versions | archive MB | bytes per recapture |"
-        " record()/s | search p50 / p95 ms | export s | peak MB |"
+        " record()/s | search p50 / p95 ms | export s | peak MB | min so far |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     with Archive.open(path) as arc:
         for day in range(days):
             run_id = arc.start_run("umu", "news")
@@ -226,7 +226,8 @@ def run(days: int, n_pages: int, path: str, n_queries: int, seed: int, folder: s
                 f"| {day + 1} | {len([p for p in pages if not p.gone]):,} | {captures:,} |"
                 f" {versions:,} | {archive_bytes(arc) / 1e6:,.1f} | {per_recapture:,.0f} |"
                 f" {recorded / recording:,.0f} | {statistics.median(timings):.1f} /"
-                f" {timings[int(len(timings) * 0.95) - 1]:.1f} | {export_s:.1f} | {peak:,.0f} |",
+                f" {timings[int(len(timings) * 0.95) - 1]:.1f} | {export_s:.1f} | {peak:,.0f} |"
+                f" {(time.perf_counter() - started) / 60:.1f} |",
                 flush=True,
             )
             recording, recorded, captures = 0.0, 0, 0
