@@ -230,7 +230,7 @@ def run(days: int, n_pages: int, path: str, n_queries: int, seed: int, folder: s
                 f" {(time.perf_counter() - started) / 60:.1f} |",
                 flush=True,
             )
-            recording, recorded, captures = 0.0, 0, 0
+            recording, recorded = 0.0, 0
     print(f"\n{days} days of {n_pages:,} pages in {(time.perf_counter() - started) / 60:.1f} min")
 
 
