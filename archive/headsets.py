@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
+from json.encoder import encode_basestring
 from typing import Any
 
 from .times import STAMP
@@ -54,6 +56,8 @@ WORDS = {
 }  # fmt: skip
 
 Pairs = Sequence[Sequence[str]]
+
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
 
 TABLES = """
 CREATE TABLE urls (
@@ -182,9 +186,11 @@ def _compact(value: Any) -> str:
 
 def micros(stamp: str) -> int | None:
     """A STAMP instant as microseconds since 1970; None for any other spelling."""
+    if not isinstance(stamp, str) or not _STAMP.fullmatch(stamp):
+        return None
     try:
-        moment = datetime.strptime(stamp, STAMP).replace(tzinfo=UTC)
-    except (TypeError, ValueError):
+        moment = datetime.fromisoformat(stamp[:-1]).replace(tzinfo=UTC)
+    except ValueError:
         return None
     if moment.year < 1970 or moment.strftime(STAMP) != stamp:
         return None
@@ -229,7 +235,7 @@ def split(
         before.setdefault(name.lower(), set()).add(value)
     pieces, values, current = [], [], "["
     for i, (name, value) in enumerate(pairs):
-        current += ("" if i == 0 else ", ") + "[" + _dumps(name) + ", "
+        current += ("" if i == 0 else ", ") + "[" + encode_basestring(name) + ", "
         changed = name.lower() in before and value not in before[name.lower()]
         if (name.lower() in VOLATILE or changed) and _plain(value):
             offset = _date_offset(value, fetched_s)
@@ -237,7 +243,7 @@ def split(
             values.append(value if offset is None else offset)
             current = ""
         else:
-            current += _dumps(value)
+            current += encode_basestring(value)
         current += "]"
     pieces.append(current + "]")
     return pieces, values
