@@ -30,7 +30,7 @@ import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import formatdate
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -57,6 +57,8 @@ WORDS = {
 
 Pairs = Sequence[Sequence[str]]
 
+_HTTP_DATE = re.compile(r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
 
 TABLES = """
@@ -175,13 +177,17 @@ LEFT JOIN header_sets rs ON rs.id = c.response_set
 """
 
 
+# As content.json_text writes a JSON column (what the schema 5 table held), and compact.
+_WIDE = json.JSONEncoder(ensure_ascii=False, default=str)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _dumps(value: Any) -> str:
-    """As content.json_text writes a JSON column (what the schema 5 table held)."""
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return _WIDE.encode(value)
 
 
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(value)
 
 
 def micros(stamp: str) -> int | None:
@@ -205,12 +211,16 @@ def _plain(value: str) -> bool:
 
 def _date_offset(value: str, fetched_s: int | None) -> int | None:
     """An HTTP date as seconds after the fetch time, when that spells it again exactly."""
-    if fetched_s is None or not value.endswith(" GMT"):
+    if fetched_s is None or not _HTTP_DATE.fullmatch(value):
         return None
     try:
-        seconds = int(parsedate_to_datetime(value).timestamp())
-    except (TypeError, ValueError, IndexError, OverflowError):
+        month = _MONTHS.index(value[8:11]) + 1
+        day, year = int(value[5:7]), int(value[12:16])
+        clock = int(value[17:19]), int(value[20:22]), int(value[23:25])
+        moment = datetime(year, month, day, *clock, tzinfo=UTC)
+    except ValueError:
         return None
+    seconds = int(moment.timestamp())
     if not 0 <= seconds < 253_402_300_800 or formatdate(seconds, usegmt=True) != value:
         return None
     return seconds - fetched_s
