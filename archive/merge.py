@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from . import headsets
 from .errors import ArchiveError, ArchiveMissing
 from .store import Archive
 from .timeline import Fetch, Replayed, capture_of, history, keyed, replay
@@ -174,7 +175,7 @@ def _write_captures(
         row, outcome = fetch.row, plan.outcomes[index]
         if fetch.target_id is not None:
             if row["outcome"] != outcome:
-                conn.execute("UPDATE captures SET outcome = ? WHERE id = ?", (outcome, row["id"]))
+                headsets.set_outcome(conn, row["id"], outcome)
             ids.append(fetch.target_id)
             continue
         sha = row["body_sha256"]
@@ -193,6 +194,7 @@ def _write_captures(
                 row["extractor_version"] or "",
                 run_id,
                 row["archived_at"],
+                ids[-1] if ids else None,  # the page's fetch before, shared headers with it
             )  # fmt: skip
         )
         result.captures_added += 1

@@ -8,8 +8,12 @@ len(MIGRATIONS) was written by a newer uninews and is refused (see Archive.open)
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 from collections.abc import Callable
+
+from . import headsets
 
 # PRAGMA application_id of every uninews archive ("unws"): tells our files from other databases.
 APPLICATION_ID = 0x756E7773
@@ -190,6 +194,67 @@ def _v5_versions_filters(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v6_narrow_captures(conn: sqlite3.Connection) -> None:
+    """Captures as narrow rows referencing the URLs and header sets they share (see
+    archive.headsets); `captures` becomes a view that spells every column as before.
+
+    versions.capture_id now references capture_rows: SQLite renames a foreign key's table
+    only along with the table itself, so the schema text is edited the way SQLite's ALTER
+    TABLE documentation describes for changes that leave the stored rows as they are. The
+    rows are rewritten in id order with their ids, and views over `captures` made again.
+    An archive whose captures are already narrow (its user_version set back by hand) is left
+    as it is.
+    """
+    kind = conn.execute("SELECT type FROM sqlite_master WHERE name = 'captures'").fetchone()
+    if kind is not None and kind[0] == "view":
+        return
+    views = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'view' AND sql LIKE '%captures%'"
+    ).fetchall()
+    for name, _ in views:
+        conn.execute(f"DROP VIEW [{name}]")
+    _refer_versions_to_capture_rows(conn)
+    for statement in _split(headsets.TABLES):
+        conn.execute(statement)
+    old = conn.execute("SELECT * FROM captures ORDER BY id")
+    names = [d[0] for d in old.description]
+    for values in old:
+        row = dict(zip(names, values, strict=True))
+        texts = (row["request_headers"], row["headers"])
+        row["request_headers"], row["headers"] = json.loads(texts[0]), json.loads(texts[1])
+        before = conn.execute(
+            "SELECT request_headers, headers FROM captures WHERE url = ? AND id < ?"
+            " ORDER BY id DESC LIMIT 1",
+            (row["url"], row["id"]),
+        ).fetchone()
+        previous = (json.loads(before[0]), json.loads(before[1])) if before else ((), ())
+        headsets.insert(conn, row, previous, texts)
+    conn.execute("DROP TABLE captures")
+    for statement in _split(headsets.INDEXES + headsets.CAPTURES_VIEW + ";"):
+        conn.execute(statement)
+    for _, sql in views:
+        conn.execute(sql)
+
+
+def _refer_versions_to_capture_rows(conn: sqlite3.Connection) -> None:
+    (sql,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'versions'"
+    ).fetchone()
+    edited = re.sub(r"REFERENCES\s+[\[\"`]?captures[\]\"`]?\s*\(", "REFERENCES capture_rows (", sql)
+    if edited.count("capture_rows") != 1:
+        raise sqlite3.DatabaseError("versions.capture_id: no reference to captures found")
+    (schema_version,) = conn.execute("PRAGMA schema_version").fetchone()
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'versions'",
+            (edited,),
+        )
+        conn.execute(f"PRAGMA schema_version = {schema_version + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+
+
 def _split(script: str) -> list[str]:
     """Split DDL on statement ends (sqlite3.complete_statement knows about trigger bodies)."""
     statements, current = [], ""
@@ -210,6 +275,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v3_delta_blobs,
     _v4_bodies_as_received,
     _v5_versions_filters,
+    _v6_narrow_captures,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import headsets
 from .bodies import body_sha256
 from .capture import Capture
 from .content import Prepared, json_text, prepare_content
@@ -84,8 +85,9 @@ def record(
                 (url, site, kind, capture.fetched_at, page_status_after(response, None)),
             )
         capture_id = insert_capture(
-            conn, capture, url, site, kind, outcome, sha, extractor_version, run_id, now
-        )
+            conn, capture, url, site, kind, outcome, sha, extractor_version, run_id, now,
+            page["last_capture_id"] if page is not None else None,
+        )  # fmt: skip
         if new is not None:
             insert_version(conn, url, new, capture_id, prepared, now, extractor_version)
         update = page_update(
@@ -109,9 +111,13 @@ def insert_capture(
     extractor_version: str,
     run_id: int | None,
     now: str,
+    previous_capture: int | None,
 ) -> int:
-    """One `captures` row: record() and merge write captures only through here."""
+    """One capture row: record() and merge write captures only through here (archive.headsets
+    keeps it narrow: what the page's previous fetch, `previous_capture`, had too is shared
+    with it)."""
     row = {
+        "id": None,
         "run_id": run_id,
         "url": url,
         "requested_url": capture.url,
@@ -119,11 +125,11 @@ def insert_capture(
         "kind": kind,
         "fetched_at": capture.fetched_at,
         "method": capture.method,
-        "request_headers": json_text([list(pair) for pair in capture.request_headers]),
+        "request_headers": capture.request_headers,
         "protocol": capture.protocol,
         "http_status": capture.http_status,
         "reason": capture.reason,
-        "headers": json_text([list(pair) for pair in capture.response_headers]),
+        "headers": capture.response_headers,
         "body_sha256": sha,
         "redirect_to": capture.redirect_to,
         "outcome": outcome,
@@ -134,11 +140,7 @@ def insert_capture(
         "extra": json_text(dict(capture.extra)),
         "archived_at": now,
     }
-    cur = conn.execute(
-        f"INSERT INTO captures ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-        tuple(row.values()),
-    )
-    return int(cur.lastrowid)
+    return headsets.insert(conn, row, headsets.previous_headers(conn, previous_capture))
 
 
 def page_update(

@@ -229,10 +229,9 @@ PAGE_COLUMNS = (
     "site, kind, lang, first_seen, last_seen, last_changed, status, current_version, etag,"
     " last_modified, content_sha256, body_sha256, redirect_to"
 )
-CAPTURE_COLUMNS = (
-    "run_id, requested_url, site, kind, fetched_at, method, request_headers, protocol,"
-    " http_status, reason, headers, body_sha256, redirect_to, outcome, error, elapsed_ms,"
-    " ip_address, extractor_version, extra, archived_at"
+CAPTURE_ROW_COLUMNS = (
+    "run_id, requested_url, site, kind, fetched_at, request_set, response_set, header_values,"
+    " redirect_to, outcome, error, elapsed_ms, extractor_version, extra, archived_at"
 )
 VERSION_COLUMNS = (
     "version, content_sha256, archived_at, title, lead, body_text, body_markdown,"
@@ -251,7 +250,7 @@ def add_copies(path: str, copies: int) -> float:
     with BatchedArchive.open(path) as arc:
         conn = arc.conn
         conn.execute("PRAGMA cache_size = -1000000")
-        top = conn.execute("SELECT max(id) FROM captures").fetchone()[0]
+        top = conn.execute("SELECT max(id) FROM capture_rows").fetchone()[0]
         done = conn.execute("SELECT count(*) FROM pages WHERE url LIKE '%/artikel-c%'").fetchone()[
             0
         ]
@@ -269,10 +268,18 @@ def add_copies(path: str, copies: int) -> float:
                         " FROM pages WHERE last_capture_id > ? AND last_capture_id <= ?",
                         (low, high),
                     )
+                    # captures is a view since schema 6: copy the narrow rows under new URLs
                     conn.execute(
-                        f"INSERT INTO captures (id, url, {CAPTURE_COLUMNS})"
-                        f" SELECT id + {offset}, {new_url}, {CAPTURE_COLUMNS}"
-                        " FROM captures WHERE id > ? AND id <= ? ORDER BY id",
+                        f"INSERT OR IGNORE INTO urls (url) SELECT {new_url} FROM urls"
+                        " WHERE id IN (SELECT url_id FROM capture_rows WHERE id > ? AND id <= ?)",
+                        (low, high),
+                    )
+                    conn.execute(
+                        f"INSERT INTO capture_rows (id, url_id, {CAPTURE_ROW_COLUMNS})"
+                        f" SELECT c.id + {offset}, n.id, {CAPTURE_ROW_COLUMNS}"
+                        f" FROM capture_rows c JOIN urls u ON u.id = c.url_id"
+                        f" JOIN urls n ON n.url = replace(u.url, '/artikel-', '/artikel-c{copy}-')"
+                        " WHERE c.id > ? AND c.id <= ? ORDER BY c.id",
                         (low, high),
                     )
                     conn.execute(
