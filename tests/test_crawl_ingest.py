@@ -147,8 +147,11 @@ def test_killed_worker_and_ingest_lose_nothing_and_write_nothing_twice(
     assert statuses.count({"spider": "news", "status": "finished"}) == 3
     killed = view.rows(f"SELECT spider, status FROM runs WHERE {OF_PID} ORDER BY spider",
                        workers[0].pid)  # fmt: skip
-    assert killed == [{"spider": "news", "status": "interrupted"},
-                      {"spider": "pages", "status": "interrupted"}]  # fmt: skip
+    # The news run was under way when the worker was killed. Its pages run may have ended
+    # first (the other workers can take all its requests, and a spider with none closes),
+    # and is then finished; never left running.
+    assert killed[0] == {"spider": "news", "status": "interrupted"}
+    assert killed[1]["spider"] == "pages" and killed[1]["status"] in ("interrupted", "finished")
 
 
 def test_a_capture_read_twice_is_written_once(demo_server, redis_url, tmp_path):

@@ -24,8 +24,9 @@ def refuse_english_pages(db: Path) -> None:
     """A real SQLite failure in the real write path: inserts of English pages abort."""
     Archive.open(db).close()
     conn = sqlite3.connect(db)
-    conn.execute(
-        "CREATE TRIGGER refuse BEFORE INSERT ON captures WHEN new.url LIKE '%/en/%'"
+    conn.execute(  # captures is a view over capture_rows since schema 6
+        "CREATE TRIGGER refuse BEFORE INSERT ON capture_rows"
+        " WHEN (SELECT url FROM urls WHERE id = new.url_id) LIKE '%/en/%'"
         " BEGIN SELECT RAISE(ABORT, 'no space left on device (test)'); END"
     )
     conn.commit()
