@@ -9,19 +9,20 @@ from archive import Archive
 from archive.errors import ArchiveMissing
 from archive.merge import MergeResult, merge, open_other
 
-from .options import BadUsage, archive_errors, db_option, echo_json, json_option
+from .options import (
+    BadUsage,
+    archive_errors,
+    db_option,
+    echo_json,
+    json_option,
+    progress_every_option,
+)
 
 
 @click.command(name="merge")
 @click.argument("other_path", metavar="OTHER.db", type=click.Path(dir_okay=True))
 @db_option
-@click.option(
-    "--progress-every",
-    default=500,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Pages between progress lines on stderr.",
-)
+@progress_every_option(500)
 @json_option
 @archive_errors
 def merge_command(other_path: str, db_path: str, progress_every: int, as_json_output: bool) -> None:

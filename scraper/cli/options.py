@@ -76,6 +76,17 @@ def out_option(help: str, *, allow_dash: bool = False) -> Callable[[Callable], C
     )
 
 
+def progress_every_option(default: int) -> Callable[[Callable], Callable]:
+    """--progress-every N: pages between progress lines on stderr, for page-by-page commands."""
+    return click.option(
+        "--progress-every",
+        default=default,
+        show_default=True,
+        type=click.IntRange(1),
+        help="Pages between progress lines on stderr.",
+    )
+
+
 def capture_options(func: Callable) -> Callable:
     """--site/--since/--until over captures: their site and fetch time (a date: all of it)."""
     func = click.option(

@@ -14,7 +14,7 @@ import click
 
 from archive.reprocess import ReprocessStats, reprocess
 
-from .options import BadUsage, archive_errors, db_option, open_for_reading
+from .options import BadUsage, archive_errors, db_option, open_for_reading, progress_every_option
 
 
 def _terminate(_signum: int, _frame: Any) -> None:
@@ -30,13 +30,7 @@ def _terminate(_signum: int, _frame: Any) -> None:
     metavar="MODULE:FUNCTION",
     help="Another extractor with scraper.extract.extract's signature (default: the installed one).",
 )
-@click.option(
-    "--progress-every",
-    default=50,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Pages between progress lines on stderr.",
-)
+@progress_every_option(50)
 @archive_errors
 def reprocess_command(
     db_path: str, site: str | None, extractor_spec: str | None, progress_every: int
