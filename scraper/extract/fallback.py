@@ -92,10 +92,15 @@ _PARSER_SETTINGS = {
 
 def _date_languages(lang: str | None) -> tuple[str, ...]:
     """The page's language (when dateparser knows it) and English."""
+    base = (lang or "").split("-")[0].lower()
+    return tuple(sorted({"en", base} & _dateparser_languages()))
+
+
+@cache
+def _dateparser_languages() -> frozenset[str]:
     from dateparser.data import language_order
 
-    base = (lang or "").split("-")[0].lower()
-    return tuple(sorted({"en", base} & set(language_order)))
+    return frozenset(language_order)
 
 
 @cache
