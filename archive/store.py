@@ -144,10 +144,19 @@ class Archive:
     def _check(conn: sqlite3.Connection, path: str, create: bool) -> int:
         """The file's schema version, once it is known to be a uninews archive (or empty)."""
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        if app_id != APPLICATION_ID:
+        # One read snapshot: a crawl creating the archive meanwhile must not be seen half-made
+        # (its tables without its application_id, read a moment apart).
+        in_transaction = conn.in_transaction
+        if not in_transaction:
+            conn.execute("BEGIN")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            if not in_transaction:
+                conn.execute("COMMIT")
+        if app_id != APPLICATION_ID:
             if has_tables or version:
                 raise NotAnArchive(path, "a database of another program")
             if not create:
