@@ -233,7 +233,7 @@ def clean(tree: lxml_html.HtmlElement) -> int:
             attrs = f"{cms.without_layout(key[0] or '')} {key[1] or ''}"
             hit = has_word(attrs, vocabulary.BOILERPLATE_WORDS) and not cms.is_body(*key)
             seen[key] = hit
-        if hit and el.tag not in ("article", "main"):
+        if hit and el.tag not in ("article", "main") and not _in_code(el):
             candidates.append(el)
     for el in candidates:
         if el.tag in ("html", "body"):
@@ -250,6 +250,12 @@ def clean(tree: lxml_html.HtmlElement) -> int:
 
 def _attrs(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def _in_code(el) -> bool:
+    """Whether el is inside a code block, where a highlighter's classes name the syntax
+    ("hljs-comment", "token comment"), never furniture."""
+    return any(parent.tag in ("pre", "code") for parent in el.iterancestors())
 
 
 def _inside_article(el) -> bool:

@@ -18,7 +18,18 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import contacts, content, fallback, images, labels, metadata, query, vocabulary, xpaths
+from . import (
+    contacts,
+    content,
+    fallback,
+    images,
+    labels,
+    metadata,
+    query,
+    repeats,
+    vocabulary,
+    xpaths,
+)
 from .article import Article
 from .decode import looks_binary, to_text
 from .text import norm
@@ -297,7 +308,7 @@ def _select_blocks(d: Draft) -> None:
         if len(first_para) > 40 and first_para.startswith(description[:80].rstrip(". …")):
             art.lead = first_para
             kept = kept[1:]
-    d.kept = kept
+    d.kept = repeats.without_repeats(kept, [art.lead] if art.lead else [])
 
 
 def _ask_second_opinion(d: Draft) -> None:

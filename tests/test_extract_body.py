@@ -1,0 +1,40 @@
+"""The body as a reader sees it: text a page carries twice comes out once, and a code block keeps
+the lines its highlighter marks as comments."""
+
+from scraper.extract import extract
+
+PARAGRAPHS = [
+    "Researchers at the university have mapped how lichens survive the long polar winter, "
+    "measuring their growth under the snow for three seasons in a row.",
+    "The team found that the lichens keep photosynthesising at temperatures far below "
+    "freezing, as long as a thin layer of snow shields them from the wind.",
+    "The results, published this week, will help ecologists predict how the tundra changes "
+    "as winters grow shorter and the snow cover thinner across the north.",
+]
+
+
+def _page(body: str) -> bytes:
+    return f"<html><head><title>Lichens</title></head><body>{body}</body></html>".encode()
+
+
+def test_a_raw_copy_of_the_article_after_it_is_left_out():
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    raw_copy = "\n".join(f"**{p}**" for p in PARAGRAPHS)
+    html = _page(f"<main><article>{article}</article><pre class='raw'>{raw_copy}</pre></main>")
+    body = extract(html, "https://example.edu/news/lichens").body_text
+    for paragraph in PARAGRAPHS:
+        assert body.count(paragraph) == 1
+    assert "**" not in body
+
+
+def test_a_code_block_keeps_its_comment_lines():
+    code = (
+        '<pre><code class="language-bash hljs"><span class="hljs-comment"># initialize the'
+        ' repository</span>\ngit init\n<span class="hljs-comment"># stage every change'
+        "</span>\ngit add -A</code></pre>"
+    )
+    html = _page(f"<article><p>{PARAGRAPHS[0]}</p>{code}<p>{PARAGRAPHS[1]}</p></article>")
+    body = extract(html, "https://example.edu/blog/git").body_text
+    assert "# initialize the repository" in body
+    assert "# stage every change" in body
+    assert "git init" in body
