@@ -4,8 +4,9 @@ One warcinfo record, then per capture a response record and its request record, 
 pointing at the response with WARC-Concurrent-To (the order and links Heritrix writes, which
 py-wacz reads to find pages). A body already written earlier in the same file becomes a revisit
 record (identical-payload-digest profile). A 304 becomes a revisit record (server-not-modified
-profile) of the capture it revalidated, the page's latest 2xx before it, even when that capture
-is not in the file (--since): WARC-Refers-To-Target-URI, WARC-Refers-To-Date and
+profile) of the capture it revalidated: the page's 2xx before it whose ETag or Last-Modified the
+304's request sent back (If-None-Match, If-Modified-Since), else its latest 2xx before it, even
+when that capture is not in the file (--since): WARC-Refers-To-Target-URI, WARC-Refers-To-Date and
 WARC-Payload-Digest name it, so pywb replays the 304 as that body and CDX indexers find a
 digest on every record. That revisit has no HTTP block, because pywb answers any revisit whose
 block holds a 3xx status with an empty body; the 304's own status line and headers follow it
@@ -18,6 +19,10 @@ bodies decoded (their captures say so in extra.body_decoded_from). Headers descr
 the stored body no longer has are kept under an `X-Archive-Orig-` prefix and a Content-Length
 for the stored body is added, the convention of web-archive replay tools; every other header is
 written as stored, in order.
+
+Captures are written in fetch-time order, which is also the order the revisits need. In an
+archive made by `uninews merge`, capture ids are not in that order (the other archive's older
+fetches get the newest ids), so neither the file's order nor a revisit's original go by id.
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ import base64
 import hashlib
 import json
 import sqlite3
+from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC
 from io import BytesIO
 from typing import BinaryIO
@@ -46,6 +52,9 @@ PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-d
 PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 ORIG_PREFIX = "X-Archive-Orig-"
 GZIP_MAGIC = b"\x1f\x8b"
+
+ROWS_AT_A_TIME = 256  # captures read per query while writing
+EARLIER_LOOKED_AT = 50  # a 304 whose original is out of the file: its page's 2xx looked at
 
 # Progress callback: (captures written so far, total to write).
 Progress = Callable[[int, int], None]
@@ -79,6 +88,8 @@ class _Original:
     uri: str
     date: str
     payload_digest: str
+    etag: str | None = None
+    last_modified: str | None = None
 
     def refers_to(self) -> dict[str, str]:
         """The WARC headers of a revisit of this capture."""
@@ -135,9 +146,43 @@ def selection_sql(
 def captures_sql(
     site: str | None, since: str | None, until: str | None = None
 ) -> tuple[str, list[str]]:
-    """The captures to write, oldest first (built apart from running it, like sqlite-utils)."""
+    """The captures to write (built apart from running it, like sqlite-utils)."""
     where, params = selection_sql(site, since, until)
-    return "SELECT * FROM captures" + where + " ORDER BY id", params
+    return "SELECT * FROM captures" + where, params
+
+
+def fixed_width(fetched_at: str) -> str:
+    """fetched_at as FETCHED_AT writes it, to compare with it as text."""
+    return fetched_at[:19] + ".000000Z" if len(fetched_at) == 20 else fetched_at
+
+
+def validators(headers: list[list[str]], *names: str) -> tuple[str | None, ...]:
+    """The first value of each named header (lower-case names), None when absent."""
+    found: dict[str, str] = {}
+    for name, value in headers:
+        found.setdefault(name.lower(), value.strip())
+    return tuple(found.get(n) for n in names)
+
+
+def revalidated(
+    earlier: list[tuple[str | None, str | None]],
+    if_none_match: str | None,
+    if_modified_since: str | None,
+) -> int:
+    """Of a page's 2xx answers before a 304, as (ETag, Last-Modified), oldest first, the index
+    of the one its request named: the latest whose ETag is in If-None-Match, else whose
+    Last-Modified is If-Modified-Since, else the latest (a server may answer 304 to a request
+    without validators)."""
+    tags = {t.strip().removeprefix("W/") for t in (if_none_match or "").split(",") if t.strip()}
+    for i in range(len(earlier) - 1, -1, -1):
+        etag = earlier[i][0]
+        if etag and etag.removeprefix("W/") in tags:
+            return i
+    if if_modified_since:
+        for i in range(len(earlier) - 1, -1, -1):
+            if earlier[i][1] == if_modified_since:
+                return i
+    return len(earlier) - 1
 
 
 def request_target(url: str) -> tuple[str, str]:
@@ -197,7 +242,7 @@ class WarcExport:
         self.writer = WARCWriter(out, gzip=True, warc_version=WARC_VERSION)
         self.filename = filename
         self.by_body: dict[str, _Original] = {}  # body sha256 -> first response record
-        self.by_url: dict[str, _Original] = {}  # page URL -> its latest body written
+        self.by_url: dict[str, list[_Original]] = {}  # page URL -> its 2xx bodies written
 
     def write_warcinfo(self, site: str | None, since: str | None, until: str | None = None) -> None:
         info = {
@@ -252,8 +297,8 @@ class WarcExport:
                     **original.refers_to(),
                 },
             )
-            if 200 <= row["http_status"] < 300:
-                self.by_url[row["url"]] = original  # a later 304 stands for that body
+            if 200 <= row["http_status"] < 300:  # a later 304 may stand for that body
+                self._answered(row, original, stored_headers)
             summary.revisits += 1
         else:
             body = self.archive.body(sha) if sha is not None else b""
@@ -273,7 +318,7 @@ class WarcExport:
             if sha is not None:
                 self.by_body.setdefault(sha, original)
             if 200 <= row["http_status"] < 300:
-                self.by_url[row["url"]] = original
+                self._answered(row, original, stored_headers)
             summary.responses += 1
 
         # Heritrix's order: the response, then the request that points at it.
@@ -298,22 +343,34 @@ class WarcExport:
             warc_headers_dict={**common, "WARC-Concurrent-To": response_id},
         )
 
+    def _answered(self, row: sqlite3.Row, original: _Original, headers: list[list[str]]) -> None:
+        """Keep a 2xx body written, with its validators, for the 304s after it."""
+        etag, last_modified = validators(headers, "etag", "last-modified")
+        kept = replace(original, etag=etag, last_modified=last_modified)
+        self.by_url.setdefault(row["url"], []).append(kept)
+
     def _revalidated(self, url: str, row: sqlite3.Row) -> _Original | None:
-        """The capture a 304 revalidated: the page's latest 2xx body in this file, else the
-        latest one in the archive before it (left out of the file by --since)."""
-        if row["url"] in self.by_url:
-            return self.by_url[row["url"]]
+        """The capture a 304 revalidated: the 2xx before it whose validators its request sent
+        back, else the page's latest 2xx before it; in this file, else in the archive (left
+        out of the file by --since)."""
+        sent = validators(json.loads(row["request_headers"]), "if-none-match", "if-modified-since")
+        written = self.by_url.get(row["url"])
+        if written:
+            return written[revalidated([(o.etag, o.last_modified) for o in written], *sent)]
         earlier = self.archive.conn.execute(
-            "SELECT requested_url, fetched_at, body_sha256 FROM captures"
-            " WHERE url = ? AND id < ? AND http_status BETWEEN 200 AND 299"
-            " AND body_sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",  # index captures_url
-            (row["url"], row["id"]),
-        ).fetchone()
-        if earlier is None:
+            f"SELECT requested_url, fetched_at, body_sha256, headers FROM captures"
+            f" WHERE url = ? AND {FETCHED_AT} < ? AND http_status BETWEEN 200 AND 299"
+            f" AND body_sha256 IS NOT NULL ORDER BY {FETCHED_AT} DESC, id DESC"
+            f" LIMIT {EARLIER_LOOKED_AT}",  # index captures_url
+            (row["url"], fixed_width(row["fetched_at"])),
+        ).fetchall()[::-1]
+        if not earlier:
             return None
-        body = self.archive.body(earlier["body_sha256"])
+        answers = [validators(json.loads(e["headers"]), "etag", "last-modified") for e in earlier]
+        chosen = earlier[revalidated(answers, *sent)]
+        body = self.archive.body(chosen["body_sha256"])
         return _Original(
-            None, earlier["requested_url"], warc_date(earlier["fetched_at"]), payload_digest(body)
+            None, chosen["requested_url"], warc_date(chosen["fetched_at"]), payload_digest(body)
         )
 
     def _not_modified(
@@ -372,8 +429,19 @@ def count_captures(
 def iter_captures(
     archive: Archive, site: str | None, since: str | None, until: str | None = None
 ) -> Iterator[sqlite3.Row]:
-    sql, params = captures_sql(site, since, until)
-    yield from archive.conn.execute(sql, params)
+    """The selected captures in fetch-time order, a batch of rows in memory at a time: the
+    order is taken from (time, id) alone, 8 bytes a capture, rather than sorting whole rows."""
+    where, params = selection_sql(site, since, until)
+    ids = array("q")
+    order = f"SELECT id FROM captures{where} ORDER BY {FETCHED_AT}, id"
+    for (capture_id,) in archive.conn.execute(order, params):
+        ids.append(capture_id)
+    for start in range(0, len(ids), ROWS_AT_A_TIME):
+        batch = ids[start : start + ROWS_AT_A_TIME].tolist()
+        marks = ",".join("?" * len(batch))
+        rows = archive.conn.execute(f"SELECT * FROM captures WHERE id IN ({marks})", batch)
+        by_id = {r["id"]: r for r in rows}
+        yield from (by_id[i] for i in batch)
 
 
 def known_sites(archive: Archive) -> list[str]:

@@ -128,9 +128,11 @@ def crawl(db: str, base_url: str) -> None:
 
 
 def answered_captures(db: str) -> list[dict]:
+    """The answered captures in the order the WARC holds them: by fetch time (concurrent
+    fetches are archived in the order they finish, so ids can be out of that order)."""
     with Archive.open(db, create=False) as arc:
         rows = arc.conn.execute(
-            "SELECT * FROM captures WHERE http_status IS NOT NULL ORDER BY id"
+            "SELECT * FROM captures WHERE http_status IS NOT NULL ORDER BY fetched_at, id"
         ).fetchall()
     return [dict(row) for row in rows]
 
