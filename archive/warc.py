@@ -33,7 +33,7 @@ import json
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC
 from io import BytesIO
 from typing import BinaryIO
@@ -88,8 +88,6 @@ class _Original:
     uri: str
     date: str
     payload_digest: str
-    etag: str | None = None
-    last_modified: str | None = None
 
     def refers_to(self) -> dict[str, str]:
         """The WARC headers of a revisit of this capture."""
@@ -242,7 +240,9 @@ class WarcExport:
         self.writer = WARCWriter(out, gzip=True, warc_version=WARC_VERSION)
         self.filename = filename
         self.by_body: dict[str, _Original] = {}  # body sha256 -> first response record
-        self.by_url: dict[str, list[_Original]] = {}  # page URL -> its 2xx bodies written
+        # page URL -> its 2xx bodies written, the latest per (ETag, Last-Modified), oldest first:
+        # a page fetched daily for a year is one entry per validator pair, not 365
+        self.by_url: dict[str, dict[tuple[str | None, str | None], _Original]] = {}
 
     def write_warcinfo(self, site: str | None, since: str | None, until: str | None = None) -> None:
         info = {
@@ -345,9 +345,10 @@ class WarcExport:
 
     def _answered(self, row: sqlite3.Row, original: _Original, headers: list[list[str]]) -> None:
         """Keep a 2xx body written, with its validators, for the 304s after it."""
-        etag, last_modified = validators(headers, "etag", "last-modified")
-        kept = replace(original, etag=etag, last_modified=last_modified)
-        self.by_url.setdefault(row["url"], []).append(kept)
+        answered = validators(headers, "etag", "last-modified")
+        written = self.by_url.setdefault(row["url"], {})
+        written.pop(answered, None)  # re-added as the latest
+        written[answered] = original
 
     def _revalidated(self, url: str, row: sqlite3.Row) -> _Original | None:
         """The capture a 304 revalidated: the 2xx before it whose validators its request sent
@@ -356,7 +357,7 @@ class WarcExport:
         sent = validators(json.loads(row["request_headers"]), "if-none-match", "if-modified-since")
         written = self.by_url.get(row["url"])
         if written:
-            return written[revalidated([(o.etag, o.last_modified) for o in written], *sent)]
+            return list(written.values())[revalidated(list(written), *sent)]
         earlier = self.archive.conn.execute(
             f"SELECT requested_url, fetched_at, body_sha256, headers FROM captures"
             f" WHERE url = ? AND {FETCHED_AT} < ? AND http_status BETWEEN 200 AND 299"
