@@ -17,6 +17,8 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .versioning import shown_version_sql
+
 HEALTH_KEY = "uninews/health"  # where a run's verdict is kept, in runs.stats
 FIELDS = {"title": "title", "body": "body_text", "date": "published_at", "lead": "lead"}
 
@@ -26,10 +28,7 @@ _FILLED = ", ".join(
 )
 SHARES_SQL = (
     f"SELECT count(*) AS articles, {_FILLED} FROM captures c"
-    " LEFT JOIN versions v ON v.id = CASE WHEN c.outcome IN ('new', 'changed')"
-    " THEN (SELECT id FROM versions WHERE capture_id = c.id)"
-    " ELSE (SELECT id FROM versions WHERE url = c.url AND capture_id <= c.id"
-    " ORDER BY version DESC LIMIT 1) END"
+    f" LEFT JOIN versions v ON v.id = {shown_version_sql('c')}"
     " WHERE c.run_id = ? AND c.kind = 'article'"
     " AND c.outcome IN ('new', 'changed', 'unchanged', 'not_modified')"
 )

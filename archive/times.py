@@ -20,6 +20,16 @@ class BadDate(ArchiveError):
     """A date or time given to the archive (an option, a form field) that is not one."""
 
 
+def fixed_width_sql(column: str) -> str:
+    """SQL for an instant column as fixed-width text to the microsecond, so it sorts and
+    compares as time: uninews before sub-second capture times wrote "2026-11-27T08:00:00Z",
+    which as text sorts after every fraction of its second."""
+    return (
+        f"(CASE WHEN length({column}) = 20 THEN substr({column}, 1, 19) || '.000000Z'"
+        f" ELSE {column} END)"
+    )
+
+
 def utc_now() -> str:
     """Now, as the archive writes every instant it records."""
     return datetime.now(UTC).strftime(STAMP)

@@ -15,12 +15,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from .content import Prepared, changed_fields, from_row, json_text
+from .times import fixed_width_sql
 
 
 def gets_version(extracted_kind: str | None, has_content: bool, kind: str) -> bool:
     """Whether an extracted page is versioned: it has content, and it is neither a login page
     (`extracted_kind`, what the extractor saw) nor a listing (`kind`, as archived)."""
     return extracted_kind != "login" and has_content and kind != "listing"
+
+
+def shown_version_sql(capture: str) -> str:
+    """SQL for the id of the version a capture (alias `capture`, a row of the captures view)
+    showed: the one it made, else the page's latest version made by a fetch at or before it
+    in time. Not by capture id: in an archive made by `uninews merge` the other archive's
+    older fetches have the newest ids."""
+    made = fixed_width_sql("vc.fetched_at")
+    at = fixed_width_sql(f"{capture}.fetched_at")
+    return (
+        f"coalesce((SELECT v.id FROM versions v WHERE v.capture_id = {capture}.id"
+        " ORDER BY v.version DESC LIMIT 1),"
+        " (SELECT v.id FROM versions v JOIN captures vc ON vc.id = v.capture_id"
+        f" WHERE v.url = {capture}.url AND ({made}, vc.id) <= ({at}, {capture}.id)"
+        " ORDER BY v.version DESC LIMIT 1))"
+    )
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from cdxj_indexer.main import CDXJIndexer
 
 from .store import Archive
 from .version import VERSION
+from .versioning import shown_version_sql
 from .warc import Progress, WarcSummary, check_selection, selection_sql, warc_date
 from .warc import write_warc as _write_warc
 
@@ -61,15 +62,14 @@ def pages_sql(site: str | None, since: str | None, until: str | None) -> tuple[s
 
     A version made before `since` is listed too when a capture in the range still showed it.
     Uses SQLite's rule that the other columns of a min() aggregate come from its row.
+    `shown` is materialized: inlined, SQLite looks up each capture's version three times.
     """
     where, params = selection_sql(site, since, until)
     answered = "http_status IN (200, 304)"
     where = f"{where} AND {answered}" if where else f" WHERE {answered}"
     sql = f"""
-        WITH shown AS (
-            SELECT c.requested_url, c.fetched_at,
-                (SELECT v.id FROM versions v WHERE v.url = c.url AND v.capture_id <= c.id
-                 ORDER BY v.version DESC LIMIT 1) AS version_id
+        WITH shown AS MATERIALIZED (
+            SELECT c.requested_url, c.fetched_at, {shown_version_sql("c")} AS version_id
             FROM (SELECT * FROM captures{where}) c
         ), first_shown AS (
             SELECT version_id, requested_url, min(fetched_at) AS fetched_at

@@ -44,7 +44,7 @@ from warcio.warcwriter import WARCWriter
 
 from .errors import NotFound
 from .store import Archive
-from .times import since_bound, stored_instant
+from .times import fixed_width_sql, since_bound, stored_instant
 from .version import VERSION
 
 WARC_VERSION = "1.1"
@@ -114,12 +114,7 @@ def warc_date(fetched_at: str) -> str:
     return moment.strftime(fmt)
 
 
-# fetched_at as fixed-width text to the microsecond: uninews before sub-second capture times
-# wrote "2026-11-27T08:00:00Z", which as text sorts after every fraction of its second.
-FETCHED_AT = (
-    "(CASE WHEN length(fetched_at) = 20 THEN substr(fetched_at, 1, 19) || '.000000Z'"
-    " ELSE fetched_at END)"
-)
+FETCHED_AT = fixed_width_sql("fetched_at")  # a capture's fetch time, sortable as text
 
 
 def selection_sql(

@@ -14,6 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive import Archive
 from archive.merge import merge, open_other
+from archive.wacz import iter_pages
 from archive.warc import PROFILE_NOT_MODIFIED, write_warc
 
 URL = "https://www.umu.se/nyheter/partnerskapsdag_9829332/"
@@ -104,3 +105,17 @@ def test_without_validators_a_304_stands_for_the_latest_body_by_time(tmp_path):
             r for r in exported(a, since) if r.get("WARC-Profile") == PROFILE_NOT_MODIFIED
         )
         assert revisit["WARC-Payload-Digest"] == digest(b"<html>body y</html>")
+
+
+def test_wacz_pages_list_each_version_at_the_fetch_that_made_it(tmp_path):
+    """A (x at 1, z at 5) takes in B (y at 3): y's fetch has the newest id, yet the pages list
+    shows x, y and z each at its own fetch, not z at 3 and y nowhere."""
+    a = recorded(tmp_path / "a.db", (1, 200, "x"), (5, 200, "z"))
+    b = recorded(tmp_path / "b.db", (3, 200, "y"))
+    with Archive.open(a) as arc, open_other(b) as other:
+        merge(arc, other)
+    with Archive.open(a, create=False, readonly=True) as arc:
+        shown = [(p["ts"], p["text"].split()[-1]) for p in iter_pages(arc, None, None, None)]
+        later = [(p["ts"], p["text"].split()[-1]) for p in iter_pages(arc, None, at(4), None)]
+    assert shown == [(at(1), "x."), (at(3), "y."), (at(5), "z.")]
+    assert later == [(at(5), "z.")]
