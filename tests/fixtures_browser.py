@@ -2,7 +2,9 @@
 no port, no websocket library. Commands go out on the browser's fd 3, answers and events
 come back on its fd 4, each message JSON ended by a NUL byte.
 
-`Browser.load(url)` waits for the page's load event (an event, not a sleep) and keeps every
+`Browser.load(url)` waits for the load event of the navigation it started (an event, not a
+sleep: matched by the navigation's loader id, since the blank page Chromium opens with may
+fire its own load event late, under load, after the navigation was sent) and keeps every
 response the page received, so a test can say which URL was served with which status;
 `evaluate()` runs JavaScript in the page and may await a promise (an image's load event).
 """
@@ -16,6 +18,7 @@ import select
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,6 +69,7 @@ class Browser:
         ]
         for domain in ("Page", "Network", "Runtime"):
             self.send(f"{domain}.enable", session=True)
+        self.send("Page.setLifecycleEventsEnabled", session=True, enabled=True)
 
     # -- the protocol ---------------------------------------------------------------------
 
@@ -97,11 +101,12 @@ class Browser:
                 return answer.get("result", {})
             self._events.append(answer)
 
-    def _event(self, method: str) -> dict[str, Any]:
+    def _event(self, method: str, matches: Callable[[dict], bool]) -> dict[str, Any]:
+        """The first event named `method` whose params match; other events are kept."""
         deadline = time.monotonic() + TIMEOUT
         while True:
             for i, event in enumerate(self._events):
-                if event.get("method") == method:
+                if event.get("method") == method and matches(event.get("params", {})):
                     return self._events.pop(i)
             self._events.append(self._read(deadline))
 
@@ -110,8 +115,13 @@ class Browser:
     def load(self, url: str) -> Loaded:
         """Open `url` and wait for its load event; every response received meanwhile."""
         self._events.clear()
-        self.send("Page.navigate", session=True, url=url)
-        self._event("Page.loadEventFired")
+        started = self.send("Page.navigate", session=True, url=url)
+        if started.get("errorText"):
+            raise RuntimeError(f"Page.navigate {url}: {started['errorText']}")
+        loader = started["loaderId"]
+        self._event(
+            "Page.lifecycleEvent", lambda p: p.get("name") == "load" and p.get("loaderId") == loader
+        )
         loaded = Loaded()
         for event in self._events:
             if event.get("method") == "Network.responseReceived":
