@@ -38,3 +38,32 @@ def test_a_code_block_keeps_its_comment_lines():
     assert "# initialize the repository" in body
     assert "# stage every change" in body
     assert "git init" in body
+
+
+SHORT = [
+    ("Lichens grow under the", "snow", "all winter long, the team measured."),
+    ("Their photosynthesis goes on", "far below", "freezing, in thin snow."),
+    ("Wind is what harms them", "more", "than the cold, the data show."),
+    ("Shorter winters will change", "which", "species cover the tundra floor."),
+    ("The measurements took three", "seasons", "at four stations across the north."),
+    ("Ecologists can now predict", "how", "quickly the lichen mats recover."),
+]
+
+
+def test_a_hidden_markdown_copy_whose_links_and_paragraphs_run_on_is_left_out():
+    """The copy spells out each link's address and runs the paragraphs together in one
+    block: measured against the paragraphs one by one, most of its word runs were new."""
+    article = "".join(
+        f"<p>{before} <a href='https://example.edu/{n}'>{linked}</a> {after}</p>"
+        for n, (before, linked, after) in enumerate(SHORT)
+    )
+    raw_copy = "\n\n".join(
+        f"{before} [{linked}](https://example.edu/{n}) {after}"
+        for n, (before, linked, after) in enumerate(SHORT)
+    )
+    html = _page(
+        f"<main><article>{article}</article></main><pre class='rawMarkdown' hidden>{raw_copy}</pre>"
+    )
+    body = extract(html, "https://example.edu/news/lichens").body_text
+    assert body.count("Lichens grow under the snow") == 1
+    assert "https://example.edu/0" not in body

@@ -19,6 +19,9 @@ REPEAT_SHARE = 0.8  # a block with this share of its runs already kept is a copy
 MIN_REPEAT = 40  # characters: shorter lines ("Read more", a date) may well repeat
 
 _WORD = re.compile(r"\w+")
+# A link's target in markdown ("[text](https://...)"): a raw copy spells out what the
+# rendered one shows as link text only.
+_ADDRESS = re.compile(r"\]\([^)\s]*\)")
 
 
 class _HasText(Protocol):
@@ -28,8 +31,11 @@ class _HasText(Protocol):
 B = TypeVar("B", bound=_HasText)
 
 
-def _shingles(text: str) -> list[int]:
-    words = _WORD.findall(text.lower())
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_ADDRESS.sub(" ", text.lower()))
+
+
+def _shingles(words: list[str]) -> list[int]:
     return [hash(tuple(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)]
 
 
@@ -37,8 +43,9 @@ def without_repeats(blocks: Sequence[B], seen_texts: Iterable[str] = ()) -> list
     """The blocks without those that repeat earlier ones (or seen_texts: the lead)."""
     seen: set[int] = set()
     whole: set[str] = set()
+    tail: list[str] = []  # the last words kept: runs go on across block boundaries
     for text in seen_texts:
-        seen.update(_shingles(text))
+        tail = _remember(seen, tail, _words(text))
         whole.add(text.strip().lower())
     kept: list[B] = []
     for block in blocks:
@@ -47,10 +54,19 @@ def without_repeats(blocks: Sequence[B], seen_texts: Iterable[str] = ()) -> list
             kept.append(block)
             continue
         key = text.lower()
-        runs = _shingles(text)
+        words = _words(text)
+        runs = _shingles(words)
         if key in whole or (runs and sum(r in seen for r in runs) >= REPEAT_SHARE * len(runs)):
             continue
         whole.add(key)
-        seen.update(runs)
+        tail = _remember(seen, tail, words)
         kept.append(block)
     return kept
+
+
+def _remember(seen: set[int], tail: list[str], words: list[str]) -> list[str]:
+    """Adds the runs of `words`, and those joining them to the text before (a copy written
+    as one block runs on where the rendered text had paragraphs); the new tail."""
+    joined = tail + words
+    seen.update(_shingles(joined))
+    return joined[-(SHINGLE - 1) :]
