@@ -49,3 +49,22 @@ def test_layout_tokens_leave_the_furniture_words_of_other_classes():
     assert is_body("entry-content clearfix", None)
     assert is_body(None, "hs_cos_wrapper_post_body")
     assert not is_body("sidebar", "comments")
+
+
+def test_siteorigin_page_keeps_its_panels():
+    """SiteOrigin puts "widget widget_text" beside "so-panel" on every panel of the page it
+    builds: the panels are the article, a sidebar's own text widget is not."""
+    art = extract(load("siteorigin_en_page.html"), "https://www.example.edu/careers/salary/")
+    assert art.title == "How to negotiate your salary"
+    assert "a first offer is rarely the best one" in art.body_text
+    assert "lowest figure you would accept" in art.body_text
+    assert "How do I negotiate?" in art.body_text
+    assert "open Monday to Friday" not in art.body_text
+    assert without_layout("so-panel widget widget_text").split() == []
+    assert "widget_text" in without_layout("widget widget_text").split()
+
+
+def test_a_sentence_about_subscribers_is_content_a_call_to_subscribe_is_not():
+    art = extract(load("siteorigin_en_page.html"), "https://www.example.edu/careers/salary/")
+    assert "Two thousand subscribers told us" in art.body_text
+    assert "Subscribe to our newsletter" not in art.body_text

@@ -5,6 +5,9 @@ Two kinds, each named by the system it comes from, so that a new system is a new
 - LAYOUT_CLASSES: class tokens a system puts on every layout box whatever it holds
   (Elementor's "elementor-widget", HubSpot's "widget-span"). They hold furniture words
   ("widget", "overlay") that say nothing about the box, so the furniture test ignores them.
+- LAYOUT_COMPANIONS: tokens that are layout only beside a system's own marker token
+  (SiteOrigin puts "widget widget_text" beside "so-panel" on every panel of a page it
+  builds; without the marker, "widget_text" is a sidebar's text widget).
 - BODY_CLASSES / BODY_IDS: the class or id a system gives the element holding an article's
   body. Such an element is never dropped as furniture, whatever else its classes say
   (Elementor's post-content widget also carries "share-btn" when sharing is enabled).
@@ -21,9 +24,18 @@ LAYOUT_CLASSES: dict[str, tuple[str, ...]] = {
     "elementor": (r"elementor-[\w-]+", r"e-con(?:-[\w-]+)?", r"ob-has-background-overlay"),
     "wpbakery": (r"vc_column[\w-]*", r"wpb_wrapper", r"vc_row[\w-]*"),
     "divi": (r"et_pb_(?:section|row|column|module|text|text_inner)[\w-]*",),
-    "siteorigin": (r"so-panel", r"panel-widget-style[\w-]*", r"widget_sow-editor"),
+    "siteorigin": (
+        r"so-panel",
+        r"panel-widget-style[\w-]*",
+        r"widget_sow-editor",
+        r"so-widget-[\w-]+",
+    ),
     # HubSpot CMS (drag-and-drop modules)
     "hubspot": (r"hs_cos_wrapper[\w-]*", r"widget-span", r"widget-type-[\w-]+", r"dnd-[\w-]+"),
+}
+
+LAYOUT_COMPANIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "siteorigin": ("so-panel", (r"widget", r"widget_[\w-]+")),
 }
 
 BODY_CLASSES: dict[str, tuple[str, ...]] = {
@@ -45,6 +57,13 @@ BODY_IDS: dict[str, tuple[str, ...]] = {
 _LAYOUT = re.compile(
     r"(?<!\S)(?:" + "|".join(p for ps in LAYOUT_CLASSES.values() for p in ps) + r")(?!\S)", re.I
 )
+_COMPANIONS = [
+    (
+        re.compile(rf"(?<!\S){marker}(?!\S)", re.I),
+        re.compile(r"(?<!\S)(?:" + "|".join(tokens) + r")(?!\S)", re.I),
+    )
+    for marker, tokens in LAYOUT_COMPANIONS.values()
+]
 _BODY_CLASS_SET = frozenset(c for cs in BODY_CLASSES.values() for c in cs)
 _BODY_ID_SET = frozenset(i for ids in BODY_IDS.values() for i in ids)
 
@@ -53,6 +72,9 @@ def without_layout(classes: str) -> str:
     """A class string with the layout tokens of known systems taken out."""
     if "-" not in classes and "_" not in classes:
         return classes
+    for marker, tokens in _COMPANIONS:
+        if marker.search(classes):
+            classes = tokens.sub(" ", classes)
     return _LAYOUT.sub(" ", classes)
 
 
