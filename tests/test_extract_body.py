@@ -67,3 +67,21 @@ def test_a_hidden_markdown_copy_whose_links_and_paragraphs_run_on_is_left_out():
     body = extract(html, "https://example.edu/news/lichens").body_text
     assert body.count("Lichens grow under the snow") == 1
     assert "https://example.edu/0" not in body
+
+
+def test_a_sentence_about_a_newsletter_stays_a_call_to_join_one_goes():
+    told = (
+        "The lab's monthly newsletter on polar research reaches four thousand readers, "
+        "and 86 percent of its subscribers open every issue."
+    )
+    calls = ["Thanks for reading The Polar Letter!", "Join our mailing list", "Newsletter"]
+    html = _page(
+        "<article>"
+        + "".join(f"<p>{p}</p>" for p in [PARAGRAPHS[0], told, PARAGRAPHS[1]])
+        + "".join(f"<p>{c}</p>" for c in calls)
+        + f"<p>{PARAGRAPHS[2]}</p></article>"
+    )
+    body = extract(html, "https://example.edu/news/polar-letter").body_text
+    assert told in body
+    for call in calls:
+        assert call not in body

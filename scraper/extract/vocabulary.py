@@ -293,7 +293,9 @@ DROP_PHRASES = frozenset(
 # Short lines that invite the reader elsewhere (newsletters, related reading, comments,
 # copyright), in the languages of the sites we meet. Matched on blocks under 120 characters.
 CALL_TO_ACTION = re.compile(
-    r"newsletter|subscribe\b|abonnier|sign(?:ing)? up|registrier|log ?in to|einloggen|"
+    r"^\W*newsletter|newsletter\W*$|this newsletter|(?:free|weekly|daily|e-?mail) newsletter|"
+    r"mailing list|thanks for reading|unlock this|subscrib(?:e|ing)\b|abonnier|sign(?:ing)? up|"
+    r"registrier|log ?in to|einloggen|"
     r"könnte (?:sie|dich) auch interessieren|you might also like|you may also like|"
     r"related (?:articles|posts|stories|news)|lesen sie auch|mehr zum thema|mehr aus|"
     r"weitere (?:themen|beiträge|artikel|meldungen)|lust auf mehr|more from|"
