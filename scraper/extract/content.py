@@ -33,6 +33,7 @@ SCORED_TAGS = ("p", "pre", "td", "blockquote", "dd")
 # Tuning constants, calibrated on extraction-dev (F1 at each step of 0.05/0.1):
 MIN_PARAGRAPH = 25  # characters before a paragraph votes for its container (readability)
 MAX_BLOCK_LINK_DENSITY = 0.35  # above this share of link text a block is navigation (0.3-0.6 tried)
+MAX_ITEM_LINK_DENSITY = 0.6  # a list item: an article's list often links a name in each
 SEMANTIC_WIDEN = 3.0  # widen to a semantic wrapper at most this many times the text
 TAIL_PARAGRAPH = 200  # characters of the last paragraph that surely is article text
 TAIL_SHORT = 40  # lines shorter than this after it are dropped (tried 30-80)
@@ -512,7 +513,8 @@ def keep(block: Block, phrases: frozenset[str]) -> bool:
         return False
     if len(block.text) < CTA_MAX and _is_call_to_action(block.text):
         return False
-    if block.link_density > MAX_BLOCK_LINK_DENSITY and block.kind not in ("pre",):
+    limit = MAX_ITEM_LINK_DENSITY if block.kind in ("li", "oli") else MAX_BLOCK_LINK_DENSITY
+    if block.link_density > limit and block.kind not in ("pre",):
         # a paragraph that is one written-out address is content ("www.example.se/page/")
         return block.kind == "p" and len(block.links) == 1 and _URL_TEXT.match(block.text)
     return True
