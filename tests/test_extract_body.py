@@ -85,3 +85,22 @@ def test_a_sentence_about_a_newsletter_stays_a_call_to_join_one_goes():
     assert told in body
     for call in calls:
         assert call not in body
+
+
+def test_a_list_that_links_a_name_in_each_item_is_kept_a_list_of_links_is_not():
+    items = [
+        ("Umeå University", "keeps the herbarium"),
+        ("Lund University", "logs the snow depth"),
+        ("Uppsala University", "models the tundra"),
+    ]
+    listed = "".join(f"<li><a href='/u/{n}'>{name}</a> {what}</li>" for n, (name, what) in
+                     enumerate(items))  # fmt: skip
+    links = "".join(f"<li><a href='/news/{n}'>Older story number {n}</a></li>" for n in range(4))
+    html = _page(
+        f"<article><p>{PARAGRAPHS[0]}</p><ul>{listed}</ul><p>{PARAGRAPHS[1]}</p>"
+        f"<ul>{links}</ul><p>{PARAGRAPHS[2]}</p></article>"
+    )
+    body = extract(html, "https://example.edu/news/lichen-partners").body_text
+    for name, what in items:
+        assert f"{name} {what}" in body
+    assert "Older story number" not in body
