@@ -104,3 +104,20 @@ def test_a_list_that_links_a_name_in_each_item_is_kept_a_list_of_links_is_not():
     for name, what in items:
         assert f"{name} {what}" in body
     assert "Older story number" not in body
+
+
+def test_a_linked_heading_over_a_section_is_kept_a_teasers_linked_title_is_not():
+    sections = "".join(
+        f"<h3><a href='/hotels/{n}'>{n + 1}. Hotel number {n + 1}</a></h3>"
+        f"<p>{p} Our editors stayed {n + 2} nights there, in rooms both quiet and warm.</p>"
+        for n, p in enumerate(PARAGRAPHS)
+    )
+    teasers = "".join(
+        f"<h3><a href='/news/{n}'>Another story {n}</a></h3><p>A short teaser line.</p>"
+        for n in range(3)
+    )
+    html = _page(f"<article>{sections}</article><div class='more'>{teasers}</div>")
+    body = extract(html, "https://example.edu/blog/best-hotels").body_text
+    for n in range(3):
+        assert f"{n + 1}. Hotel number {n + 1}" in body
+    assert "Another story" not in body

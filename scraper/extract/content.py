@@ -502,8 +502,9 @@ def blocks(roots, base_url: str, skip: set) -> list[Block]:
     return walker.blocks
 
 
-def keep(block: Block, phrases: frozenset[str]) -> bool:
-    """Whether a reader would count this block as part of the article."""
+def keep(block: Block, phrases: frozenset[str], links_count: bool = True) -> bool:
+    """Whether a reader would count this block as part of the article (links_count=False:
+    whatever share of it is link text)."""
     lowered = block.text.lower()
     if lowered.strip(" .:|") in phrases or lowered in phrases:
         return False
@@ -514,7 +515,7 @@ def keep(block: Block, phrases: frozenset[str]) -> bool:
     if len(block.text) < CTA_MAX and _is_call_to_action(block.text):
         return False
     limit = MAX_ITEM_LINK_DENSITY if block.kind in ("li", "oli") else MAX_BLOCK_LINK_DENSITY
-    if block.link_density > limit and block.kind not in ("pre",):
+    if links_count and block.link_density > limit and block.kind not in ("pre",):
         # a paragraph that is one written-out address is content ("www.example.se/page/")
         return block.kind == "p" and len(block.links) == 1 and _URL_TEXT.match(block.text)
     return True
@@ -530,6 +531,9 @@ def select(all_blocks: list[Block], phrases: frozenset[str]) -> list[Block]:
     """The blocks a reader keeps: each judged alone, then headings and short lead-in lines
     whose section kept nothing ("You might also like:" above a list of teasers) go too."""
     flags = [keep(b, phrases) for b in all_blocks]
+    for i, block in enumerate(all_blocks):
+        if not flags[i] and block.kind in HEADINGS and keep(block, phrases, links_count=False):
+            flags[i] = _opens_a_section(all_blocks, flags, i)
     for i, block in enumerate(all_blocks):
         if not flags[i] or not _is_lead_in(block):
             continue
@@ -557,6 +561,18 @@ def select(all_blocks: list[Block], phrases: frozenset[str]) -> list[Block]:
             b for b in kept[last + 1 :] if len(b.text) >= TAIL_SHORT or b.kind in ("li", "oli")
         ]
     return kept
+
+
+def _opens_a_section(all_blocks: list[Block], flags: list[bool], i: int) -> bool:
+    """Whether a heading that is a link (a listicle's "1. Harvard Business School") opens a
+    section of the article: a paragraph of running text is kept before the next heading.
+    A teaser's linked title is followed by a line or two, or by nothing."""
+    for j in range(i + 1, len(all_blocks)):
+        if all_blocks[j].kind in HEADINGS:
+            return False
+        if flags[j] and all_blocks[j].kind == "p" and len(all_blocks[j].text) >= TAIL_PARAGRAPH:
+            return True
+    return False
 
 
 def _is_lead_in(block: Block) -> bool:
