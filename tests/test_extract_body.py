@@ -121,3 +121,15 @@ def test_a_linked_heading_over_a_section_is_kept_a_teasers_linked_title_is_not()
     for n in range(3):
         assert f"{n + 1}. Hotel number {n + 1}" in body
     assert "Another story" not in body
+
+
+def test_a_long_paragraph_that_cites_its_sources_in_links_is_kept():
+    cited = (
+        "<p>The measurements agree with <a href='/a'>the long series from Abisko</a>, with "
+        "<a href='/b'>the snow depth records kept at Tarfala since the sixties</a> and with "
+        "<a href='/c'>a model of lichen growth</a> that the team published last year in a "
+        "journal of polar ecology, after two winters of field work.</p>"
+    )
+    html = _page(f"<article><p>{PARAGRAPHS[0]}</p>{cited}<p>{PARAGRAPHS[1]}</p></article>")
+    body = extract(html, "https://example.edu/news/lichen-series").body_text
+    assert "the snow depth records kept at Tarfala" in body

@@ -34,6 +34,8 @@ SCORED_TAGS = ("p", "pre", "td", "blockquote", "dd")
 MIN_PARAGRAPH = 25  # characters before a paragraph votes for its container (readability)
 MAX_BLOCK_LINK_DENSITY = 0.35  # above this share of link text a block is navigation (0.3-0.6 tried)
 MAX_ITEM_LINK_DENSITY = 0.6  # a list item: an article's list often links a name in each
+LONG_LINKED = 200  # characters: a paragraph this long is running text that cites its sources
+MAX_LONG_LINK_DENSITY = 0.5  # ...up to this share of link text (0.6 lowered extraction-dev)
 SEMANTIC_WIDEN = 3.0  # widen to a semantic wrapper at most this many times the text
 TAIL_PARAGRAPH = 200  # characters of the last paragraph that surely is article text
 TAIL_SHORT = 40  # lines shorter than this after it are dropped (tried 30-80)
@@ -514,7 +516,11 @@ def keep(block: Block, phrases: frozenset[str], links_count: bool = True) -> boo
         return False
     if len(block.text) < CTA_MAX and _is_call_to_action(block.text):
         return False
-    limit = MAX_ITEM_LINK_DENSITY if block.kind in ("li", "oli") else MAX_BLOCK_LINK_DENSITY
+    limit = MAX_BLOCK_LINK_DENSITY
+    if block.kind in ("li", "oli"):
+        limit = MAX_ITEM_LINK_DENSITY
+    elif block.kind == "p" and len(block.text) >= LONG_LINKED:
+        limit = MAX_LONG_LINK_DENSITY
     if links_count and block.link_density > limit and block.kind not in ("pre",):
         # a paragraph that is one written-out address is content ("www.example.se/page/")
         return block.kind == "p" and len(block.links) == 1 and _URL_TEXT.match(block.text)
