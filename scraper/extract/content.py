@@ -545,7 +545,7 @@ def select(all_blocks: list[Block], phrases: frozenset[str]) -> list[Block]:
             continue
         has_content = False
         for j in range(i + 1, len(all_blocks)):
-            if all_blocks[j].kind in HEADINGS:
+            if all_blocks[j].kind in HEADINGS and not _below(all_blocks[j], block):
                 break
             if flags[j] and not _is_lead_in(all_blocks[j]):
                 has_content = True
@@ -567,6 +567,11 @@ def select(all_blocks: list[Block], phrases: frozenset[str]) -> list[Block]:
             b for b in kept[last + 1 :] if len(b.text) >= TAIL_SHORT or b.kind in ("li", "oli")
         ]
     return kept
+
+
+def _below(heading: Block, other: Block) -> bool:
+    """Whether a heading is a subsection of another block (a heading of a higher level)."""
+    return other.kind in HEADINGS and HEADINGS[heading.kind] > HEADINGS[other.kind]
 
 
 def _opens_a_section(all_blocks: list[Block], flags: list[bool], i: int) -> bool:
