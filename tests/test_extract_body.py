@@ -133,3 +133,16 @@ def test_a_long_paragraph_that_cites_its_sources_in_links_is_kept():
     html = _page(f"<article><p>{PARAGRAPHS[0]}</p>{cited}<p>{PARAGRAPHS[1]}</p></article>")
     body = extract(html, "https://example.edu/news/lichen-series").body_text
     assert "the snow depth records kept at Tarfala" in body
+
+
+def test_a_heading_over_a_closing_paragraph_is_kept():
+    """After the last long paragraph, short lines are sign-offs; a heading over a paragraph
+    is not."""
+    long = " ".join(PARAGRAPHS)  # 200+ characters: the article's running text
+    closing = (
+        "<h3>Next winter</h3><p>The team goes back to the four stations in January, "
+        "to measure the lichens again under the new snow.</p>"
+    )
+    html = _page(f"<article><p>{long}</p>{closing}</article>")
+    body = extract(html, "https://example.edu/news/lichens-next").body_text
+    assert "Next winter" in body

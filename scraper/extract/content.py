@@ -39,6 +39,7 @@ MAX_LONG_LINK_DENSITY = 0.5  # ...up to this share of link text (0.6 lowered ext
 SEMANTIC_WIDEN = 3.0  # widen to a semantic wrapper at most this many times the text
 TAIL_PARAGRAPH = 200  # characters of the last paragraph that surely is article text
 TAIL_SHORT = 40  # lines shorter than this after it are dropped (tried 30-80)
+TAIL_HEADED = 100  # ...but a heading over a paragraph this long stays (40 lowered extraction-dev)
 CTA_MAX = 200  # characters: a call to action is one or two short sentences
 HEAD_SHORT = 30  # characters: shorter lines above the first real paragraph are labels (tried 20-40)
 LEAD_IN_MAX = 60  # characters: a line this short without a full stop introduces what follows
@@ -563,10 +564,21 @@ def select(all_blocks: list[Block], phrases: frozenset[str]) -> list[Block]:
         ]
         last = max((i for i, b in enumerate(kept) if len(b.text) >= TAIL_PARAGRAPH), default=None)
     if last is not None:
+        tail = kept[last + 1 :]
         kept = kept[: last + 1] + [
-            b for b in kept[last + 1 :] if len(b.text) >= TAIL_SHORT or b.kind in ("li", "oli")
+            b
+            for n, b in enumerate(tail)
+            if len(b.text) >= TAIL_SHORT or b.kind in ("li", "oli") or _heads(tail, n)
         ]
     return kept
+
+
+def _heads(blocks: list[Block], n: int) -> bool:
+    """Whether blocks[n] is a heading over a line of text (not over another heading)."""
+    if blocks[n].kind not in HEADINGS or n + 1 >= len(blocks):
+        return False
+    following = blocks[n + 1]
+    return following.kind == "p" and len(following.text) >= TAIL_HEADED
 
 
 def _below(heading: Block, other: Block) -> bool:
