@@ -68,3 +68,20 @@ def test_a_sentence_about_subscribers_is_content_a_call_to_subscribe_is_not():
     art = extract(load("siteorigin_en_page.html"), "https://www.example.edu/careers/salary/")
     assert "Two thousand subscribers told us" in art.body_text
     assert "Subscribe to our newsletter" not in art.body_text
+
+
+def test_content_react_streams_in_hidden_is_kept_other_hidden_text_is_not():
+    """React 18 streams each server-rendered Suspense boundary as <div hidden id="S:n">,
+    which a script moves into place; "has-share-float" says the post box has a share bar."""
+    art = extract(load("react_streamed_en_article.html"), "https://www.example.edu/lab/index-funds")
+    assert art.title == "Index funds, explained"
+    assert "its return follows the market's" in art.body_text
+    assert "a yearly fee of one percent" in art.body_text
+    assert "the cheapest fifth beat the dearest fifth" in art.body_text
+    assert "We use cookies" not in art.body_text
+
+
+def test_modifier_and_editor_tokens_are_layout():
+    assert without_layout("post-content-wrap has-share-float").split() == ["post-content-wrap"]
+    assert without_layout("ck-widget ck-widget_selected").split() == []
+    assert without_layout("siteorigin-widget-tinymce textwidget").split() == ["textwidget"]

@@ -8,6 +8,7 @@ Two kinds, each named by the system it comes from, so that a new system is a new
 - LAYOUT_COMPANIONS: tokens that are layout only beside a system's own marker token
   (SiteOrigin puts "widget widget_text" beside "so-panel" on every panel of a page it
   builds; without the marker, "widget_text" is a sidebar's text widget).
+- STREAMED_IDS: ids a framework gives hidden elements that hold content a script shows.
 - BODY_CLASSES / BODY_IDS: the class or id a system gives the element holding an article's
   body. Such an element is never dropped as furniture, whatever else its classes say
   (Elementor's post-content widget also carries "share-btn" when sharing is enabled).
@@ -29,7 +30,13 @@ LAYOUT_CLASSES: dict[str, tuple[str, ...]] = {
         r"panel-widget-style[\w-]*",
         r"widget_sow-editor",
         r"so-widget-[\w-]+",
+        r"siteorigin-widget-[\w-]+",
     ),
+    # CKEditor 5 marks every embedded block of the text it wrote ("ck-widget")
+    "ckeditor": (r"ck-widget[\w-]*",),
+    # State modifiers in BEM-like naming say what a box has or lacks, not what it is
+    # ("post-content-wrap has-share-float" holds a post and a floating share bar)
+    "modifiers": (r"has-[\w-]+", r"with-[\w-]+", r"no-[\w-]+"),
     # HubSpot CMS (drag-and-drop modules)
     "hubspot": (r"hs_cos_wrapper[\w-]*", r"widget-span", r"widget-type-[\w-]+", r"dnd-[\w-]+"),
 }
@@ -37,6 +44,10 @@ LAYOUT_CLASSES: dict[str, tuple[str, ...]] = {
 LAYOUT_COMPANIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "siteorigin": ("so-panel", (r"widget", r"widget_[\w-]+")),
 }
+
+# Ids of hidden elements that hold a page's real content until a script moves it into place:
+# React 18 streams each server-rendered Suspense boundary as <div hidden id="S:n">.
+STREAMED_IDS: dict[str, str] = {"react": r"S:\d+"}
 
 BODY_CLASSES: dict[str, tuple[str, ...]] = {
     "wordpress": ("entry-content", "post-content", "wp-block-post-content"),
@@ -64,6 +75,7 @@ _COMPANIONS = [
     )
     for marker, tokens in LAYOUT_COMPANIONS.values()
 ]
+_STREAMED = re.compile("|".join(STREAMED_IDS.values()))
 _BODY_CLASS_SET = frozenset(c for cs in BODY_CLASSES.values() for c in cs)
 _BODY_ID_SET = frozenset(i for ids in BODY_IDS.values() for i in ids)
 
@@ -83,3 +95,8 @@ def is_body(classes: str | None, id_: str | None) -> bool:
     if id_ and id_ in _BODY_ID_SET:
         return True
     return bool(classes) and not _BODY_CLASS_SET.isdisjoint(classes.split())
+
+
+def is_streamed(id_: str | None) -> bool:
+    """Whether a hidden element is content a framework streamed in to be shown by script."""
+    return bool(id_) and _STREAMED.fullmatch(id_) is not None

@@ -128,7 +128,9 @@ class Block:
 
 def hidden_or_landmark(el: lxml_html.HtmlElement) -> bool:
     """Whether an element is hidden or a landmark that is never the article."""
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+    if el.get("hidden") is not None and not cms.is_streamed(el.get("id")):
+        return True
+    if el.get("aria-hidden") == "true":
         return True
     if el.get("role") in vocabulary.DROP_ROLES:
         return True
