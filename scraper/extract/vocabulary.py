@@ -83,7 +83,7 @@ BOILERPLATE_WORDS = frozenset(
 # long privacy policy, a modal, a comment thread).
 ALWAYS_FURNITURE_WORDS = frozenset(
     """
-    cookie cookies cookiebanner consent gdpr popup modal overlay newsletter
+    cookie cookies cookiebanner consent gdpr popup modal newsletter
     comment comments commentlist disqus skip skiplink sr-only screen-reader-text
     visually-hidden breadcrumb breadcrumbs share sharing social sharebar
     """.split()
