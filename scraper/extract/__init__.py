@@ -38,6 +38,11 @@ from .core import extract
 # fewer; a page may lose a date that only another language's month names gave).
 # 1.2.0: the body keeps one copy of text the page repeats (a hidden raw-markdown or print
 # copy, a repeated box), and a code block keeps the lines its highlighter classes "comment".
-EXTRACTOR_VERSION = "1.2.0"
+# 1.3.0: SiteOrigin panels, CKEditor widgets and has-/with-/no- modifiers are layout, React's
+# streamed hidden content is content, an overlay holding most of the page stays; list items,
+# long paragraphs and linked headings over a section keep more of their links; a sentence
+# about a newsletter or its subscribers is not a call to action; repeated text is found
+# across paragraphs and markdown links.
+EXTRACTOR_VERSION = "1.3.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]
