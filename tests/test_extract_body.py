@@ -146,3 +146,18 @@ def test_a_heading_over_a_closing_paragraph_is_kept():
     html = _page(f"<article><p>{long}</p>{closing}</article>")
     body = extract(html, "https://example.edu/news/lichens-next").body_text
     assert "Next winter" in body
+
+
+def test_the_second_opinions_body_loses_calls_to_action_as_ours_does():
+    """The article sits in a box whose class says furniture ("skip-item"), so uninews's own
+    body holds little of the page and trafilatura's is taken: its lines are judged the same
+    way, and the call to action at the end goes."""
+    article = "".join(f"<p>{p} {p}</p>" for p in PARAGRAPHS)
+    call = "Subscribe now to our e-paper edition for the full story."
+    html = _page(
+        f"<div class='content'><div class='skip-item'>{article}<p>{call}</p></div>"
+        "<article><p>Lichens, in brief.</p></article></div>"
+    )
+    body = extract(html, "https://example.edu/news/lichens-in-a-box").body_text
+    assert PARAGRAPHS[2] in body
+    assert call not in body

@@ -42,7 +42,7 @@ from .core import extract
 # streamed hidden content is content, an overlay holding most of the page stays; list items,
 # long paragraphs and linked headings over a section keep more of their links; a sentence
 # about a newsletter or its subscribers is not a call to action; repeated text is found
-# across paragraphs and markdown links.
+# across paragraphs and markdown links; trafilatura's paragraphs are judged as our own.
 EXTRACTOR_VERSION = "1.3.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

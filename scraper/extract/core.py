@@ -315,7 +315,8 @@ def _ask_second_opinion(d: Draft) -> None:
     """trafilatura's body instead of ours when ours holds little of the page's text."""
     ours = sum(len(b.text) for b in d.kept) + len(d.art.lead or "")
     if fallback.confidence(ours, d.page_chars) < fallback.MIN_CONFIDENCE:
-        d.kept = _second_opinion(d.kept, d.source, d.url, d.art.lead)
+        phrases = vocabulary.DROP_PHRASES | {p.lower() for p in _list(d.cfg, "phrases")}
+        d.kept = _second_opinion(d.kept, d.source, d.url, d.art.lead, phrases)
 
 
 def _render_body(d: Draft) -> None:
@@ -352,17 +353,21 @@ def _ask_fallbacks(d: Draft) -> None:
             art.authors = fallback.authors(d.tree)
 
 
-def _second_opinion(kept: list, html: bytes | str | None, url: str, lead: str | None) -> list:
+def _second_opinion(
+    kept: list, html: bytes | str | None, url: str, lead: str | None, phrases: frozenset[str]
+) -> list:
     """trafilatura's paragraphs as the body when they hold clearly more text than ours (the
-    lead, kept apart, is not repeated in them)."""
+    lead, kept apart, is not repeated in them), judged line by line as uninews judges its own
+    (a call to action, a photo credit, a phrase of the profile's goes)."""
     if html is None:
         return kept
     paragraphs = fallback.second_opinion(html, url)
     if lead:
         paragraphs = [p for p in paragraphs if norm(p) != lead]
-    if sum(len(p) for p in paragraphs) <= fallback.LONGER * sum(len(b.text) for b in kept):
+    blocks = [b for b in (content.Block("p", p, p) for p in paragraphs) if content.keep(b, phrases)]
+    if sum(len(b.text) for b in blocks) <= fallback.LONGER * sum(len(b.text) for b in kept):
         return kept
-    return [content.Block("p", p, p) for p in paragraphs]
+    return blocks
 
 
 def _region(roots):
