@@ -171,12 +171,15 @@ def crawl_settings(
     if redis_url:
         # Workers of one crawl share a queue and a dupefilter under keys named for the site
         # and the crawl (UNINEWS_CRAWL_ID, default the current UTC hour); none deletes them
-        # on close, since another worker may still be busy. They expire a day later.
+        # on close, since another worker may still be busy. They expire a day later. What a
+        # worker has taken stays in its in-flight hash until done, and goes back to the queue
+        # if the worker stops beating (scraper.scheduler).
         crawl_id = settings.get("UNINEWS_CRAWL_ID") or time.strftime("%Y-%m-%dT%H", time.gmtime())
         prefix = f"uninews:{crawl_key or 'crawl'}:{crawl_id}:%(spider)s"
         settings.setdict(
             {
-                "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+                "SCHEDULER": "scraper.scheduler.Scheduler",
+                "SCHEDULER_QUEUE_CLASS": "scraper.scheduler.InflightQueue",
                 "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
                 "SCHEDULER_PERSIST": True,
                 "SCHEDULER_QUEUE_KEY": f"{prefix}:requests",

@@ -65,6 +65,11 @@ UNINEWS_TO_REDIS = False
 # Such a worker waits while the stream holds this many entries, ingest being behind (about
 # 100 KB of Redis memory each for pages of 40-80 KB); 0: never wait.
 UNINEWS_INGEST_BACKLOG = 5000
+# A `--redis` worker refreshes its heartbeat five times within this many seconds. Once it has
+# not for this long, another worker pushes the requests it had taken back to the queue, and
+# `uninews ingest` ends its runs as `interrupted` (scraper.scheduler). Longer than any stall
+# of a worker's event loop, or a slow worker is taken for dead and its requests fetched twice.
+UNINEWS_HEARTBEAT_TTL = 30.0
 UNINEWS_SITE = ""  # profile name or path; empty with UNINEWS_START_URL for generic mode
 UNINEWS_START_URL = ""
 UNINEWS_HOST_MAP = {}  # {"www.umu.se": "http://127.0.0.1:8080"}

@@ -1,6 +1,7 @@
 """Distributed crawls (--redis): let the shared queue and dupefilter keys expire.
 
-The workers of one crawl keep the keys when they close (another may still be busy);
+The workers of one crawl keep the keys when they close (another may still be busy): the queue,
+the dupefilter and the set of workers that may hold requests (scraper.scheduler);
 each closing worker sets an expiry (UNINEWS_REDIS_EXPIRE seconds) so they do not pile up.
 """
 
@@ -33,7 +34,8 @@ class RedisExpiry:
 
         settings = self.crawler.settings
         name = {"spider": self.crawler.spidercls.name}
-        keys = [settings.get(k) % name for k in ("SCHEDULER_QUEUE_KEY", "SCHEDULER_DUPEFILTER_KEY")]
+        queue = settings.get("SCHEDULER_QUEUE_KEY") % name
+        keys = [queue, settings.get("SCHEDULER_DUPEFILTER_KEY") % name, f"{queue}:workers"]
         try:
             server = from_settings(settings)
             for key in keys:

@@ -23,10 +23,11 @@ from archive.health import HEALTH_KEY, Rules
 from archive.health import describe as describe_health
 from archive.outcomes import OUTCOMES
 from archive.queries import INGEST_KEY
+from archive.times import stored_instant
 
 from . import mirror
 from .codec import CAPTURE, RUN, Message, decode
-from .keys import CONSUMER, GROUP, REJECTED, STREAM
+from .keys import BEATS, CONSUMER, GROUP, REJECTED, STREAM, alive_key
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ class Ingest:
         self.until_idle, self.progress, self.say = until_idle, progress, say
         self.summary = IngestSummary()
         self.runs: dict[str, int] = {}  # worker run key -> run id
+        self.silent: set[str] = set()  # run keys whose worker's heartbeat was gone last look
         self.stopping = False
 
     def stop(self) -> None:
@@ -141,8 +143,10 @@ class Ingest:
             now = time.monotonic()
             if entries:
                 last_entry = now
-            elif self.until_idle is not None and now - last_entry >= self.until_idle:
-                break
+            else:
+                self._end_silent_runs()
+                if self.until_idle is not None and now - last_entry >= self.until_idle:
+                    break
             if self.progress and now - last_line >= self.progress:
                 last_line = now
                 self.say(self._progress_line())
@@ -248,8 +252,50 @@ class Ingest:
         if run_id is None:
             logger.warning("The end of a run whose start never came: skipped")
             return
-        stats = dict(message.meta["stats"])
-        status, error = message.meta["status"], stats.get("uninews/run_error")
+        meta = message.meta
+        self._end_run(run_id, message.run, meta["status"], dict(meta["stats"]), meta.get("at"))
+
+    def _end_silent_runs(self) -> None:
+        """Runs not yet ended whose worker stopped beating (killed, or its machine gone) end
+        as `interrupted`, at the worker's last beat. Looked at only once the stream is read to
+        its end, and twice: a run found silent is ended on the next look, the stream having
+        been read to its end in between, so the end its worker sent before it stopped beating
+        (had it sent one) would have been read first. A run of a worker on this host may be
+        `interrupted` already, with no end time: the archive marks so the runs of a process
+        that has gone whenever a run starts (Archive.start_run)."""
+        found, self.silent = self.silent, set()
+        rows = self.archive.conn.execute(
+            f"SELECT id, started_at, json_extract(stats, '$.\"{INGEST_KEY}\"') AS key FROM runs "
+            "WHERE status IN ('running', 'interrupted') AND finished_at IS NULL "
+            "AND key IS NOT NULL"
+        ).fetchall()
+        running = {row["key"]: row for row in rows}
+        if not running:
+            return
+        keys = list(running)
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hmget(BEATS, keys)
+        for key in keys:
+            pipe.exists(alive_key(key))
+        beats, *alive = pipe.execute()
+        for key, beat, beating in zip(keys, beats, alive, strict=True):
+            if beat is None or beating:  # a worker that never beat (older uninews), or alive
+                continue
+            if key not in found:
+                self.silent.add(key)
+                continue
+            # A worker beats once before its run starts: killed before the next beat, its
+            # run ends when it started, not before.
+            run, at = running[key], beat.decode()
+            if stored_instant(at) < stored_instant(run["started_at"]):
+                at = run["started_at"]
+            stats = {"uninews/heartbeat_lost": True}
+            self._end_run(run["id"], key, "interrupted", stats, at)
+
+    def _end_run(
+        self, run_id: int, key: str, status: str, stats: dict[str, Any], at: str | None
+    ) -> None:
+        error = stats.get("uninews/run_error")
         committed = self.archive.run_counts(run_id)
         for outcome in OUTCOMES:
             stats[f"uninews/{outcome}"] = committed.get(outcome, 0)
@@ -265,7 +311,8 @@ class Ingest:
         health = self.archive.run_health(run_id, rules).to_dict()
         stats[HEALTH_KEY] = health
         stats["uninews/run_status"] = status
-        self.archive.finish_run(run_id, status, stats, finished_at=message.meta.get("at"))
+        self.archive.finish_run(run_id, status, stats, finished_at=at)
+        self.client.hdel(BEATS, key)
         meta = self.archive.conn.execute(
             "SELECT site, spider FROM runs WHERE id = ?", (run_id,)
         ).fetchone()

@@ -14,6 +14,26 @@ CONSUMER = "ingest"  # its one consumer: a restarted ingest reads its own pendin
 # Entries ingest cannot read (from another uninews version, or damaged), kept with the reason
 # instead of blocking the stream: nothing is dropped without a trace.
 REJECTED = "uninews:ingest:rejected"
+# When each `--to-redis` worker last beat (UTC, as archive.times writes it): once its beat is
+# gone, ingest ends its runs as `interrupted` at that time.
+BEATS = "uninews:ingest:beats"
+
+
+def alive_key(worker: str) -> str:
+    """A string that expires UNINEWS_HEARTBEAT_TTL seconds after the worker last beat."""
+    return f"uninews:worker:{worker}:alive"
+
+
+def worker_id(stats: Any) -> str:
+    """The crawler's worker name in the crawl (and its run's key on the ingest stream), kept in
+    its stats so that the scheduler and the stream pipeline agree on it."""
+    name = stats.get_value("uninews/worker")
+    if name is None:
+        import uuid
+
+        name = uuid.uuid4().hex
+        stats.set_value("uninews/worker", name)
+    return name
 
 
 def pages_key(site: str) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from typing import Any
 
 from scrapy import signals
@@ -23,7 +22,7 @@ from scrapy.crawler import Crawler
 from archive.outcomes import response_class
 from archive.process import this_process
 from scraper.ingest.codec import capture_fields, finish_fields, run_fields
-from scraper.ingest.keys import STREAM, connect
+from scraper.ingest.keys import STREAM, connect, worker_id
 from scraper.items import CaptureItem
 from scraper.middlewares import robots
 
@@ -41,7 +40,7 @@ class StreamPipeline:
         self.redis_url = crawler.settings.get("REDIS_URL")
         self.backlog = crawler.settings.getint("UNINEWS_INGEST_BACKLOG")
         self.client: Any = None
-        self.run_key = uuid.uuid4().hex
+        self.run_key = worker_id(crawler.stats)  # the scheduler's name for this worker
         self.number = 0
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.robots_fetched, signal=robots.robots_fetched)
