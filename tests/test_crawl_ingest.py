@@ -18,6 +18,7 @@ from archive.times import utc_now
 pytestmark = pytest.mark.crawl
 
 STREAM = "uninews:ingest"
+BEATS = "uninews:ingest:beats"  # worker run key -> its last heartbeat
 KEY = '$."uninews/ingest_key"'
 TTL = 2  # seconds: the workers' heartbeat (UNINEWS_HEARTBEAT_TTL)
 OF_PID = """json_extract(stats, '$."uninews/process".pid') = ?"""  # runs of a worker process
@@ -186,6 +187,44 @@ def test_killed_worker_and_ingest_lose_nothing_and_write_nothing_twice(
     assert killed[1]["spider"] == "pages" and killed[1]["status"] in ("interrupted", "finished")
     for run in killed:
         assert run["started_at"] < run["finished_at"] < killed_at
+
+
+def test_a_killed_workers_run_ends_interrupted_at_its_last_beat(demo_server, redis_url, tmp_path):
+    """A worker SIGKILLed mid-crawl sends no end of its run: once its heartbeat has expired,
+    ingest ends the run `interrupted` at the worker's last beat; it is not left `running`."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.config_set("notify-keyspace-events", "Ex")  # hear the heartbeat key expire
+    expired = client.pubsub()
+    expired.psubscribe("__keyevent@*__:expired")
+    proc = worker(demo_server.base_url, redis_url, "one", "--spider", "news",
+                  "-s", "DOWNLOAD_DELAY=0.05", "-s", f"UNINEWS_HEARTBEAT_TTL={TTL}")  # fmt: skip
+    wait_until(client, lambda c: added(c) >= 10, proc)
+    proc.send_signal(signal.SIGSTOP)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    killed_at = utc_now()
+    run_key = client.xrange(STREAM, count=1)[0][1][b"run"].decode()
+    last_beat = client.hget(BEATS, run_key).decode()  # nothing beats for it any more
+    alive = f"uninews:worker:{run_key}:alive".encode()
+    deadline = time.monotonic() + 30
+    while (message := expired.get_message(timeout=deadline - time.monotonic())) is None or (
+        message["data"] != alive
+    ):
+        assert time.monotonic() < deadline, "the killed worker's heartbeat never expired"
+
+    code, out, err = finished(ingest(redis_url, tmp_path / "a.db", idle=2))
+    assert code == 0, err[-2000:]
+    assert [run["status"] for run in json.loads(out)["runs"]] == ["interrupted"]
+    view = ArchiveView(tmp_path / "a.db")
+    run = view.rows("SELECT status, started_at, finished_at, stats FROM runs")
+    assert len(run) == 1 and run[0]["status"] == "interrupted"
+    assert run[0]["started_at"] < run[0]["finished_at"] == last_beat < killed_at
+    assert json.loads(run[0]["stats"])["uninews/heartbeat_lost"] is True
+    # what it handed over before it died is in the archive: every entry but the run's start
+    assert view.scalar("SELECT count(*) FROM captures") == added(client) - 1
+    assert not client.hexists(BEATS, run_key)
 
 
 def test_a_capture_read_twice_is_written_once(demo_server, redis_url, tmp_path):
