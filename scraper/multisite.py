@@ -4,12 +4,15 @@ Every site's spiders run at once in one Scrapy process (scraper.crawl.run_plan, 
 Each spider has a crawler, and so a downloader, of its own with its site's settings: the
 profile's [politeness] (per-domain concurrency and delay) keeps each host's pace whatever
 the other sites do, and each site keeps its own page budget. No scheduler of our own.
+A `--to-redis` worker has no archive: which sites are due comes from what `uninews ingest`
+published to Redis (scraper.ingest.mirror), and no site is locked, since workers share each
+site's crawl.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -87,6 +90,14 @@ class SiteResult:
     def line(self) -> str:
         if not self.runs:
             return f"{self.site}: {self.status}: {self.note}"
+        if all(r.ingest_run for r in self.runs):  # a `--to-redis` worker: nothing archived here
+            keys = ", ".join(str(r.ingest_run) for r in self.runs)
+            handed = sum(r.handed_over for r in self.runs)
+            seconds = max(r.seconds for r in self.runs)
+            lines = [f"{self.site}: {self.status}, {handed} pages in {seconds:.1f}s handed over "
+                     f"to uninews ingest (ingest runs {keys})"]  # fmt: skip
+            lines += [f"  error: {e}" for e in self.errors()]
+            return "\n".join(lines)
         counts = ", ".join(f"{v} {k}" for k, v in self.totals().items() if v)
         ids = ", ".join(str(r.run_id) for r in self.runs)
         pages = sum(r.pages for r in self.runs)
@@ -138,15 +149,23 @@ class SitesSummary:
         return "\n".join([*(s.line() for s in self.sites), total])
 
 
-def not_due(db: str, sites: Sequence[Site], now: datetime | None = None) -> dict[str, SiteResult]:
-    """Sites whose last finished run in this archive started less than their interval ago."""
+def not_due(
+    db: str,
+    sites: Sequence[Site],
+    now: datetime | None = None,
+    last_finished: Callable[[str], str | None] | None = None,
+) -> dict[str, SiteResult]:
+    """Sites whose last finished run in this archive started less than their interval ago;
+    `last_finished` (site -> when) in place of the archive for a worker that has none."""
     from archive import Archive
 
     now = now or datetime.now(UTC)
     skipped = {}
-    with Archive.open(db) as arc:
+    with contextlib.ExitStack() as opened:
+        if last_finished is None:
+            last_finished = opened.enter_context(Archive.open(db)).last_finished_run
         for site in sites:
-            started = arc.last_finished_run(site.name) if site.every else None
+            started = last_finished(site.name) if site.every else None
             if started is None:
                 continue
             age = now - stored_instant(started)
@@ -166,11 +185,14 @@ def _span(delta: timedelta) -> str:
 
 @contextlib.contextmanager
 def claimed(
-    db: str, sites: Sequence[Site], locks: bool = True
+    db: str,
+    sites: Sequence[Site],
+    locks: bool = True,
+    last_finished: Callable[[str], str | None] | None = None,
 ) -> Iterator[tuple[list[Site], dict[str, SiteResult]]]:
     """The sites to crawl now (due, and not locked by another crawl), their locks held
     meanwhile, and the results of the others (skipped, locked)."""
-    results = not_due(db, sites)
+    results = not_due(db, sites, last_finished=last_finished)
     due = []
     with contextlib.ExitStack() as held:
         for site in sites:

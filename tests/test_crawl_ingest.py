@@ -8,10 +8,12 @@ import signal
 import subprocess
 import sys
 import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from fixtures_crawl import FAST, ArchiveView, crawl, run_uninews
+from fixtures_servers import FixtureServer, article_html
 
 from archive.times import utc_now
 
@@ -225,6 +227,76 @@ def test_a_killed_workers_run_ends_interrupted_at_its_last_beat(demo_server, red
     # what it handed over before it died is in the archive: every entry but the run's start
     assert view.scalar("SELECT count(*) FROM captures") == added(client) - 1
     assert not client.hexists(BEATS, run_key)
+
+
+class NewsServer(FixtureServer):
+    """A small news site without a profile: a listing of four articles."""
+
+    ARTICLES = [f"/news/story-{n}/" for n in range(1, 5)]
+
+    def answer(self, h: BaseHTTPRequestHandler) -> None:
+        if h.path == "/news/":
+            self.send(h, 200, article_html("All news", self.ARTICLES))
+        elif h.path in self.ARTICLES:
+            self.send(h, 200, article_html(f"Story {h.path.split('-')[-1].strip('/')}"))
+        else:
+            self.send(h, 404, b"not here")
+
+
+def test_a_sites_file_worker_hands_every_site_over_and_skips_what_is_not_due(
+    demo_server, redis_url, tmp_path
+):
+    """`--to-redis --sites FILE`: one worker crawls every site of the file for ingest, and
+    knows which are due from what ingest published (it has no archive of its own)."""
+    here = tmp_path / "worker"
+    here.mkdir()
+    db = tmp_path / "a.db"
+    with NewsServer() as news:
+        plan = tmp_path / "sites.toml"
+        plan.write_text(
+            '[[site]]\nprofile = "demo"\nevery = "6h"\n\n'
+            f'[[site]]\nstart_url = "{news.base_url}/news/"\n',
+            encoding="utf-8",
+        )
+        news_site = news.base_url.removeprefix("http://")
+
+        def sites_worker(crawl_id: str) -> tuple[int, str, str]:
+            proc = uninews("crawl", "--sites", str(plan), "--base-url", demo_server.base_url,
+                           "--redis", redis_url, "--to-redis", "-s",
+                           f"UNINEWS_CRAWL_ID={crawl_id}", *FAST, cwd=here)  # fmt: skip
+            return finished(proc)
+
+        code, out, err = sites_worker("one")
+        assert code == 0, err[-2000:]
+        lines = out.strip().splitlines()
+        assert (
+            lines[0].startswith("demo: finished, ") and "handed over to uninews ingest" in lines[0]
+        )
+        assert lines[1].startswith(f"{news_site}: finished, 5 pages in ")
+        assert list(here.iterdir()) == [], "a --to-redis worker wrote files of its own"
+        code, out, err = finished(ingest(redis_url, db, idle=1))
+        assert code == 0, err[-2000:]
+        view = ArchiveView(db)
+        runs = view.rows("SELECT site, spider, status FROM runs ORDER BY site, spider")
+        assert runs == [
+            {"site": news_site, "spider": "news", "status": "finished"},
+            {"site": "demo", "spider": "news", "status": "finished"},
+            {"site": "demo", "spider": "pages", "status": "finished"},
+        ]
+        pages = "SELECT count(*) FROM captures WHERE site = ? AND kind IN ('listing', 'page')"
+        articles = "SELECT count(*) FROM captures WHERE site = ? AND kind = 'article'"
+        assert view.scalar(pages, news_site) == 5  # its listing and four articles
+        assert view.scalar(articles, "demo") == 60
+
+        # Later: demo (every 6h) finished in the archive a moment ago, the other has no interval.
+        code, out, err = sites_worker("two")
+        assert code == 0, err[-2000:]
+        lines = out.strip().splitlines()
+        assert lines[0].startswith("demo: skipped: last finished run started ")
+        assert lines[1].startswith(f"{news_site}: finished, ")
+        assert finished(ingest(redis_url, db, idle=1))[0] == 0
+    assert view.scalar(pages, news_site) == 10
+    assert view.scalar(articles, "demo") == 60
 
 
 def test_a_capture_read_twice_is_written_once(demo_server, redis_url, tmp_path):

@@ -189,6 +189,7 @@ def crawl(
       uninews crawl umu --revisit older-than:7d --spider news
       uninews crawl umu --redis redis://127.0.0.1:6379/0   (one of several workers)
       uninews crawl umu --redis redis://10.0.0.5:6379/0 --to-redis   (`uninews ingest` writes)
+      uninews crawl --sites sites.toml --redis redis://10.0.0.5:6379/0 --to-redis
       uninews crawl umu other.toml            (several sites at once, one line each)
       uninews crawl --sites sites.toml        (each site's max_pages and every = "6h")
 
@@ -237,7 +238,7 @@ def crawl(
         raise BadUsage("--base-url is for `uninews crawl demo`; use --host-map for other sites")
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise BadUsage(f"bad --redis {redis_url!r}: write redis://HOST:PORT")
-    check_to_redis(to_redis, redis_url, sites is not None)
+    check_to_redis(to_redis, redis_url)
     settings_overrides = crawl_overrides(overrides, requisites)
     if not to_redis:
         check_archive(db_path)
@@ -255,8 +256,8 @@ def crawl(
         crawl_one(site_names[0] if site_names else None, profile, start_url, max_pages, run)
 
 
-def check_to_redis(to_redis: bool, redis_url: str | None, several: bool) -> None:
-    """--to-redis needs --redis, writes no archive here (so no --db), and takes one site."""
+def check_to_redis(to_redis: bool, redis_url: str | None) -> None:
+    """--to-redis needs --redis, and writes no archive here (so no --db)."""
     if not to_redis:
         return
     if not redis_url:
@@ -264,8 +265,6 @@ def check_to_redis(to_redis: bool, redis_url: str | None, several: bool) -> None
     source = click.get_current_context().get_parameter_source("db_path")
     if source is not None and source.name != "DEFAULT":
         raise BadUsage("--to-redis writes no archive here: give --db to `uninews ingest`")
-    if several:
-        raise BadUsage("--to-redis crawls one site: start a worker per site")
 
 
 def is_demo(profile: Profile | None) -> bool:
@@ -314,7 +313,9 @@ def many_sites(
 
 def crawl_many(sites: list[Site], run: Run) -> None:
     """Several sites at once: a line per site and a total; exit 1 when any site failed."""
-    with claimed(run.db_path, sites, locks=not run.options["redis_url"]) as (due, results):
+    last_finished = published_runs(run.options["redis_url"]) if run.options["to_redis"] else None
+    locks = not run.options["redis_url"]
+    with claimed(run.db_path, sites, locks, last_finished) as (due, results):
         with run.host_map(any(is_demo(s.profile) for s in due)) as (mapping, routes):
             results |= crawl_sites(
                 due,
@@ -332,6 +333,20 @@ def crawl_many(sites: list[Site], run: Run) -> None:
         click.echo(f"Crawl failed: {'; '.join(errors)}", err=True)
         sys.exit(1)
     exit_on_alarms(summary.alarms)
+
+
+def published_runs(redis_url: str) -> Callable[[str], str | None]:
+    """site -> when its latest finished run started, as `uninews ingest` published it: a
+    `--to-redis` worker has no archive to read its sites' schedules from."""
+    from scraper.ingest import mirror
+    from scraper.ingest.keys import RedisUnreachable, connect
+
+    try:
+        client = connect(redis_url)
+    except RedisUnreachable as exc:
+        click.echo(f"Crawl failed: {exc}", err=True)
+        sys.exit(1)
+    return lambda site: mirror.last_finished(client, site)
 
 
 def crawl_one(

@@ -316,6 +316,8 @@ class Ingest:
         meta = self.archive.conn.execute(
             "SELECT site, spider FROM runs WHERE id = ?", (run_id,)
         ).fetchone()
+        if status == "finished":
+            mirror.publish_last_finished(self.client, self.archive, meta["site"])
         counts = {k: committed.get(k, 0) for k in OUTCOMES}
         done = RunDone(run_id, meta["site"], meta["spider"], status, counts, error, health)
         self.summary.runs.append(done)

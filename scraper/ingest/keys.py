@@ -36,6 +36,11 @@ def worker_id(stats: Any) -> str:
     return name
 
 
+# A hash, site -> when its latest finished run started (archive.times): a `--to-redis` worker
+# of several sites judges from it which are due, as a crawl with an archive does from its runs.
+LAST_FINISHED = "uninews:archive:last_finished"
+
+
 def pages_key(site: str) -> str:
     """A hash, normalized URL -> the archive's page row as JSON (mirror.page_json)."""
     return f"uninews:archive:pages:{site}"

@@ -3,7 +3,8 @@
 Workers of a crawl fed to `uninews ingest` have no archive of their own: the validators that
 make their requests conditional, the known pages they revisit and what feeds said of each
 article are read here instead. The ingest process publishes every site's page rows when it
-starts, and each page again once a capture of it is committed.
+starts, and each page again once a capture of it is committed; and when each site's latest
+finished run started, so that a worker crawling a sites file knows which sites are due.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from archive import Archive, PageRow, normalize_url
 from archive.feeds import feed_entries
 
-from .keys import feeds_key, pages_key
+from .keys import LAST_FINISHED, feeds_key, pages_key
 
 BATCH = 500  # page rows per round trip when publishing a whole site
 
@@ -43,6 +44,8 @@ def publish_all(client: Any, archive: Archive) -> int:
             published += len(batch)
         client.rename(staging, pages_key(site))
         publish_feeds(client, archive, site)
+    for (site,) in archive.conn.execute("SELECT DISTINCT site FROM runs"):
+        publish_last_finished(client, archive, site)
     return published
 
 
@@ -54,6 +57,19 @@ def publish_page(client: Any, archive: Archive, url: str) -> None:
 
 def publish_feeds(client: Any, archive: Archive, site: str) -> None:
     client.set(feeds_key(site), json.dumps(feed_entries(archive, site), ensure_ascii=False))
+
+
+def publish_last_finished(client: Any, archive: Archive, site: str) -> None:
+    """When the site's latest finished run started, if one has finished."""
+    started = archive.last_finished_run(site)
+    if started is not None:
+        client.hset(LAST_FINISHED, site, started)
+
+
+def last_finished(client: Any, site: str) -> str | None:
+    """When the site's latest finished run started, as ingest last published it."""
+    raw = client.hget(LAST_FINISHED, site)
+    return raw.decode() if raw is not None else None
 
 
 def known_pages(client: Any, site: str) -> dict[str, PageRow]:
