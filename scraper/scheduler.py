@@ -130,6 +130,7 @@ class Scheduler(RedisScheduler):
         scheduler = super().from_crawler(crawler)
         scheduler.crawler = crawler
         scheduler.ttl = crawler.settings.getfloat("UNINEWS_HEARTBEAT_TTL")
+        scheduler.expire = crawler.settings.getint("UNINEWS_REDIS_EXPIRE", 86400)
         scheduler.to_ingest = crawler.settings.getbool("UNINEWS_TO_REDIS")
         scheduler.reaping = None
         scheduler.stopped = threading.Event()
@@ -196,6 +197,9 @@ class Scheduler(RedisScheduler):
         pipe = self.server.pipeline(transaction=True)
         pipe.set(alive_key(worker), now, px=int(self.ttl * 1000))
         pipe.sadd(self.queue.workers_key, worker)
+        # held requests outlive the worker until another pushes them back; with no worker
+        # left to, they go with the crawl's other keys (scraper.extensions.redis_expiry)
+        pipe.expire(self.queue.inflight_key, self.expire)
         if self.to_ingest:  # when it last beat, for `uninews ingest` once it stops
             pipe.hset(BEATS, worker, now)
         pipe.execute()

@@ -130,6 +130,12 @@ def test_killed_worker_and_ingest_lose_nothing_and_write_nothing_twice(
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
     killed_at = utc_now()
+    # what it holds waits for a live worker to push it back, and expires with the crawl's
+    # keys should none be left to
+    keys = view.rows(f"SELECT json_extract(stats, '{KEY}') AS k FROM runs WHERE {OF_PID}",
+                     victim.pid)  # fmt: skip
+    held = [name for r in keys for name in client.scan_iter(f"*:inflight:{r['k']}")]
+    assert held and all(client.ttl(name) > 3600 for name in held)
     others = [w for w in workers if w is not victim]
 
     def ingest_is_under_way(c) -> bool:
