@@ -235,6 +235,53 @@ def test_a_killed_workers_run_ends_interrupted_at_its_last_beat(demo_server, red
     assert not client.hexists(BEATS, run_key)
 
 
+def test_the_next_worker_of_a_crawl_takes_back_what_its_only_worker_held(
+    demo_server, redis_url, tmp_path
+):
+    """The one worker of a crawl is killed holding requests: a worker started later in the
+    same crawl pushes them back once the heartbeat has expired, and nothing is missing."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.config_set("notify-keyspace-events", "Ex")  # hear the heartbeat key expire
+    expired = client.pubsub()
+    expired.psubscribe("__keyevent@*__:expired")
+    single = tmp_path / "single.db"
+    result = crawl("demo", "--base-url", demo_server.base_url, "--spider", "news", db=single)
+    assert result.returncode == 0, result.stderr[-2000:]
+    ttl = ("-s", "DOWNLOAD_DELAY=0.05", "-s", f"UNINEWS_HEARTBEAT_TTL={TTL}")
+    first = worker(demo_server.base_url, redis_url, "one", "--spider", "news", *ttl)
+
+    def holds_requests(c) -> bool:
+        return added(c) >= 10 and any(c.hlen(k) for k in c.scan_iter("*:inflight:*"))
+
+    wait_until(client, holds_requests, first)
+    first.send_signal(signal.SIGSTOP)
+    first.send_signal(signal.SIGKILL)
+    first.communicate(timeout=30)
+    run_key = client.xrange(STREAM, count=1)[0][1][b"run"].decode()
+    held = sum(client.hlen(k) for k in client.scan_iter(f"*:inflight:{run_key}"))
+    assert held > 0
+    alive = f"uninews:worker:{run_key}:alive".encode()
+    deadline = time.monotonic() + 30
+    while (message := expired.get_message(timeout=deadline - time.monotonic())) is None or (
+        message["data"] != alive
+    ):
+        assert time.monotonic() < deadline, "the killed worker's heartbeat never expired"
+
+    code, out, err = finished(worker(demo_server.base_url, redis_url, "one", "--spider", "news",
+                                     *ttl))  # fmt: skip
+    assert code == 0, err[-2000:]
+    db = tmp_path / "shared.db"
+    code, out, err = finished(ingest(redis_url, db, idle=2))
+    assert code == 0, err[-2000:]
+    view = ArchiveView(db)
+    runs = view.rows("SELECT status, stats FROM runs ORDER BY id")
+    assert [r["status"] for r in runs] == ["interrupted", "finished"]
+    assert json.loads(runs[1]["stats"])["uninews/requeued"] == held
+    assert page_state(view) == page_state(ArchiveView(single))
+
+
 class NewsServer(FixtureServer):
     """A small news site without a profile: a listing of four articles."""
 
