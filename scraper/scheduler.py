@@ -8,16 +8,16 @@ as queued; value: the request as queued), and it leaves the hash once Scrapy's e
 with it: the response went through the spider (its links are in the queue) and the pipelines
 (a `--to-redis` worker's capture is on the ingest stream), or the request failed for good.
 
-Every worker beats: a key that expires UNINEWS_HEARTBEAT_TTL seconds after its last refresh.
-A thread of its own beats, not the reactor: the reactor stalls for seconds at times (starting
-the extraction processes, a large page), and a worker taken for dead while it was only busy
-would have its requests fetched twice and its run ended for nothing. So the beat says the
-process is alive; the engine's progress is not its business. A live worker that finds
-another's key gone pushes that worker's in-flight requests back to the queue under
-WATCH/MULTI, so two workers never both do; they are fetched again unconditionally, since the
-dead worker may have handed over the capture (so the archive's validators match) but not the
-links it found. And no worker's spider closes while another worker has requests in flight:
-those may bring new links, or come back to the queue.
+Every worker beats: a key that expires UNINEWS_HEARTBEAT_TTL seconds after its last refresh. A
+thread of its own beats, not the reactor: the reactor stalls for seconds at times (seen: five
+seconds while a worker started its extraction processes on two busy cores), and a worker taken
+for dead while it was only busy would have its requests fetched twice and its run ended for
+nothing. So the beat says the process is alive; the engine's progress is not its business. A
+live worker that finds another's key gone pushes that worker's in-flight requests back to the
+queue under WATCH/MULTI, so two workers never both do; they are fetched again unconditionally,
+since the dead worker may have handed over the capture (so the archive's validators match) but
+not the links it found. And no worker's spider closes while another worker has requests in
+flight: those may bring new links, or come back to the queue.
 """
 
 from __future__ import annotations

@@ -67,8 +67,9 @@ UNINEWS_TO_REDIS = False
 UNINEWS_INGEST_BACKLOG = 5000
 # A `--redis` worker refreshes its heartbeat five times within this many seconds. Once it has
 # not for this long, another worker pushes the requests it had taken back to the queue, and
-# `uninews ingest` ends its runs as `interrupted` (scraper.scheduler). Longer than any stall
-# of a worker's event loop, or a slow worker is taken for dead and its requests fetched twice.
+# `uninews ingest` ends its runs as `interrupted` (scraper.scheduler). A thread beats, so a
+# busy crawl still does; keep it longer than a machine's stalls or a network's outages, or a
+# live worker is taken for dead and what it held is fetched twice.
 UNINEWS_HEARTBEAT_TTL = 30.0
 UNINEWS_SITE = ""  # profile name or path; empty with UNINEWS_START_URL for generic mode
 UNINEWS_START_URL = ""
