@@ -7,7 +7,9 @@ transaction has committed, so an entry it was writing when it was killed is read
 restarts (its consumer's pending entries, and any other consumer's, come first); an entry
 committed but not yet acknowledged is recognised by its key (queries.INGEST_KEY, kept in the
 capture's extra and the run's stats) and not written twice. Acknowledged entries are deleted
-in the same MULTI/EXEC: the bodies they carry need not stay in Redis memory.
+in the same MULTI/EXEC: the bodies they carry need not stay in Redis memory. A worker killed
+sends no end of its run: once its heartbeat (scraper.scheduler) has gone, its run ends
+`interrupted` at its last beat.
 """
 
 from __future__ import annotations
