@@ -35,13 +35,16 @@ from scraper.ingest.keys import BEATS, alive_key, worker_id
 logger = logging.getLogger(__name__)
 
 # Take the queue's first request and hold it in this worker's in-flight hash, atomically: a
-# worker killed between the two steps of a two-step take would lose the request.
+# worker killed between the two steps of a two-step take would lose the request. The hash
+# outlives its worker until another pushes it back; with no worker left to, it goes with the
+# crawl's other keys (ARGV[1] seconds, UNINEWS_REDIS_EXPIRE: scraper.extensions.redis_expiry).
 TAKE = """
 local taken = redis.call('ZRANGE', KEYS[1], 0, 0)
 if #taken == 0 then return false end
 redis.call('ZREM', KEYS[1], taken[1])
 local field = redis.sha1hex(taken[1])
 redis.call('HSET', KEYS[2], field, taken[1])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
 return {field, taken[1]}
 """
 BEATS_PER_TTL = 5  # a worker refreshes its key five times per TTL: one late beat is no death
@@ -57,13 +60,14 @@ class InflightQueue(PriorityQueue):
         self.workers_key = f"{self.key}:workers"  # every worker that may hold requests
         self.inflight_key = self.inflight_of(self.worker)
         self.held: dict[str, Any] = {}  # field -> the Request object the engine was given
+        self.expire = spider.crawler.settings.getint("UNINEWS_REDIS_EXPIRE", 86400)
         self._take = server.register_script(TAKE)
 
     def inflight_of(self, worker: str) -> str:
         return f"{self.key}:inflight:{worker}"
 
     def pop(self, timeout: int = 0) -> Any:
-        taken = self._take(keys=[self.key, self.inflight_key])
+        taken = self._take(keys=[self.key, self.inflight_key], args=[self.expire])
         if not taken:
             return None
         field, data = taken
@@ -130,7 +134,6 @@ class Scheduler(RedisScheduler):
         scheduler = super().from_crawler(crawler)
         scheduler.crawler = crawler
         scheduler.ttl = crawler.settings.getfloat("UNINEWS_HEARTBEAT_TTL")
-        scheduler.expire = crawler.settings.getint("UNINEWS_REDIS_EXPIRE", 86400)
         scheduler.to_ingest = crawler.settings.getbool("UNINEWS_TO_REDIS")
         scheduler.reaping = None
         scheduler.stopped = threading.Event()
@@ -197,9 +200,6 @@ class Scheduler(RedisScheduler):
         pipe = self.server.pipeline(transaction=True)
         pipe.set(alive_key(worker), now, px=int(self.ttl * 1000))
         pipe.sadd(self.queue.workers_key, worker)
-        # held requests outlive the worker until another pushes them back; with no worker
-        # left to, they go with the crawl's other keys (scraper.extensions.redis_expiry)
-        pipe.expire(self.queue.inflight_key, self.expire)
         if self.to_ingest:  # when it last beat, for `uninews ingest` once it stops
             pipe.hset(BEATS, worker, now)
         pipe.execute()
