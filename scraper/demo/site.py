@@ -183,11 +183,14 @@ class DemoSite:
         for n, a in enumerate(self._edited):
             blocks = list(a.blocks)
             paras = [i for i, b in enumerate(blocks) if b[0] == "p"]
+            i, changed = paras[1], t["changed"][li[a.lang]]
             if n == 1:  # a paragraph added after the last one
                 blocks.insert(paras[-1] + 1, ("p", t["added"][li[a.lang]]))
-            else:  # a paragraph changed: a sentence appended to the second paragraph
-                i = paras[1]
-                blocks[i] = ("p", f"{blocks[i][1]} {t['changed'][li[a.lang]]}")
+            elif n == 0:  # a paragraph changed: a sentence appended to the second paragraph
+                blocks[i] = ("p", f"{blocks[i][1]} {changed}")
+            else:  # a correction: the second paragraph's last sentence rewritten
+                kept = blocks[i][1].rstrip().rsplit(". ", 1)[0]
+                blocks[i] = ("p", f"{kept}. {changed}" if kept != blocks[i][1] else changed)
             edited[a.path] = replace(a, blocks=tuple(blocks), modified=STATE2_SAVED)
         others = [p for p in self._state[1][:40] if p.lang == self._teaser.lang]
         new_related = tuple(o.path for o in others if o.path not in self._teaser.related)[:3]
