@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from . import facets
 from .content import CONTENT_FIELDS, JSON_FIELDS
 from .errors import InvalidQuery, NotFound
 from .urls import normalize_url
@@ -262,18 +263,50 @@ def search_sql(flt: SearchFilter | None = None) -> str:
     return (
         f"{window or 'WITH '}top AS ("
         f"SELECT f.rowid AS id, bm25(versions_fts, {weights}) AS rank"
-        f"{matching} ORDER BY rank LIMIT {int(flt.limit)})"
-        " SELECT v.url, v.version, v.id AS version_id, v.title, v.lead, v.published_at,"
-        " v.archived_at, coalesce(v.lang, p.lang) AS lang, p.site, p.status,"
-        " v.version = p.current_version AS is_current,"
-        f" snippet(versions_fts, -1, char(2), char(3), '…', {SNIPPET_TOKENS}) AS marked,"
-        f" top.rank AS rank, {beyond} AS beyond"
-        " FROM top"
-        " JOIN versions_fts ON versions_fts.rowid = top.id"
-        " JOIN versions v ON v.id = top.id"
-        " JOIN pages p ON p.url = v.url"
-        " WHERE versions_fts MATCH :query"
-        " ORDER BY top.rank"
+        f"{matching} ORDER BY rank LIMIT {int(flt.limit)})" + _HITS.format(beyond=beyond)
+    )
+
+
+# The hits of the `top` rows (id, rank) a search's SQL ranks, with their snippets and pages.
+_HITS = (
+    " SELECT v.url, v.version, v.id AS version_id, v.title, v.lead, v.published_at,"
+    " v.archived_at, coalesce(v.lang, p.lang) AS lang, p.site, p.status,"
+    " v.version = p.current_version AS is_current,"
+    f" snippet(versions_fts, -1, char(2), char(3), '…', {SNIPPET_TOKENS}) AS marked,"
+    " top.rank AS rank, {beyond} AS beyond"
+    " FROM top"
+    " JOIN versions_fts ON versions_fts.rowid = top.id"
+    " JOIN versions v ON v.id = top.id"
+    " JOIN pages p ON p.url = v.url"
+    " WHERE versions_fts MATCH :query"
+    " ORDER BY top.rank"
+)
+
+
+def filtered_search_sql(flt: SearchFilter) -> str:
+    """SQL for a ranked search with filters through the filtered index (archive.facets);
+    parameters :query and :filtered, the query's words AND its filters' facet tokens.
+
+    The same hits and ranks as search_sql(flt): the versions ranked are those of
+    `versions_search` MATCH :filtered, the newest `window` of them with a window, and
+    versions_fts ranks them (its rowids walked from the oldest of them up, each looked up in
+    that set, never in versions or pages).
+    """
+    weights = ", ".join(str(w) for w in RANK_WEIGHTS)
+    picked = "SELECT rowid AS id FROM versions_search WHERE versions_search MATCH :filtered"
+    window, beyond, floor = "", "0", "0"
+    if flt.window:
+        newest = max(int(flt.window), int(flt.limit))
+        window = f"newest AS MATERIALIZED ({picked} ORDER BY rowid DESC LIMIT 1 OFFSET {newest}), "
+        floor = "coalesce((SELECT id FROM newest), 0)"
+        picked += f" AND rowid > {floor}"
+        beyond = "(SELECT id FROM newest) IS NOT NULL"
+    return (
+        f"WITH {window}picked AS MATERIALIZED ({picked}), "
+        f"top AS (SELECT f.rowid AS id, bm25(versions_fts, {weights}) AS rank"
+        f" FROM versions_fts f WHERE f.versions_fts MATCH :query AND f.rowid > {floor}"
+        f" AND +f.rowid IN (SELECT id FROM picked) ORDER BY rank LIMIT {int(flt.limit)})"
+        + _HITS.format(beyond=beyond)
     )
 
 
@@ -322,8 +355,16 @@ def search_result(conn: sqlite3.Connection, query: str, **options: Any) -> Searc
     match, explicit = fts_query(query)
     if not match:
         return Searched([], False)
+    sql, params = search_sql(flt), {"query": match, **flt.params()}
+    if _filtered(flt):
+        facet_terms = _facet_terms(conn, flt)
+        if facet_terms == "":
+            return Searched([], False)
+        if facet_terms is not None:
+            sql = filtered_search_sql(flt)
+            params = {"query": match, "filtered": facets.match(match, facet_terms)}
     try:
-        rows = conn.execute(search_sql(flt), {"query": match, **flt.params()}).fetchall()
+        rows = conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
         if not explicit:
             raise
@@ -339,6 +380,23 @@ def search_result(conn: sqlite3.Connection, query: str, **options: Any) -> Searc
         data["snippet"] = data["marked"].replace(MATCH_OPEN, "[").replace(MATCH_CLOSE, "]")
         hits.append(SearchHit(**data))
     return Searched(hits, beyond)
+
+
+def _filtered(flt: SearchFilter) -> bool:
+    return flt.current_only or any(v is not None for v in flt.params().values())
+
+
+def _facet_terms(conn: sqlite3.Connection, flt: SearchFilter) -> str | None:
+    """The filters as facet tokens to match (archive.facets); "" when no version can pass,
+    None when they must be tested row by row instead: an empty site or language (no token
+    tells it from none), or days in an archive holding a version whose day is not a date."""
+    if flt.site == "" or flt.lang == "":
+        return None
+    days = flt.since is not None or flt.until is not None
+    if days and facets.has_odd_days(conn):
+        return None
+    terms = facets.filter_match(flt.site, flt.lang, flt.current_only, flt.since, flt.until)
+    return "" if terms is None else terms
 
 
 def _json_decoded(row: sqlite3.Row, json_columns: frozenset[str] | set[str]) -> dict[str, Any]:

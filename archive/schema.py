@@ -13,7 +13,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 
-from . import headsets
+from . import facets, headsets
 
 # PRAGMA application_id of every uninews archive ("unws"): tells our files from other databases.
 APPLICATION_ID = 0x756E7773
@@ -236,6 +236,18 @@ def _v6_narrow_captures(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
+def _v7_filtered_search(conn: sqlite3.Connection) -> None:
+    """Search filters inside the full-text index (see archive.facets): `versions_search`
+    holds every version's words again with its site, language, day and current tokens,
+    `versions_facets` the tokens each version was indexed with; triggers keep both in step
+    with versions and pages. An archive that has them already (its user_version set back by
+    hand) is left as it is."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'versions_search'").fetchone():
+        return
+    for statement in _split(facets.TABLES + facets.FILL):
+        conn.execute(statement)
+
+
 def _refer_versions_to_capture_rows(conn: sqlite3.Connection) -> None:
     (sql,) = conn.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'versions'"
@@ -276,6 +288,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v4_bodies_as_received,
     _v5_versions_filters,
     _v6_narrow_captures,
+    _v7_filtered_search,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

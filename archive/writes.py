@@ -88,8 +88,6 @@ def record(
             conn, capture, url, site, kind, outcome, sha, extractor_version, run_id, now,
             page["last_capture_id"] if page is not None else None,
         )  # fmt: skip
-        if new is not None:
-            insert_version(conn, url, new, capture_id, prepared, now, extractor_version)
         update = page_update(
             dict(page) if page is not None else {}, capture, response, outcome, kind, site,
             capture_id, new.number if new is not None else None,
@@ -97,6 +95,10 @@ def record(
             sha, lang or (normalized or {}).get("lang"),
         )  # fmt: skip
         update_page(conn, url, update)
+        # After the page row: a new current version is indexed for search as current once
+        # (archive.facets), not indexed and then made current.
+        if new is not None:
+            insert_version(conn, url, new, capture_id, prepared, now, extractor_version)
     return Recorded(outcome, capture_id, url, new.number if new is not None else None)
 
 
