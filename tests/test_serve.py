@@ -121,6 +121,18 @@ def test_read_only_with_metadata(served):
     assert get_json(served, "/archive.json", sql="select count(*) as n from pages")[0]["n"] > 0
 
 
+def test_search_internals_are_hidden_and_search_still_finds(served, demo_archive):
+    with urllib.request.urlopen(served.url + "/archive.json", timeout=20) as response:
+        hidden = {t["name"]: t["hidden"] for t in json.load(response)["tables"]}
+    internal = {"versions_fts", "versions_fts_data", "versions_search", "versions_search_data",
+                "versions_facets"}  # fmt: skip
+    assert {name: hidden[name] for name in internal} == dict.fromkeys(internal, True)
+    assert not hidden["versions"] and not hidden["pages"]
+    word = "partnerskapsdag"
+    assert get_json(served, "/archive/versions.json", _search=word)
+    assert get_json(served, "/archive/versions.json", _search=word, _nocount="1", _nofacet="1")
+
+
 @pytest.mark.skipif(
     not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
     reason="chromium is not installed here (CI installs it: apt-get install chromium)",
