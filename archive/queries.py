@@ -288,25 +288,27 @@ def filtered_search_sql(flt: SearchFilter) -> str:
     parameters :query and :filtered, the query's words AND its filters' facet tokens.
 
     The same hits and ranks as search_sql(flt): the versions ranked are those of
-    `versions_search` MATCH :filtered, the newest `window` of them with a window, and
-    versions_fts ranks them (its rowids walked from the oldest of them up, each looked up in
-    that set, never in versions or pages).
+    `versions_search` MATCH :filtered, the newest `window` of them with a window (one walk
+    down its rowids, one more than the window, to tell whether any is left out), and
+    versions_fts ranks them: its rowids walked from the lowest of them to the highest, each
+    looked up in that set, never in versions or pages.
     """
     weights = ", ".join(str(w) for w in RANK_WEIGHTS)
     picked = "SELECT rowid AS id FROM versions_search WHERE versions_search MATCH :filtered"
-    window, beyond, floor = "", "0", "0"
+    beyond = "0"
     if flt.window:
         newest = max(int(flt.window), int(flt.limit))
-        window = f"newest AS MATERIALIZED ({picked} ORDER BY rowid DESC LIMIT 1 OFFSET {newest}), "
-        floor = "coalesce((SELECT id FROM newest), 0)"
-        picked += f" AND rowid > {floor}"
-        beyond = "(SELECT id FROM newest) IS NOT NULL"
+        picked += f" ORDER BY rowid DESC LIMIT {newest + 1}"
+        beyond = f"count(*) > {newest}"
+    # The lowest ranked rowid: the lowest picked, or the one above it when it is left out.
+    bounds = f"SELECT min(id) + ({beyond}) AS low, max(id) AS high, {beyond} AS beyond FROM picked"
     return (
-        f"WITH {window}picked AS MATERIALIZED ({picked}), "
+        f"WITH picked AS MATERIALIZED ({picked}), bounds AS MATERIALIZED ({bounds}), "
         f"top AS (SELECT f.rowid AS id, bm25(versions_fts, {weights}) AS rank"
-        f" FROM versions_fts f WHERE f.versions_fts MATCH :query AND f.rowid > {floor}"
+        " FROM versions_fts f WHERE f.versions_fts MATCH :query"
+        " AND f.rowid >= (SELECT low FROM bounds) AND f.rowid <= (SELECT high FROM bounds)"
         f" AND +f.rowid IN (SELECT id FROM picked) ORDER BY rank LIMIT {int(flt.limit)})"
-        + _HITS.format(beyond=beyond)
+        + _HITS.format(beyond="(SELECT beyond FROM bounds)")
     )
 
 
