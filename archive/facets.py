@@ -12,6 +12,9 @@ The tokens of a version (what queries.search's filters compare, as they compare 
 - `s<hex>`: its page's site, hex-encoded so that any site name is one token;
 - `l<hex>`: its language, or its page's when it has none;
 - `current`: it is the current version of a live page;
+- the same three together, each pair and all three as one token (`p<site>x<lang>`,
+  `q<site>`, `r<lang>` and `a<site>x<lang>`, the last three only for a current version), so
+  that a search with several of these filters walks one short posting list;
 - its day (the published date, else the day it was fetched) at six widths, so that any range
   of days is a few tokens: `c20` (century), `k202` (decade), `y2026`, `m202610`, `t2026100`
   (days 01-09 of a month; 1 is 10-19, 2 is 20-29, 3 is 30-31) and `d20261005`; a day that is
@@ -47,12 +50,13 @@ def tokens_sql(v: str) -> str:
     """SQL for the facet tokens of the version row `v` (a table alias, or new/old in a
     trigger), its page looked up by URL."""
     return (
-        "(SELECT 's' || lower(hex(coalesce(p.site, ''))) || ' l' || lower(hex(coalesce("
-        f"{v}.lang, p.lang, '')))"
-        f" || CASE WHEN p.status = 'live' AND {v}.version = p.current_version"
-        " THEN ' current' ELSE '' END"
-        f" || ' ' || {_DAY_TOKENS}"
-        f" FROM (SELECT {_DAY.format(v=v)} AS d) LEFT JOIN pages p ON p.url = {v}.url)"
+        "(SELECT 's' || s || ' l' || l || ' p' || s || 'x' || l"
+        " || CASE WHEN cur THEN ' current q' || s || ' r' || l || ' a' || s || 'x' || l"
+        f" ELSE '' END || ' ' || {_DAY_TOKENS}"
+        " FROM (SELECT lower(hex(coalesce(p.site, ''))) AS s,"
+        f" lower(hex(coalesce({v}.lang, p.lang, ''))) AS l,"
+        f" p.status = 'live' AND {v}.version = p.current_version AS cur, {_DAY.format(v=v)} AS d"
+        f" FROM (SELECT 1) LEFT JOIN pages p ON p.url = {v}.url))"
     )
 
 
@@ -190,18 +194,31 @@ def match(words: str, filters: str) -> str:
     return f"{_WORDS} : ({words}) AND {filters}"
 
 
+# The one token for a search's site, language and current filters, by which it has: a
+# posting list as short as the versions that pass all three, where FTS5 would otherwise walk
+# three long ones (a language's, current's) side by side.
+_SCOPE = {
+    (False, False, False): None,
+    (True, False, False): "s{s}",
+    (False, True, False): "l{l}",
+    (True, True, False): "p{s}x{l}",
+    (False, False, True): "current",
+    (True, False, True): "q{s}",
+    (False, True, True): "r{l}",
+    (True, True, True): "a{s}x{l}",
+}
+
+
 def filter_match(
     site: str | None, lang: str | None, current_only: bool, since: str | None, until: str | None
 ) -> str | None:
     """The FTS5 expression on `facets` that a search's filters are (to AND with its words);
     None when a version of no well-formed day can pass (an empty range)."""
     terms = []
-    if site is not None:
-        terms.append(_phrase("s" + _hex(site)))
-    if lang is not None:
-        terms.append(_phrase("l" + _hex(lang)))
-    if current_only:
-        terms.append(_phrase("current"))
+    scope = _SCOPE[site is not None, lang is not None, current_only]
+    if scope is not None:
+        site_hex, lang_hex = _hex(site or ""), _hex(lang or "")
+        terms.append(_phrase(scope.format(s=site_hex, l=lang_hex)))
     if since is not None or until is not None:
         days = day_tokens(since, until)
         if not days:

@@ -145,12 +145,14 @@ def test_web_search_says_when_it_ranked_only_the_newest(varied, monkeypatch):
 
 
 # Every filter, and ranges of days the filtered index (archive.facets) spells with tokens of
-# several widths, an empty range, and current versions in one language.
+# several widths, an empty range, and the pairs of site, language and current.
 COMPARED = [
     *FILTERS,
     {"since": "2020-03-10", "until": "2021-02-28"},
     {"since": "2021-06-01", "until": "2020-06-01"},
     {"current_only": True, "lang": "en"},
+    {"current_only": True, "site": "lnu"},
+    {"site": "lnu", "lang": "en"},
 ]
 
 
