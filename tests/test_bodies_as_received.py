@@ -179,7 +179,7 @@ def test_a_schema_3_archive_migrates_and_reads_its_old_bodies_unchanged(tmp_path
     db = tmp_path / "old.db"
     sha = schema_3_archive(db)
     with Archive.open(db) as arc:
-        assert arc.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert arc.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         assert arc.body(sha) == arc.decoded_body(sha) == OLD_HTML
         assert arc.body_encoding(sha) is None
         # a new gzip capture lands beside the old one, kept as received
