@@ -6,7 +6,8 @@ page that is not an article says so in ``kind`` ("listing", "login", "empty",
 
 Modules: core (extract(), and build() as the named passes PASSES), decode (bytes to text),
 content (furniture, container, blocks), metadata (JSON-LD, meta tags, links), labels
-(visible "Publicerad:", "Text:", "NYHET"), contacts, images, dates; text (whitespace, links,
+(visible "Publicerad:", "Text:", "NYHET"), contacts, images, dates, pagekind (what says a
+page is one article or a list of them, beside its text); text (whitespace, links,
 names) and query (running XPath, a profile's too) are shared helpers. Data apart from logic:
 XPath expressions in xpaths, words and patterns in vocabulary, content systems' conventions
 in cms; fallback asks trafilatura and htmldate where uninews's own answer is weak or missing.

@@ -25,6 +25,7 @@ from . import (
     images,
     labels,
     metadata,
+    pagekind,
     query,
     repeats,
     vocabulary,
@@ -182,6 +183,7 @@ class Draft:
     art: Article
     page: query.Source | None = None  # source, asked which expressions can match it
     ld: dict[str, Any] = field(default_factory=dict)  # the article's JSON-LD object
+    ld_types: set[str] = field(default_factory=set)  # every JSON-LD @type, lower-cased
     meta: dict[str, str] = field(default_factory=dict)  # meta tags by lower-cased name
     has_password: bool = False
     description: str | None = None
@@ -202,7 +204,9 @@ def _read_metadata(d: Draft) -> None:
     """The page's own metadata, read first: cleaning removes the scripts, meta tags and
     <time> elements it lives in."""
     tree, art = d.tree, d.art
-    d.ld = metadata.json_ld(tree)
+    objects = metadata.json_ld_objects(tree)
+    d.ld = metadata.json_ld(tree, objects)
+    d.ld_types = pagekind.ld_types(objects)
     d.meta = metadata.metas(tree)
     art.lang = metadata.lang(tree)
     art.canonical_url = metadata.canonical(tree, d.url, d.meta)
@@ -494,6 +498,10 @@ def _classify(d: Draft) -> None:
     ):
         art.kind, art.reason = "listing", f"{linked_headings} linked headlines and little prose"
         return
+    declared = pagekind.declared(d.ld_types, d.meta.get("og:type"))
+    if declared == "listing":
+        art.kind, art.reason = "listing", "its metadata declare a list of pages"
+        return
     if not art.published_at and prose < LISTING_MAX_PROSE:
         teasers = _teasers(d.tree)
         if teasers >= 8:
@@ -502,7 +510,9 @@ def _classify(d: Draft) -> None:
     if not art.body_text:
         art.kind, art.reason = "empty", "the page has a title but no text"
         return
-    art.kind = "article" if (art.published_at or art.authors) else "page"
+    # A product page is a page, whatever date or byline its shop gives it.
+    is_article = declared != "product" and (art.published_at or art.authors)
+    art.kind = "article" if is_article else "page"
 
 
 # The passes of build(), in order. Metadata is read before cleaning changes the tree; the

@@ -55,8 +55,8 @@ def from_meta(meta: dict[str, str], keys) -> str | None:
     return None
 
 
-def json_ld(tree: lxml_html.HtmlElement) -> dict[str, Any]:
-    """The first article-like JSON-LD object, else the first object with a headline."""
+def json_ld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON-LD object on the page, with those of @graph and mainEntity(OfPage)."""
     found: list[dict[str, Any]] = []
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
@@ -66,15 +66,30 @@ def json_ld(tree: lxml_html.HtmlElement) -> dict[str, Any]:
         except (ValueError, RecursionError):
             continue
         _collect(data, found, 0)
+    return found
+
+
+def json_ld(
+    tree: lxml_html.HtmlElement, found: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The first article-like JSON-LD object, else the first object with a headline
+    (found: json_ld_objects() of the tree, when read already)."""
+    if found is None:
+        found = json_ld_objects(tree)
     for obj in found:
-        kinds = obj.get("@type")
-        kinds = kinds if isinstance(kinds, list) else [kinds]
-        if any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds):
+        if ARTICLE_TYPES & types(obj):
             return obj
     for obj in found:
         if obj.get("headline"):
             return obj
     return {}
+
+
+def types(obj: dict[str, Any]) -> set[str]:
+    """An object's @type values, lower-cased."""
+    kinds = obj.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return {k.lower() for k in kinds if isinstance(k, str)}
 
 
 def _collect(data: Any, found: list, depth: int) -> None:

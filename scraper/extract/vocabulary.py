@@ -335,3 +335,12 @@ LOGIN_URL = tuple(re.compile(p, re.I) for p in LOGIN_URL_PATTERNS)
 LOGIN_TITLE = re.compile(
     r"logga in|inloggning|log ?in|sign ?in|anmelden|anmeldung|lösenord|password", re.I
 )
+
+# --- Page kind: what the page says it is (pagekind.py) ----------------------------------
+
+# JSON-LD types that declare the page a list of other pages; a page that also declares an
+# article type ("Article" with an "ItemList" of its picks) is an article.
+COLLECTION_LD_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage"})
+# og:type values of a shop's category page (a list of products) and of one product.
+OG_COLLECTION_TYPES = frozenset({"product.group", "product:group"})
+OG_PRODUCT_TYPE = re.compile(r"^product\b|:(?:product|item)$", re.I)
