@@ -23,6 +23,18 @@ def test_collection_page_declared_in_json_ld_is_a_listing():
     assert not art.has_content
 
 
+def test_news_section_of_dated_teasers_is_a_listing():
+    """A section of teasers, each a linked headline, a date and a snippet long enough to
+    read as prose: the first teaser's date is not the page's."""
+    art = extract(load("section_en_news.html"), "https://www.example.edu/news/")
+    assert art.kind == "listing"
+
+
+def test_page_of_links_is_a_listing_even_with_og_type_article():
+    art = extract(load("topic_en_links.html"), "https://post.example.com/topic/campus-life")
+    assert art.kind == "listing"
+
+
 def test_article_listing_linked_picks_stays_an_article():
     """Ten linked headings over paragraphs, and an ItemList beside the JSON-LD Article."""
     art = extract(
@@ -31,6 +43,16 @@ def test_article_listing_linked_picks_stays_an_article():
     )
     assert art.kind == "article"
     assert art.published_at == "2024-12-30T09:00:00Z"
+
+
+def test_blog_post_without_metadata_but_with_dated_comments_stays_an_article():
+    """No article metadata and seven dates on the page, but its URL names one post."""
+    art = extract(
+        load("blog_en_comments.html"),
+        "https://polar.example.org/2025/04/field-notes-from-the-glacier-station/",
+    )
+    assert art.kind == "article"
+    assert art.published_at == "2025-04-09T18:00:00Z"
 
 
 @pytest.mark.parametrize(
@@ -44,6 +66,26 @@ def test_article_listing_linked_picks_stays_an_article():
 )
 def test_news_articles_stay_articles(name, url):
     assert extract(load(name), url).kind == "article"
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("https://www.example.edu/news/how-to-start-an-llc-in-new-york/", 8),
+        ("https://www.example.edu/nyheter/partnerskapsdag-mellan-umea-universitet_9829332/", 5),
+        ("https://www.example.de/aktuelles/neue-waldorfschule-eroeffnet/index.html", 3),
+        ("https://www.example.com/topic/headphones", 1),
+        ("https://www.example.com/c/video-games/-/N-5xtg5", 2),
+        ("https://www.example.com/", 0),
+    ],
+)
+def test_slug_words_count_the_wordiest_of_the_last_two_segments(url, words):
+    assert pagekind.slug_words(url) == words
+
+
+def test_urls_naming_one_item():
+    assert pagekind.names_article("https://forum.example.org/viewtopic.php?t=112320")
+    assert not pagekind.names_article("https://www.example.org/news/?page=2")
 
 
 def test_declared_kind_from_json_ld_and_og_type():

@@ -184,10 +184,12 @@ class Draft:
     page: query.Source | None = None  # source, asked which expressions can match it
     ld: dict[str, Any] = field(default_factory=dict)  # the article's JSON-LD object
     ld_types: set[str] = field(default_factory=set)  # every JSON-LD @type, lower-cased
+    time_days: int = 0  # different days the page's <time datetime> elements name
     meta: dict[str, str] = field(default_factory=dict)  # meta tags by lower-cased name
     has_password: bool = False
     description: str | None = None
     published: str | None = None  # from the metadata; the visible labels come second
+    dated_by_metadata: str | None = None  # the date JSON-LD or meta tags give the page
     updated: str | None = None
     meta_category: str | None = None
     page_title: str | None = None  # the document's <title>
@@ -207,13 +209,15 @@ def _read_metadata(d: Draft) -> None:
     objects = metadata.json_ld_objects(tree)
     d.ld = metadata.json_ld(tree, objects)
     d.ld_types = pagekind.ld_types(objects)
+    d.time_days = pagekind.time_days(tree)
     d.meta = metadata.metas(tree)
     art.lang = metadata.lang(tree)
     art.canonical_url = metadata.canonical(tree, d.url, d.meta)
     art.translations = metadata.translations(tree, d.url)
     art.tags = metadata.tags(tree, d.meta, d.ld)
     d.description = metadata.description(d.meta)
-    d.published = metadata.published(tree, d.meta, d.ld, d.page)
+    d.dated_by_metadata = metadata.published_by_metadata(d.meta, d.ld)
+    d.published = d.dated_by_metadata or metadata.published_in_body(tree, d.page)
     d.updated = metadata.updated(tree, d.meta, d.ld, d.page)
     d.meta_category = metadata.category(d.meta, d.ld)
     d.page_title = metadata.page_title(tree)
@@ -507,6 +511,27 @@ def _classify(d: Draft) -> None:
         if teasers >= 8:
             art.kind, art.reason = "listing", f"{teasers} teaser links and little running text"
             return
+    # A page's own metadata: a JSON-LD article, a date in JSON-LD or meta tags (og:type
+    # article alone is not: some sites give it to every page, their lists too).
+    ld_article = bool(d.ld_types & metadata.ARTICLE_TYPES)
+    own_metadata = ld_article or d.dated_by_metadata is not None
+    share, chars = pagekind.link_share(all_blocks)
+    if not ld_article and share >= pagekind.LINKED_SHARE and chars >= pagekind.LINKED_MIN_CHARS:
+        art.kind, art.reason = "listing", f"{share:.0%} of its text is links"
+        return
+    # Without metadata of its own, a date or byline read from the body may be a teaser's:
+    # such a page of many linked headlines or dates whose URL names no article lists them.
+    if (
+        (art.published_at or art.authors)
+        and not own_metadata
+        and not pagekind.names_article(url)
+        and (
+            pagekind.linked_headlines(kept, url, content.HEADINGS) >= pagekind.UNDECLARED_HEADLINES
+            or d.time_days >= pagekind.UNDECLARED_DATES
+        )
+    ):
+        art.kind, art.reason = "listing", "linked headlines or dates and no article metadata"
+        return
     if not art.body_text:
         art.kind, art.reason = "empty", "the page has a title but no text"
         return

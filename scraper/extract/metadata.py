@@ -147,12 +147,16 @@ def _strip_site(text: str) -> str:
     return max(parts, key=len) if len(parts) > 1 else text
 
 
-def published(tree, meta: dict, ld: dict, source: Source | None = None) -> str | None:
-    return (
-        parse_date(_str(ld.get("datePublished")))
-        or parse_date(from_meta(meta, vocabulary.PUBLISHED_META))
-        or parse_date(first(tree, xpaths.PUBLISHED_XPATHS, source))
+def published_by_metadata(meta: dict, ld: dict) -> str | None:
+    """The date the page's JSON-LD or meta tags give as its own."""
+    return parse_date(_str(ld.get("datePublished"))) or parse_date(
+        from_meta(meta, vocabulary.PUBLISHED_META)
     )
+
+
+def published_in_body(tree, source: Source | None = None) -> str | None:
+    """A date marked up in the body (itemprop, <time>): the page's, or a teaser's."""
+    return parse_date(first(tree, xpaths.PUBLISHED_XPATHS, source))
 
 
 def updated(tree, meta: dict, ld: dict, source: Source | None = None) -> str | None:

@@ -1,18 +1,31 @@
 """Evidence of a page's kind beyond its running text: what its metadata declare (an article,
-a list of pages, a product). core._classify weighs it with the text's own evidence (linked
-headlines, prose).
+a list of pages, a product), whether its URL names one article (a slug of words, an item's
+number), how much of its text is links, how many days its <time> elements name.
+core._classify weighs these with the text's own evidence (linked headlines, prose).
 
-A listing's date and byline are often its content system's defaults (og:type article and a
-published time on every page): a page whose JSON-LD calls it a collection is a listing
-whatever they say. Types and patterns are data in vocabulary.
+A listing's date and byline are often a teaser's (the first <time> of the page) or its
+content system's defaults (og:type article and a published time on every page): such
+evidence makes an article only where nothing says the page is a list. Types, words and
+patterns are data in vocabulary; the thresholds are below.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import vocabulary
 from .metadata import ARTICLE_TYPES, types
+
+ARTICLE_SLUG_WORDS = 4  # words of a URL segment that name one article ("how-to-start-an-llc")
+LINKED_SHARE = 0.8  # share of the container's text inside links that makes it a list...
+LINKED_MIN_CHARS = 1000  # ...of at least this many characters (a short page may be one link)
+UNDECLARED_HEADLINES = 10  # headlines linking elsewhere that make a page without article
+# metadata a list (in the kept text: a related-links box is dropped before they are counted)
+UNDECLARED_DATES = 5  # different days in its <time> elements that do the same
+
+_EXTENSION = re.compile(r"\.\w{2,5}$")
 
 
 def declared(ld_types: set[str], og_type: str | None) -> str | None:
@@ -32,3 +45,49 @@ def declared(ld_types: set[str], og_type: str | None) -> str | None:
 def ld_types(objects: list[dict[str, Any]]) -> set[str]:
     """Every JSON-LD @type on the page, lower-cased."""
     return {kind for obj in objects for kind in types(obj)}
+
+
+def time_days(tree: Any) -> int:
+    """How many different days the page's <time datetime> elements name (a list of
+    teasers dates each; an article has one or two, and its comments' few)."""
+    return len({t.get("datetime", "")[:10] for t in tree.iter("time") if t.get("datetime")})
+
+
+def slug_words(url: str) -> int:
+    """Words in the wordiest of the URL's last two path segments: an article's address
+    names it ("/news/how-to-start-an-llc-in-new-york/"), a list's names a section
+    ("/topic/headphones", "/collections/wallets")."""
+    path = urlsplit(url).path.split(";", 1)[0]
+    segments = [s for s in path.split("/") if s][-2:]
+    return max(
+        (len([w for w in vocabulary.SLUG_SEPARATORS.split(_EXTENSION.sub("", s)) if w])
+         for s in segments),
+        default=0,
+    )  # fmt: skip
+
+
+def names_article(url: str) -> bool:
+    """Whether the URL names one article: a slug of words, or an item's number in the
+    query (a forum thread's "?t=112320")."""
+    if slug_words(url) >= ARTICLE_SLUG_WORDS:
+        return True
+    return bool(vocabulary.ITEM_ID_QUERY.search(urlsplit(url).query))
+
+
+def linked_headlines(blocks: list[Any], url: str, headings: Any) -> int:
+    """Headings that are mostly a link to another page: a teaser's headline (a heading
+    linked to its own anchor is not one)."""
+    here = url.split("#", 1)[0]
+    return sum(
+        1
+        for b in blocks
+        if b.kind in headings
+        and b.link_density > 0.6
+        and any(link["url"].split("#", 1)[0] != here for link in b.links)
+    )
+
+
+def link_share(blocks: list[Any]) -> tuple[float, int]:
+    """(share of the blocks' text inside links, characters of text)."""
+    chars = sum(len(b.text) for b in blocks)
+    return (sum(b.link_chars for b in blocks) / chars if chars else 0.0), chars

@@ -344,3 +344,7 @@ COLLECTION_LD_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspag
 # og:type values of a shop's category page (a list of products) and of one product.
 OG_COLLECTION_TYPES = frozenset({"product.group", "product:group"})
 OG_PRODUCT_TYPE = re.compile(r"^product\b|:(?:product|item)$", re.I)
+# What separates the words of a URL slug ("how-to-start-an-llc", "nyheter_2024").
+SLUG_SEPARATORS = re.compile(r"[-_+]|%20")
+# A query naming one item by its number: a forum thread ("viewtopic.php?t=112320"), a post.
+ITEM_ID_QUERY = re.compile(r"(?:^|&)[a-z_]{1,12}=\d{3,}(?:&|$)", re.I)
