@@ -35,6 +35,20 @@ def test_page_of_links_is_a_listing_even_with_og_type_article():
     assert art.kind == "listing"
 
 
+def test_shop_category_signed_by_the_shop_is_a_page_not_an_article():
+    """The meta author is the shop's own name: the byline is kept, but it does not make
+    a category page an article."""
+    art = extract(load("shop_en_category.html"), "https://shop.example.com/collections/backpacks")
+    assert art.kind == "page"
+    assert art.authors == ["Northwind Outfitters"]
+
+
+def test_front_page_with_a_dated_news_box_is_not_an_article():
+    art = extract(load("home_en_front.html"), "https://physics.example.edu/")
+    assert art.kind == "page"
+    assert "Around two hundred researchers" in art.body_text
+
+
 def test_article_listing_linked_picks_stays_an_article():
     """Ten linked headings over paragraphs, and an ItemList beside the JSON-LD Article."""
     art = extract(
@@ -83,7 +97,10 @@ def test_slug_words_count_the_wordiest_of_the_last_two_segments(url, words):
     assert pagekind.slug_words(url) == words
 
 
-def test_urls_naming_one_item():
+def test_front_page_and_item_urls():
+    assert pagekind.is_home("https://shop.example.com/?srsltid=abc&utm_source=x")
+    assert not pagekind.is_home("https://www.example.com/?p=31228")
+    assert not pagekind.is_home("https://www.example.com/news/")
     assert pagekind.names_article("https://forum.example.org/viewtopic.php?t=112320")
     assert not pagekind.names_article("https://www.example.org/news/?page=2")
 

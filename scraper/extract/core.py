@@ -183,7 +183,8 @@ class Draft:
     art: Article
     page: query.Source | None = None  # source, asked which expressions can match it
     ld: dict[str, Any] = field(default_factory=dict)  # the article's JSON-LD object
-    ld_types: set[str] = field(default_factory=set)  # every JSON-LD @type, lower-cased
+    ld_objects: list[dict[str, Any]] = field(default_factory=list)  # every JSON-LD object
+    ld_types: set[str] = field(default_factory=set)  # their @types, lower-cased
     time_days: int = 0  # different days the page's <time datetime> elements name
     meta: dict[str, str] = field(default_factory=dict)  # meta tags by lower-cased name
     has_password: bool = False
@@ -206,9 +207,9 @@ def _read_metadata(d: Draft) -> None:
     """The page's own metadata, read first: cleaning removes the scripts, meta tags and
     <time> elements it lives in."""
     tree, art = d.tree, d.art
-    objects = metadata.json_ld_objects(tree)
-    d.ld = metadata.json_ld(tree, objects)
-    d.ld_types = pagekind.ld_types(objects)
+    d.ld_objects = metadata.json_ld_objects(tree)
+    d.ld = metadata.json_ld(tree, d.ld_objects)
+    d.ld_types = pagekind.ld_types(d.ld_objects)
     d.time_days = pagekind.time_days(tree)
     d.meta = metadata.metas(tree)
     art.lang = metadata.lang(tree)
@@ -535,9 +536,29 @@ def _classify(d: Draft) -> None:
     if not art.body_text:
         art.kind, art.reason = "empty", "the page has a title but no text"
         return
-    # A product page is a page, whatever date or byline its shop gives it.
-    is_article = declared != "product" and (art.published_at or art.authors)
-    art.kind = "article" if is_article else "page"
+    article_metadata = own_metadata or declared == "article"
+    art.kind = "article" if _is_one_article(d, declared, article_metadata) else "page"
+
+
+def _is_one_article(d: Draft, declared: str | None, article_metadata: bool) -> bool:
+    """Whether a content page is an article: it has a date or byline, and no metadata call
+    it a product. Without article metadata of its own, a site's front page is not one, and
+    a byline that only names the site (a shop's meta author) counts only at an article's
+    URL."""
+    art = d.art
+    if declared == "product":
+        return False
+    if article_metadata:
+        return bool(art.published_at or art.authors)
+    if pagekind.is_home(d.url):
+        return False
+    if art.published_at:
+        return True
+    if not art.authors:
+        return False
+    if pagekind.names_article(d.url):
+        return True
+    return not pagekind.by_site_only(art.authors, pagekind.site_names(d.meta, d.ld_objects, d.url))
 
 
 # The passes of build(), in order. Metadata is read before cleaning changes the tree; the

@@ -1,12 +1,12 @@
 """Evidence of a page's kind beyond its running text: what its metadata declare (an article,
-a list of pages, a product), whether its URL names one article (a slug of words, an item's
-number), how much of its text is links, how many days its <time> elements name.
-core._classify weighs these with the text's own evidence (linked headlines, prose).
+a list of pages, a product), whether its URL is a site's front page or names one article
+(a slug of words), whether its byline is only the site's own name, how much of its text is
+links. core._classify weighs these with the text's own evidence (linked headlines, prose).
 
-A listing's date and byline are often a teaser's (the first <time> of the page) or its
-content system's defaults (og:type article and a published time on every page): such
-evidence makes an article only where nothing says the page is a list. Types, words and
-patterns are data in vocabulary; the thresholds are below.
+A listing's date and byline are often a teaser's (the first <time> of the page, the
+author of the first item) or the site's (meta author = the shop's name): such evidence
+makes an article only where nothing says the page is a list. Types, words and patterns
+are data in vocabulary; the thresholds are below.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ UNDECLARED_HEADLINES = 10  # headlines linking elsewhere that make a page withou
 UNDECLARED_DATES = 5  # different days in its <time> elements that do the same
 
 _EXTENSION = re.compile(r"\.\w{2,5}$")
+_KEY = re.compile(r"\W+")
 
 
 def declared(ld_types: set[str], og_type: str | None) -> str | None:
@@ -53,6 +54,15 @@ def time_days(tree: Any) -> int:
     return len({t.get("datetime", "")[:10] for t in tree.iter("time") if t.get("datetime")})
 
 
+def is_home(url: str) -> bool:
+    """Whether the URL is a site's front page: no path, no query but tracking."""
+    parts = urlsplit(url)
+    if parts.path not in ("", "/"):
+        return False
+    names = (pair.split("=", 1)[0] for pair in parts.query.split("&") if pair)
+    return all(vocabulary.TRACKING_QUERY.match(name) for name in names)
+
+
 def slug_words(url: str) -> int:
     """Words in the wordiest of the URL's last two path segments: an article's address
     names it ("/news/how-to-start-an-llc-in-new-york/"), a list's names a section
@@ -74,6 +84,25 @@ def names_article(url: str) -> bool:
     return bool(vocabulary.ITEM_ID_QUERY.search(urlsplit(url).query))
 
 
+def site_names(meta: dict[str, str], objects: list[dict[str, Any]], url: str) -> set[str]:
+    """The site's own names as comparison keys: meta tags, JSON-LD organizations, sites
+    and publishers, and the labels of the host name ("ridge" of ridge.com)."""
+    names = [meta[key] for key in vocabulary.SITE_NAME_META if key in meta]
+    for obj in objects:
+        if types(obj) & vocabulary.SITE_LD_TYPES and isinstance(obj.get("name"), str):
+            names.append(obj["name"])
+        publisher = obj.get("publisher")
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            names.append(publisher["name"])
+    host = [label for label in (urlsplit(url).hostname or "").split(".")[:-1] if label != "www"]
+    return {_key(n) for n in (*names, *host)} - {""}
+
+
+def by_site_only(authors: list[str], names: set[str]) -> bool:
+    """Whether every name of the byline is one of the site's names."""
+    return bool(authors) and all(_key(a) in names for a in authors)
+
+
 def linked_headlines(blocks: list[Any], url: str, headings: Any) -> int:
     """Headings that are mostly a link to another page: a teaser's headline (a heading
     linked to its own anchor is not one)."""
@@ -91,3 +120,7 @@ def link_share(blocks: list[Any]) -> tuple[float, int]:
     """(share of the blocks' text inside links, characters of text)."""
     chars = sum(len(b.text) for b in blocks)
     return (sum(b.link_chars for b in blocks) / chars if chars else 0.0), chars
+
+
+def _key(name: str) -> str:
+    return _KEY.sub("", name.lower())

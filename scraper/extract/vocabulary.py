@@ -344,6 +344,15 @@ COLLECTION_LD_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspag
 # og:type values of a shop's category page (a list of products) and of one product.
 OG_COLLECTION_TYPES = frozenset({"product.group", "product:group"})
 OG_PRODUCT_TYPE = re.compile(r"^product\b|:(?:product|item)$", re.I)
+# JSON-LD types of the organization or site a page belongs to: their names are the site's.
+SITE_LD_TYPES = frozenset(
+    {"organization", "corporation", "website", "newsmediaorganization", "localbusiness",
+     "store", "onlinestore", "brand"}
+)  # fmt: skip
+# Meta tags naming the site.
+SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title")
+# Query parameters that say nothing about which page it is (ad and campaign tracking).
+TRACKING_QUERY = re.compile(r"^(?:utm_\w+|srsltid|gclid|fbclid|mc_cid|mc_eid)$", re.I)
 # What separates the words of a URL slug ("how-to-start-an-llc", "nyheter_2024").
 SLUG_SEPARATORS = re.compile(r"[-_+]|%20")
 # A query naming one item by its number: a forum thread ("viewtopic.php?t=112320"), a post.
