@@ -35,12 +35,40 @@ def test_page_of_links_is_a_listing_even_with_og_type_article():
     assert art.kind == "listing"
 
 
+def test_tag_page_is_a_listing_whatever_its_og_type_and_time():
+    """og:type article and a published time on every page of the site, three teasers: the
+    URL names a tag, not an article."""
+    art = extract(load("tag_en_climate.html"), "https://news.example.edu/tag/climate/")
+    assert art.kind == "listing"
+
+
+@pytest.mark.parametrize(
+    ("url", "section"),
+    [
+        ("https://www.example.com/topic/Car%20Rental", True),
+        ("https://store.example.com/genre/Action/", True),
+        ("https://www.example.edu/category/news/", True),
+        ("https://www.example.edu/news/page/2", True),
+        ("https://shop.example.com/collections/wallets", True),
+        ("https://www.example.edu/category/research/students-build-a-solar-car/", False),
+        ("https://forum.example.com/topic/319445-squarespace-roadmap-discussion/", False),
+        ("https://www.example.org/collection/moseley-coffee", False),
+        ("https://www.umu.se/nyheter/partnerskapsdag-mellan-umea-universitet_9829332/", False),
+    ],
+)
+def test_section_urls(url, section):
+    assert pagekind.names_section(url) is section
+
+
 def test_shop_category_signed_by_the_shop_is_a_page_not_an_article():
     """The meta author is the shop's own name: the byline is kept, but it does not make
     a category page an article."""
-    art = extract(load("shop_en_category.html"), "https://shop.example.com/collections/backpacks")
+    art = extract(load("shop_en_category.html"), "https://shop.example.com/backpacks")
     assert art.kind == "page"
     assert art.authors == ["Northwind Outfitters"]
+    # at a shop's collection URL, it is a listing
+    art = extract(load("shop_en_category.html"), "https://shop.example.com/collections/backpacks")
+    assert art.kind == "listing"
 
 
 def test_front_page_with_a_dated_news_box_is_not_an_article():

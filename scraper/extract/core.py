@@ -533,6 +533,11 @@ def _classify(d: Draft) -> None:
     ):
         art.kind, art.reason = "listing", "linked headlines or dates and no article metadata"
         return
+    # A section's date or byline (its newest teaser's, or its content system's og:type
+    # article and time on every page) does not make it an article.
+    if (art.published_at or art.authors) and not ld_article and pagekind.names_section(url):
+        art.kind, art.reason = "listing", "its URL names a section, not an article"
+        return
     if not art.body_text:
         art.kind, art.reason = "empty", "the page has a title but no text"
         return

@@ -84,6 +84,12 @@ def names_article(url: str) -> bool:
     return bool(vocabulary.ITEM_ID_QUERY.search(urlsplit(url).query))
 
 
+def names_section(url: str) -> bool:
+    """Whether the URL names a section ("/topic/headphones", "/category/news/", "/page/2")
+    and no article in it."""
+    return bool(vocabulary.SECTION_PATH.search(urlsplit(url).path)) and not names_article(url)
+
+
 def site_names(meta: dict[str, str], objects: list[dict[str, Any]], url: str) -> set[str]:
     """The site's own names as comparison keys: meta tags, JSON-LD organizations, sites
     and publishers, and the labels of the host name ("ridge" of ridge.com)."""

@@ -357,3 +357,12 @@ TRACKING_QUERY = re.compile(r"^(?:utm_\w+|srsltid|gclid|fbclid|mc_cid|mc_eid)$",
 SLUG_SEPARATORS = re.compile(r"[-_+]|%20")
 # A query naming one item by its number: a forum thread ("viewtopic.php?t=112320"), a post.
 ITEM_ID_QUERY = re.compile(r"(?:^|&)[a-z_]{1,12}=\d{3,}(?:&|$)", re.I)
+# A URL path that names a section, not one article: a tag, category, topic, genre, archive or
+# author page (with at most one segment after the word), a shop's collection, a numbered
+# page of a list.
+SECTION_PATH = re.compile(
+    r"/(?:tags?|taggar|etikett|category|categories|kategori|kategorier|topics?|sections?"
+    r"|genres?|collections|archives?|arkiv|authors?|skribent)(?:/[^/]+)?/?$"
+    r"|/page/\d+/?$",
+    re.I,
+)
