@@ -44,6 +44,10 @@ from .core import extract
 # long paragraphs and linked headings over a section keep more of their links; a sentence
 # about a newsletter or its subscribers is not a call to action; repeated text is found
 # across paragraphs and markdown links; trafilatura's paragraphs are judged as our own.
-EXTRACTOR_VERSION = "1.3.0"
+# 1.4.0: the page kind (pagekind.py): JSON-LD collections and og:type product(.group) are
+# listings and pages; without article metadata, a page of many linked headlines or dates,
+# a site's front page, a section URL or a byline naming only the site is not an article
+# (a page that is now a listing gets no htmldate date or trafilatura byline).
+EXTRACTOR_VERSION = "1.4.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]
