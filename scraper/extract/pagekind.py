@@ -1,7 +1,9 @@
 """Evidence of a page's kind beyond its running text: what its metadata declare (an article,
-a list of pages, a product), whether its URL is a site's front page or names one article
-(a slug of words), whether its byline is only the site's own name, how much of its text is
-links. core._classify weighs these with the text's own evidence (linked headlines, prose).
+a list of pages, a product), whether its URL is a site's front page, a section (a tag,
+category, topic page) or names one article (a slug of words, an item's number), whether its
+byline is only the site's own name, how much of its text is links, how many days its <time>
+elements name. core._classify weighs these with the text's own evidence (linked headlines,
+prose).
 
 A listing's date and byline are often a teaser's (the first <time> of the page, the
 author of the first item) or the site's (meta author = the shop's name): such evidence
@@ -24,6 +26,7 @@ LINKED_MIN_CHARS = 1000  # ...of at least this many characters (a short page may
 UNDECLARED_HEADLINES = 10  # headlines linking elsewhere that make a page without article
 # metadata a list (in the kept text: a related-links box is dropped before they are counted)
 UNDECLARED_DATES = 5  # different days in its <time> elements that do the same
+LINKED_HEADING = 0.6  # share of a heading's text in its link that makes it a teaser's headline
 
 _EXTENSION = re.compile(r"\.\w{2,5}$")
 _KEY = re.compile(r"\W+")
@@ -117,7 +120,7 @@ def linked_headlines(blocks: list[Any], url: str, headings: Any) -> int:
         1
         for b in blocks
         if b.kind in headings
-        and b.link_density > 0.6
+        and b.link_density > LINKED_HEADING
         and any(link["url"].split("#", 1)[0] != here for link in b.links)
     )
 
