@@ -227,6 +227,12 @@ def filter_match(
     return " AND ".join(f"facets : {term}" for term in terms)
 
 
+def indexed(conn: sqlite3.Connection) -> bool:
+    """Whether the archive has the filtered index (migration 7)."""
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'versions_search'").fetchone()
+    return row is not None
+
+
 def has_odd_days(conn: sqlite3.Connection) -> bool:
     """Whether a version's day is not YYYY-MM-DD (its day filters only the slow way)."""
     row = conn.execute(

@@ -391,8 +391,9 @@ def _filtered(flt: SearchFilter) -> bool:
 def _facet_terms(conn: sqlite3.Connection, flt: SearchFilter) -> str | None:
     """The filters as facet tokens to match (archive.facets); "" when no version can pass,
     None when they must be tested row by row instead: an empty site or language (no token
-    tells it from none), or days in an archive holding a version whose day is not a date."""
-    if flt.site == "" or flt.lang == "":
+    tells it from none), days in an archive holding a version whose day is not a date, or a
+    connection to an archive of before migration 7 (a Datasette serving one as it is)."""
+    if flt.site == "" or flt.lang == "" or not facets.indexed(conn):
         return None
     days = flt.since is not None or flt.until is not None
     if days and facets.has_odd_days(conn):
