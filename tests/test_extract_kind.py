@@ -5,8 +5,9 @@ its metadata or its first teaser give it, and an article that lists things stays
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
-from scraper.extract import extract, pagekind
+from scraper.extract import extract, labels, pagekind
 
 SAMPLES = Path(__file__).parent / "samples" / "extract"
 
@@ -140,3 +141,47 @@ def test_declared_kind_from_json_ld_and_og_type():
     assert pagekind.declared(set(), "product") == "product"
     assert pagekind.declared({"webpage"}, "article") == "article"
     assert pagekind.declared({"webpage"}, "website") is None
+
+
+def test_post_dated_beside_its_headline_is_an_article():
+    """No metadata, label, class or <time> marks the date: a short line under the h1,
+    outside the post's text, names one day."""
+    art = extract(
+        load("blog_en_dated_headline.html"),
+        "https://lab.example.edu/blog/how-our-students-learn-to-build-field-sensors",
+    )
+    assert art.kind == "article"
+    assert art.published_at == "2025-06-12"
+    assert "June 12, 2025" not in (art.body_text or "")
+
+
+def test_service_page_with_dates_beside_its_headline_stays_a_page():
+    """Lines under the h1 naming several days (sessions, a list's teasers) date no post."""
+    art = extract(load("service_en_sessions.html"), "https://library.example.edu/writing-support")
+    assert art.kind == "page"
+
+
+@pytest.mark.parametrize(
+    ("lines", "day"),
+    [
+        (["<p class='eyebrow'>Dec 17, 2025</p>"], "2025-12-17"),
+        (["<span>Jun 08, 2023 • 11 Minute Read</span>"], "2023-06-08"),
+        (["<span>Updated November 18, 2025</span>"], None),
+        (["<span>12 May 2025</span>", "<span>- Updated July 9, 2025</span>"], "2025-05-12"),
+        (["<span>3 March 2026</span>", "<span>7 April 2026</span>"], None),
+        (["<p>The survey ran from 3 March 2025 until the end of the spring term.</p>"], None),
+    ],
+)
+def test_headline_date_reads_one_day_on_short_lines_beside_the_h1(lines, day):
+    tree = lxml_html.fromstring(
+        f"<html><body><div><h1>A headline</h1>{''.join(lines)}</div><p>Text.</p></body></html>"
+    )
+    assert labels.headline_date(tree.find(".//h1")) == day
+
+
+def test_headline_date_reads_a_date_above_the_h1():
+    tree = lxml_html.fromstring(
+        "<html><body><div><span>Friday, December 19, 2025</span></div>"
+        "<div><h1>A headline</h1></div><p>Text.</p></body></html>"
+    )
+    assert labels.headline_date(tree.find(".//h1")) == "2025-12-19"

@@ -47,7 +47,9 @@ from .core import extract
 # 1.4.0: the page kind (pagekind.py): JSON-LD collections and og:type product(.group) are
 # listings and pages; without article metadata, a page of many linked headlines or dates,
 # a site's front page, a section URL or a byline naming only the site is not an article
-# (a page that is now a listing gets no htmldate date or trafilatura byline).
+# (a page that is now a listing gets no htmldate date or trafilatura byline); a date on a
+# short line beside the headline, unlabelled, is the publication date when those lines name
+# one day (a blog post dated so is an article, with that date rather than htmldate's).
 EXTRACTOR_VERSION = "1.4.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

@@ -197,6 +197,7 @@ class Draft:
     page_chars: int = 0  # paragraph text before cleaning, what the body's confidence is of
     roots: list[lxml_html.HtmlElement] = field(default_factory=list)  # the container
     region: lxml_html.HtmlElement | None = None  # the container widened to hold the h1
+    headline: lxml_html.HtmlElement | None = None  # the h1 the title was read from
     skip: set = field(default_factory=set)  # elements read as fields, kept out of the body
     found: labels.Labels = field(default_factory=labels.Labels)
     all_blocks: list[content.Block] = field(default_factory=list)
@@ -254,7 +255,7 @@ def _choose_container(d: Draft) -> None:
 
 def _find_title(d: Draft) -> None:
     """The title (the h1 when the metadata agree with it); that h1 stays out of the body."""
-    h1_el = _title_element(d.region, d.tree)
+    h1_el = d.headline = _title_element(d.region, d.tree)
     h1 = norm(h1_el.text_content()) if h1_el is not None else None
     art = d.art
     art.title = metadata.title(d.tree, d.meta, d.ld, h1, _list(d.cfg, "title"), d.page_title)
@@ -270,6 +271,8 @@ def _read_labels(d: Draft) -> None:
     category_labels = (*_list(d.cfg, "category_labels"), *vocabulary.CATEGORY_LABELS)
     d.found = labels.scan(d.region, d.skip, category_labels)
     d.skip |= d.found.consumed
+    if d.found.published is None:
+        d.found.published = labels.headline_date(d.headline)
 
 
 def _find_lead(d: Draft) -> None:

@@ -1,4 +1,5 @@
-"""Fields a reader finds in visible text: "Publicerad: 2020-11-23", "Text: Name", "NYHET".
+"""Fields a reader finds in visible text: "Publicerad: 2020-11-23", "Text: Name", "NYHET",
+and a date on a line of its own beside the headline ("June 12, 2025", headline_date).
 
 The scan walks the short text nodes near the article, climbs at most a few inline levels
 to see a whole label line, and hands back what it read plus the elements it used, so that
@@ -8,7 +9,9 @@ those lines stay out of the body.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from . import vocabulary, xpaths
 from .dates import parse_date, parse_date_slow
@@ -16,6 +19,12 @@ from .text import norm, split_names
 
 _NAME_WORD = re.compile(r"^[A-ZÅÄÖÉÜØÆ][\w'’.-]*$")
 MAX_LINE = 200  # characters; a label line longer than this is prose
+# A post's date printed beside its headline without a label, class or <time>: looked for
+# in this many text lines after the h1 and before it (a date above the headline), on lines
+# of at most this many characters (a longer one is a sentence that names a date).
+HEADLINE_LINES_AFTER = 8
+HEADLINE_LINES_BEFORE = 5
+HEADLINE_DATE_CHARS = 50
 
 
 @dataclass
@@ -136,3 +145,59 @@ def _slow(text: str) -> str | None:
     if len(text) > 60 or not any(ch.isdigit() for ch in text):
         return None
     return parse_date_slow(text)
+
+
+def headline_date(h1) -> str | None:
+    """The date on a short line beside the headline ("June 12, 2025", "Jun 08, 2023 • 11
+    Minute Read"), when those lines name one day: lines naming several are a list's
+    teasers. An "Updated ..." line does not date the publication."""
+    if h1 is None:
+        return None
+    days: dict[str, str] = {}
+    lines = (*_lines_after(h1, HEADLINE_LINES_AFTER), *_lines_before(h1, HEADLINE_LINES_BEFORE))
+    for text in lines:
+        line = norm(text)
+        if len(line) > HEADLINE_DATE_CHARS or vocabulary.UPDATED_MENTION.search(line):
+            continue
+        value = parse_date(line)
+        if value:
+            days.setdefault(value[:10], value)
+    return next(iter(days.values())) if len(days) == 1 else None
+
+
+def _lines_after(el, limit: int) -> list[str]:
+    """The first `limit` non-blank text nodes after el (not in it), in document order."""
+    return list(islice((t for t in _texts_after(el) if t.strip()), limit))
+
+
+def _lines_before(el, limit: int) -> list[str]:
+    """The last `limit` non-blank text nodes before el (not in its ancestors), nearest
+    first."""
+    return list(islice((t for t in _texts_before(el) if t.strip()), limit))
+
+
+def _texts_after(el) -> Iterator[str]:
+    node = el
+    while node is not None and node.tag != "body":
+        yield node.tail or ""
+        sibling = node.getnext()
+        while sibling is not None:
+            yield from sibling.itertext()
+            yield sibling.tail or ""
+            sibling = sibling.getnext()
+        node = node.getparent()
+
+
+def _texts_before(el) -> Iterator[str]:
+    node = el
+    while node is not None and node.tag != "body":
+        parent = node.getparent()
+        if parent is None:
+            return
+        sibling = node.getprevious()
+        while sibling is not None:
+            yield sibling.tail or ""
+            yield from reversed(list(sibling.itertext()))
+            sibling = sibling.getprevious()
+        yield parent.text or ""
+        node = parent

@@ -216,6 +216,10 @@ UPDATED_LABEL = re.compile(
     r"last modified|modified)\s*:?\s*(.+)$",
     re.IGNORECASE,
 )
+# A line that names a date as an update's, wherever the word stands ("- Updated July 9").
+UPDATED_MENTION = re.compile(
+    r"\b(?:uppdaterad|uppdaterat|senast ändrad|updated|last modified|modified)\b", re.I
+)
 BYLINE_LABEL = re.compile(
     r"^\s*(?:text(?: och foto| & foto| and photo)?|av|by|skribent|författare|written by|"
     r"author|authors|reporter|redaktör)(?:\s*+:)?\s++(\S.{1,120})$",
