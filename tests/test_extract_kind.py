@@ -176,7 +176,7 @@ def test_headline_date_reads_one_day_on_short_lines_beside_the_h1(lines, day):
     tree = lxml_html.fromstring(
         f"<html><body><div><h1>A headline</h1>{''.join(lines)}</div><p>Text.</p></body></html>"
     )
-    assert labels.headline_date(tree.find(".//h1")) == day
+    assert labels.headline_dates(tree.find(".//h1"))[0] == day
 
 
 def test_headline_date_reads_a_date_above_the_h1():
@@ -184,4 +184,38 @@ def test_headline_date_reads_a_date_above_the_h1():
         "<html><body><div><span>Friday, December 19, 2025</span></div>"
         "<div><h1>A headline</h1></div><p>Text.</p></body></html>"
     )
-    assert labels.headline_date(tree.find(".//h1")) == "2025-12-19"
+    assert labels.headline_dates(tree.find(".//h1"))[0] == "2025-12-19"
+
+
+def test_review_updated_beside_its_headline_is_an_article():
+    """Its only date is an update's, shown under the h1: it dates the page for its kind
+    and is its updated_at, not its publication date."""
+    art = extract(
+        load("guide_en_updated.html"), "https://gear.example.com/topics/field/best-lab-notebooks"
+    )
+    assert art.kind == "article"
+    assert art.updated_at == "2025-05-06"
+
+
+def test_guide_with_a_last_updated_footer_stays_a_page():
+    """A "Last updated" line after the text is no headline's: the guide is a page."""
+    art = extract(load("docs_en_vpn.html"), "https://it.example.edu/guides/vpn-client")
+    assert art.kind == "page"
+    assert art.updated_at == "2025-03-03"
+
+
+def test_headline_dates_tell_an_update_from_a_publication():
+    tree = lxml_html.fromstring(
+        "<html><body><h1>A headline</h1><span>Last updated on 17 December 2025</span>"
+        "<p>Text.</p></body></html>"
+    )
+    assert labels.headline_dates(tree.find(".//h1")) == (None, "2025-12-17")
+
+
+def test_headline_dates_look_past_a_lead_but_not_into_the_text():
+    para = "<p>" + "A sentence of the running text, long enough to be prose. " * 5 + "</p>"
+    lead_then_date = f"<h1>A headline</h1>{para}<span>Feb 4, 2025</span>"
+    text_then_date = f"<h1>A headline</h1>{para}{para}<span>Feb 4, 2025</span>"
+    for body, day in ((lead_then_date, "2025-02-04"), (text_then_date, None)):
+        tree = lxml_html.fromstring(f"<html><body>{body}</body></html>")
+        assert labels.headline_dates(tree.find(".//h1"))[0] == day

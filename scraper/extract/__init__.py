@@ -49,7 +49,8 @@ from .core import extract
 # a site's front page, a section URL or a byline naming only the site is not an article
 # (a page that is now a listing gets no htmldate date or trafilatura byline); a date on a
 # short line beside the headline, unlabelled, is the publication date when those lines name
-# one day (a blog post dated so is an article, with that date rather than htmldate's).
+# one day (a blog post dated so is an article, with that date rather than htmldate's), and
+# an "Updated ..." line there dates a page for its kind (and is its updated_at).
 EXTRACTOR_VERSION = "1.4.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

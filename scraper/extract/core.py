@@ -198,6 +198,7 @@ class Draft:
     roots: list[lxml_html.HtmlElement] = field(default_factory=list)  # the container
     region: lxml_html.HtmlElement | None = None  # the container widened to hold the h1
     headline: lxml_html.HtmlElement | None = None  # the h1 the title was read from
+    headline_updated: str | None = None  # an "Updated ..." date on a line beside it
     skip: set = field(default_factory=set)  # elements read as fields, kept out of the body
     found: labels.Labels = field(default_factory=labels.Labels)
     all_blocks: list[content.Block] = field(default_factory=list)
@@ -271,8 +272,9 @@ def _read_labels(d: Draft) -> None:
     category_labels = (*_list(d.cfg, "category_labels"), *vocabulary.CATEGORY_LABELS)
     d.found = labels.scan(d.region, d.skip, category_labels)
     d.skip |= d.found.consumed
-    if d.found.published is None:
-        d.found.published = labels.headline_date(d.headline)
+    published, d.headline_updated = labels.headline_dates(d.headline)
+    d.found.published = d.found.published or published
+    d.found.updated = d.found.updated or d.headline_updated
 
 
 def _find_lead(d: Draft) -> None:
@@ -494,6 +496,8 @@ def _classify(d: Draft) -> None:
     if not art.body_text and not art.title:
         art.kind, art.reason = "empty", "the page has no text"
         return
+    # The page's date: its publication's, else an update's shown beside the headline.
+    dated = art.published_at or d.headline_updated
     prose = sum(len(b.text) for b in kept if b.kind == "p" and b.link_density < 0.2)
     linked_headings = sum(
         1 for b in all_blocks if b.kind in content.HEADINGS and b.link_density > 0.6
@@ -510,7 +514,7 @@ def _classify(d: Draft) -> None:
     if declared == "listing":
         art.kind, art.reason = "listing", "its metadata declare a list of pages"
         return
-    if not art.published_at and prose < LISTING_MAX_PROSE:
+    if not dated and prose < LISTING_MAX_PROSE:
         teasers = _teasers(d.tree)
         if teasers >= 8:
             art.kind, art.reason = "listing", f"{teasers} teaser links and little running text"
@@ -526,7 +530,7 @@ def _classify(d: Draft) -> None:
     # Without metadata of its own, a date or byline read from the body may be a teaser's:
     # such a page of many linked headlines or dates whose URL names no article lists them.
     if (
-        (art.published_at or art.authors)
+        (dated or art.authors)
         and not own_metadata
         and not pagekind.names_article(url)
         and (
@@ -538,7 +542,7 @@ def _classify(d: Draft) -> None:
         return
     # A section's date or byline (its newest teaser's, or its content system's og:type
     # article and time on every page) does not make it an article.
-    if (art.published_at or art.authors) and not ld_article and pagekind.names_section(url):
+    if (dated or art.authors) and not ld_article and pagekind.names_section(url):
         art.kind, art.reason = "listing", "its URL names a section, not an article"
         return
     if not art.body_text:
@@ -549,18 +553,20 @@ def _classify(d: Draft) -> None:
 
 
 def _is_one_article(d: Draft, declared: str | None, article_metadata: bool) -> bool:
-    """Whether a content page is an article: it has a date or byline, and no metadata call
-    it a product. Without article metadata of its own, a site's front page is not one, and
+    """Whether a content page is an article: it has a date (its publication's, or an
+    update's shown beside the headline) or byline, and no metadata call it a product.
+    Without article metadata of its own, a site's front page is not one, and
     a byline that only names the site (a shop's meta author) counts only at an article's
     URL."""
     art = d.art
+    dated = art.published_at or d.headline_updated
     if declared == "product":
         return False
     if article_metadata:
-        return bool(art.published_at or art.authors)
+        return bool(dated or art.authors)
     if pagekind.is_home(d.url):
         return False
-    if art.published_at:
+    if dated:
         return True
     if not art.authors:
         return False

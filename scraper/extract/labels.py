@@ -1,5 +1,5 @@
 """Fields a reader finds in visible text: "Publicerad: 2020-11-23", "Text: Name", "NYHET",
-and a date on a line of its own beside the headline ("June 12, 2025", headline_date).
+and a date on a line of its own beside the headline ("June 12, 2025", headline_dates).
 
 The scan walks the short text nodes near the article, climbs at most a few inline levels
 to see a whole label line, and hands back what it read plus the elements it used, so that
@@ -20,10 +20,13 @@ from .text import norm, split_names
 _NAME_WORD = re.compile(r"^[A-ZÅÄÖÉÜØÆ][\w'’.-]*$")
 MAX_LINE = 200  # characters; a label line longer than this is prose
 # A post's date printed beside its headline without a label, class or <time>: looked for
-# in this many text lines after the h1 and before it (a date above the headline), on lines
-# of at most this many characters (a longer one is a sentence that names a date).
+# in this many text lines after the h1 and before it (a date above the headline), up to
+# the line of prose (longer than MAX_LINE) past this many (a lead may stand between the
+# headline and its byline; the next is the text, whose last lines may be a footer's), on
+# lines of at most this many characters (a longer one is a sentence that names a date).
 HEADLINE_LINES_AFTER = 8
 HEADLINE_LINES_BEFORE = 5
+HEADLINE_PROSE_LINES = 1
 HEADLINE_DATE_CHARS = 50
 
 
@@ -147,33 +150,52 @@ def _slow(text: str) -> str | None:
     return parse_date_slow(text)
 
 
-def headline_date(h1) -> str | None:
-    """The date on a short line beside the headline ("June 12, 2025", "Jun 08, 2023 • 11
-    Minute Read"), when those lines name one day: lines naming several are a list's
-    teasers. An "Updated ..." line does not date the publication."""
+def headline_dates(h1) -> tuple[str | None, str | None]:
+    """(published, updated): the dates on short lines beside the headline ("June 12, 2025",
+    "Jun 08, 2023 • 11 Minute Read"; "Updated May 6, 2025" is an update's), each when those
+    lines name one day: lines naming several are a list's teasers."""
     if h1 is None:
-        return None
-    days: dict[str, str] = {}
+        return None, None
+    published: dict[str, str] = {}
+    updated: dict[str, str] = {}
     lines = (*_lines_after(h1, HEADLINE_LINES_AFTER), *_lines_before(h1, HEADLINE_LINES_BEFORE))
     for text in lines:
         line = norm(text)
-        if len(line) > HEADLINE_DATE_CHARS or vocabulary.UPDATED_MENTION.search(line):
+        if len(line) > HEADLINE_DATE_CHARS:
             continue
         value = parse_date(line)
         if value:
+            days = updated if vocabulary.UPDATED_MENTION.search(line) else published
             days.setdefault(value[:10], value)
+    return _one_day(published), _one_day(updated)
+
+
+def _one_day(days: dict[str, str]) -> str | None:
     return next(iter(days.values())) if len(days) == 1 else None
 
 
 def _lines_after(el, limit: int) -> list[str]:
-    """The first `limit` non-blank text nodes after el (not in it), in document order."""
-    return list(islice((t for t in _texts_after(el) if t.strip()), limit))
+    """The first `limit` non-blank text nodes after el (not in it), in document order, up
+    to the text's prose."""
+    return _until_prose(islice((t for t in _texts_after(el) if t.strip()), limit))
 
 
 def _lines_before(el, limit: int) -> list[str]:
     """The last `limit` non-blank text nodes before el (not in its ancestors), nearest
-    first."""
-    return list(islice((t for t in _texts_before(el) if t.strip()), limit))
+    first, up to the prose before them."""
+    return _until_prose(islice((t for t in _texts_before(el) if t.strip()), limit))
+
+
+def _until_prose(texts) -> list[str]:
+    lines = []
+    prose = 0
+    for text in texts:
+        if len(text) > MAX_LINE and len(norm(text)) > MAX_LINE:
+            prose += 1
+            if prose > HEADLINE_PROSE_LINES:
+                break
+        lines.append(text)
+    return lines
 
 
 def _texts_after(el) -> Iterator[str]:
