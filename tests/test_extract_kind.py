@@ -219,3 +219,34 @@ def test_headline_dates_look_past_a_lead_but_not_into_the_text():
     for body, day in ((lead_then_date, "2025-02-04"), (text_then_date, None)):
         tree = lxml_html.fromstring(f"<html><body>{body}</body></html>")
         assert labels.headline_dates(tree.find(".//h1"))[0] == day
+
+
+def test_long_guide_of_og_type_article_at_an_article_url_is_an_article():
+    """No date or byline of its own, but og:type article, a URL naming one article and
+    the text of one: htmldate's date (its modified time here) is asked before the kind."""
+    art = extract(
+        load("wordpress_en_long_guide.html"),
+        "https://housing.example.edu/advice/moving-into-student-housing-guide/",
+    )
+    assert art.kind == "article"
+    assert art.published_at == "2024-08-19"
+
+
+def test_short_service_page_of_og_type_article_stays_a_page():
+    """The same content system's og:type article and modified time on a service page."""
+    art = extract(
+        load("wordpress_en_service.html"),
+        "https://union.example.ac.uk/services/room-booking-for-student-societies/",
+    )
+    assert art.kind == "page"
+
+
+def test_long_article_needs_og_type_article_an_article_url_and_no_offer():
+    text = "word " * pagekind.LONG_ARTICLE_WORDS
+    url = "https://www.example.com/guides/how-to-choose-a-sleeping-bag/"
+    assert pagekind.long_article({"webpage"}, "article", url, text)
+    assert not pagekind.long_article({"webpage", "product"}, "article", url, text)
+    assert not pagekind.long_article({"service"}, "article", url, text)
+    assert not pagekind.long_article(set(), "website", url, text)
+    assert not pagekind.long_article(set(), "article", "https://www.example.com/guides/", text)
+    assert not pagekind.long_article(set(), "article", url, "word " * 100)

@@ -199,6 +199,7 @@ class Draft:
     region: lxml_html.HtmlElement | None = None  # the container widened to hold the h1
     headline: lxml_html.HtmlElement | None = None  # the h1 the title was read from
     headline_updated: str | None = None  # an "Updated ..." date on a line beside it
+    date_asked: bool = False  # htmldate was asked for the date already (for the kind)
     skip: set = field(default_factory=set)  # elements read as fields, kept out of the body
     found: labels.Labels = field(default_factory=labels.Labels)
     all_blocks: list[content.Block] = field(default_factory=list)
@@ -361,7 +362,7 @@ def _ask_fallbacks(d: Draft) -> None:
     (after the kind is decided: uninews's own evidence says article or page)."""
     art = d.art
     if art.has_content and d.source is not None:
-        if art.published_at is None:
+        if art.published_at is None and not d.date_asked:
             art.published_at = fallback.published_date(d.source, d.url, art.lang)
         if not art.authors:
             art.authors = fallback.authors(d.tree)
@@ -563,7 +564,17 @@ def _is_one_article(d: Draft, declared: str | None, article_metadata: bool) -> b
     if declared == "product":
         return False
     if article_metadata:
-        return bool(dated or art.authors)
+        if dated or art.authors:
+            return True
+        # og:type article on a long text at an article's URL: htmldate's date (which a
+        # content page is given anyway) decides, asked now rather than after the kind.
+        if d.source is None or not pagekind.long_article(
+            d.ld_types, d.meta.get("og:type"), d.url, art.body_text
+        ):
+            return False
+        d.date_asked = True
+        art.published_at = fallback.published_date(d.source, d.url, art.lang)
+        return art.published_at is not None
     if pagekind.is_home(d.url):
         return False
     if dated:

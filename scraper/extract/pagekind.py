@@ -2,8 +2,9 @@
 a list of pages, a product), whether its URL is a site's front page, a section (a tag,
 category, topic page) or names one article (a slug of words, an item's number), whether its
 byline is only the site's own name, how much of its text is links, how many days its <time>
-elements name. core._classify weighs these with the text's own evidence (linked headlines,
-prose).
+elements name, whether og:type article stands on a long text at an article's URL with no
+offer beside it. core._classify weighs these with the text's own evidence (linked
+headlines, prose).
 
 A listing's date and byline are often a teaser's (the first <time> of the page, the
 author of the first item) or the site's (meta author = the shop's name): such evidence
@@ -27,6 +28,10 @@ UNDECLARED_HEADLINES = 10  # headlines linking elsewhere that make a page withou
 # metadata a list (in the kept text: a related-links box is dropped before they are counted)
 UNDECLARED_DATES = 5  # different days in its <time> elements that do the same
 LINKED_HEADING = 0.6  # share of a heading's text in its link that makes it a teaser's headline
+# Words of text that, with og:type article at a URL naming one article, make a page an
+# article whose date only htmldate finds (a service or product page of a content system
+# that gives og:type article to every page is shorter on wcxb-dev).
+LONG_ARTICLE_WORDS = 700
 
 _EXTENSION = re.compile(r"\.\w{2,5}$")
 _KEY = re.compile(r"\W+")
@@ -133,3 +138,15 @@ def link_share(blocks: list[Any]) -> tuple[float, int]:
 
 def _key(name: str) -> str:
     return _KEY.sub("", name.lower())
+
+
+def long_article(ld_types: set[str], og_type: str | None, url: str, text: str | None) -> bool:
+    """Whether og:type article is worth asking htmldate for the page's date: no JSON-LD
+    says it offers something, its URL names one article and its text is an article's
+    length."""
+    return (
+        (og_type or "").strip().lower() == "article"
+        and not ld_types & vocabulary.OFFER_LD_TYPES
+        and names_article(url)
+        and len((text or "").split()) >= LONG_ARTICLE_WORDS
+    )

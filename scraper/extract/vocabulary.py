@@ -345,6 +345,9 @@ LOGIN_TITLE = re.compile(
 # JSON-LD types that declare the page a list of other pages; a page that also declares an
 # article type ("Article" with an "ItemList" of its picks) is an article.
 COLLECTION_LD_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage"})
+# JSON-LD types of what a page offers (a product, a service): og:type article beside them
+# is the content system's default, not an article.
+OFFER_LD_TYPES = frozenset({"product", "productgroup", "service", "offer", "aggregateoffer"})
 # og:type values of a shop's category page (a list of products) and of one product.
 OG_COLLECTION_TYPES = frozenset({"product.group", "product:group"})
 OG_PRODUCT_TYPE = re.compile(r"^product\b|:(?:product|item)$", re.I)
