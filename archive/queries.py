@@ -210,6 +210,11 @@ class SearchFilter:
     def params(self) -> dict[str, Any]:
         return {"site": self.site, "lang": self.lang, "since": self.since, "until": self.until}
 
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter narrows the search."""
+        return self.current_only or any(v is not None for v in self.params().values())
+
 
 def _matching_sql(flt: SearchFilter) -> str:
     """FROM and WHERE of the versions a search looks at: full-text matches that pass the
@@ -219,7 +224,7 @@ def _matching_sql(flt: SearchFilter) -> str:
     language and date are nearly always its own, so its page's language and its capture's
     fetch time are looked up only if not."""
     filters, joins = [], ""
-    if flt.current_only or any(v is not None for v in flt.params().values()):
+    if flt.filtered:
         joins = " JOIN versions v INDEXED BY versions_filters ON v.id = f.rowid"
         if flt.current_only or flt.site is not None:
             joins += " JOIN pages p ON p.url = v.url"
@@ -357,14 +362,14 @@ def search_result(conn: sqlite3.Connection, query: str, **options: Any) -> Searc
     match, explicit = fts_query(query)
     if not match:
         return Searched([], False)
-    sql, params = search_sql(flt), {"query": match, **flt.params()}
-    if _filtered(flt):
-        facet_terms = _facet_terms(conn, flt)
-        if facet_terms == "":
-            return Searched([], False)
-        if facet_terms is not None:
-            sql = filtered_search_sql(flt)
-            params = {"query": match, "filtered": facets.match(match, facet_terms)}
+    facet_terms = _facet_terms(conn, flt) if flt.filtered else None
+    if facet_terms == "":
+        return Searched([], False)
+    if facet_terms is not None:
+        sql = filtered_search_sql(flt)
+        params = {"query": match, "filtered": facets.match(match, facet_terms)}
+    else:
+        sql, params = search_sql(flt), {"query": match, **flt.params()}
     try:
         rows = conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
@@ -382,10 +387,6 @@ def search_result(conn: sqlite3.Connection, query: str, **options: Any) -> Searc
         data["snippet"] = data["marked"].replace(MATCH_OPEN, "[").replace(MATCH_CLOSE, "]")
         hits.append(SearchHit(**data))
     return Searched(hits, beyond)
-
-
-def _filtered(flt: SearchFilter) -> bool:
-    return flt.current_only or any(v is not None for v in flt.params().values())
 
 
 def _facet_terms(conn: sqlite3.Connection, flt: SearchFilter) -> str | None:
