@@ -211,7 +211,7 @@ def _read_metadata(d: Draft) -> None:
     <time> elements it lives in."""
     tree, art = d.tree, d.art
     d.ld_objects = metadata.json_ld_objects(tree)
-    d.ld = metadata.json_ld(tree, d.ld_objects)
+    d.ld = metadata.json_ld(d.ld_objects)
     d.ld_types = pagekind.ld_types(d.ld_objects)
     d.time_days = pagekind.time_days(tree)
     d.meta = metadata.metas(tree)
@@ -550,17 +550,18 @@ def _classify(d: Draft) -> None:
         art.kind, art.reason = "empty", "the page has a title but no text"
         return
     article_metadata = own_metadata or declared == "article"
-    art.kind = "article" if _is_one_article(d, declared, article_metadata) else "page"
+    art.kind = "article" if _is_one_article(d, declared, article_metadata, dated) else "page"
 
 
-def _is_one_article(d: Draft, declared: str | None, article_metadata: bool) -> bool:
+def _is_one_article(
+    d: Draft, declared: str | None, article_metadata: bool, dated: str | None
+) -> bool:
     """Whether a content page is an article: it has a date (its publication's, or an
     update's shown beside the headline) or byline, and no metadata call it a product.
     Without article metadata of its own, a site's front page is not one, and
     a byline that only names the site (a shop's meta author) counts only at an article's
     URL."""
     art = d.art
-    dated = art.published_at or d.headline_updated
     if declared == "product":
         return False
     if article_metadata:

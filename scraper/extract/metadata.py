@@ -69,13 +69,9 @@ def json_ld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
     return found
 
 
-def json_ld(
-    tree: lxml_html.HtmlElement, found: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    """The first article-like JSON-LD object, else the first object with a headline
-    (found: json_ld_objects() of the tree, when read already)."""
-    if found is None:
-        found = json_ld_objects(tree)
+def json_ld(found: list[dict[str, Any]]) -> dict[str, Any]:
+    """Of the page's JSON-LD objects (json_ld_objects), the first article-like one, else the
+    first with a headline."""
     for obj in found:
         if ARTICLE_TYPES & types(obj):
             return obj
