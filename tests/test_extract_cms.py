@@ -85,3 +85,20 @@ def test_modifier_and_editor_tokens_are_layout():
     assert without_layout("post-content-wrap has-share-float").split() == ["post-content-wrap"]
     assert without_layout("ck-widget ck-widget_selected").split() == []
     assert without_layout("siteorigin-widget-tinymce textwidget").split() == ["textwidget"]
+
+
+def test_webflow_post_is_dated_by_the_date_it_shows():
+    """Webflow templates fill JSON-LD datePublished from the item's own "Published On" stamp,
+    which moves with every republish; the date the page shows is the editor's."""
+    art = extract(load("webflow_en_post.html"), "https://www.example.com/blog/yoga-class-price")
+    assert art.kind == "article"
+    assert art.published_at == "2024-08-25"
+    assert "Setting a price for a yoga class" in art.body_text
+
+
+def test_without_webflow_the_metadata_date_comes_first():
+    """The same page from any other system: its metadata date is taken, as before."""
+    page = load("webflow_en_post.html").replace(b' data-wf-site="64a1f0c2b3d4e5f601234560"', b"")
+    page = page.replace(b' data-wf-page="64a1f0c2b3d4e5f601234567"', b"")
+    art = extract(page, "https://www.example.com/blog/yoga-class-price")
+    assert art.published_at == "2025-06-24"

@@ -250,3 +250,19 @@ def test_long_article_needs_og_type_article_an_article_url_and_no_offer():
     assert not pagekind.long_article(set(), "website", url, text)
     assert not pagekind.long_article(set(), "article", "https://www.example.com/guides/", text)
     assert not pagekind.long_article(set(), "article", url, "word " * 100)
+
+
+def test_a_last_update_in_a_date_box_is_the_update_not_the_publication():
+    """ "Last update:" and its date in a box whose class names a date (a post's header):
+    the page's updated_at, and the date its byline shows stays the publication date."""
+    para = "<p>" + "A sentence of the running text, long enough to be prose. " * 8 + "</p>"
+    page = (
+        "<html><body><article><h1>Top moving companies</h1>"
+        "<div class='post-header_date-wrapper'><div>Last update: </div><div>July 16, 2025</div>"
+        "</div>"
+        "<div class='author'>Supermove <span class='post-date'>February 8, 2022</span></div>"
+        f"{para}{para}</article></body></html>"
+    )
+    art = extract(page.encode(), "https://www.example.com/blog/top-moving-companies")
+    assert art.updated_at == "2025-07-16"
+    assert art.published_at == "2022-02-08"

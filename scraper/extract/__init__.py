@@ -53,6 +53,9 @@ from .core import extract
 # an "Updated ..." line there dates a page for its kind (and is its updated_at); og:type
 # article on a text of 700 words at an article's URL, no JSON-LD product or service beside
 # it, is an article when htmldate finds its date (asked before the kind, not after).
-EXTRACTOR_VERSION = "1.4.0"
+# 1.5.0: on a page made with a system whose templates fill the metadata dates from its own
+# publish stamps (Webflow, cms.STAMPED_DATES), the date the page shows comes first; "Last
+# update:" is an update's label, and a date box that says so dates the update.
+EXTRACTOR_VERSION = "1.5.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

@@ -12,6 +12,10 @@ Two kinds, each named by the system it comes from, so that a new system is a new
 - BODY_CLASSES / BODY_IDS: the class or id a system gives the element holding an article's
   body. Such an element is never dropped as furniture, whatever else its classes say
   (Elementor's post-content widget also carries "share-btn" when sharing is enabled).
+- STAMPED_DATES: attributes on <html> of systems whose templates fill the metadata dates
+  (JSON-LD datePublished, meta tags) from a CMS item's own timestamps, which move when the
+  item is published again, while the date an editor set is the one shown on the page. On
+  such a page the visible, labelled date comes before the metadata's.
 
 The logic that uses them is in content.clean(); nothing here is tied to one site.
 """
@@ -65,6 +69,10 @@ BODY_IDS: dict[str, tuple[str, ...]] = {
     "plone": ("parent-fieldname-text", "content-core"),
 }
 
+# Webflow: templates bind JSON-LD dates to an item's "Published On"/"Updated On" fields, which
+# every republish moves ("datePublished": "Jun 24, 2025" on a post shown as August 25, 2024).
+STAMPED_DATES: dict[str, tuple[str, ...]] = {"webflow": ("data-wf-site", "data-wf-page")}
+
 _LAYOUT = re.compile(
     r"(?<!\S)(?:" + "|".join(p for ps in LAYOUT_CLASSES.values() for p in ps) + r")(?!\S)", re.I
 )
@@ -78,6 +86,7 @@ _COMPANIONS = [
 _STREAMED = re.compile("|".join(STREAMED_IDS.values()))
 _BODY_CLASS_SET = frozenset(c for cs in BODY_CLASSES.values() for c in cs)
 _BODY_ID_SET = frozenset(i for ids in BODY_IDS.values() for i in ids)
+_STAMPED_ATTRS = tuple(a for attrs in STAMPED_DATES.values() for a in attrs)
 
 
 def without_layout(classes: str) -> str:
@@ -100,3 +109,9 @@ def is_body(classes: str | None, id_: str | None) -> bool:
 def is_streamed(id_: str | None) -> bool:
     """Whether a hidden element is content a framework streamed in to be shown by script."""
     return bool(id_) and _STREAMED.fullmatch(id_) is not None
+
+
+def stamps_dates(root) -> bool:
+    """Whether the page's system fills its metadata dates from its own timestamps, not the
+    editor's date (root: the parsed <html> element)."""
+    return any(root.get(attr) is not None for attr in _STAMPED_ATTRS)

@@ -19,6 +19,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import (
+    cms,
     contacts,
     content,
     fallback,
@@ -347,7 +348,10 @@ def _settle_fields(d: Draft) -> None:
     """Dates, authors and category: the page's metadata first, its visible labels next (a
     JSON-LD author before a byline); the language guessed from the text when undeclared."""
     art, found = d.art, d.found
-    art.published_at = d.published or found.published
+    if found.published and cms.stamps_dates(d.tree):
+        art.published_at = found.published  # the editor's date (cms.STAMPED_DATES)
+    else:
+        art.published_at = d.published or found.published
     art.updated_at = d.updated or found.updated
     art.authors = metadata.authors(d.tree, d.meta, d.ld, d.page) if d.ld.get("author") else []
     if not art.authors:

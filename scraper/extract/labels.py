@@ -138,7 +138,10 @@ def _read(el, line: str, found: Labels, labels: set[str]) -> bool:
     ):
         value = parse_date(el.get("datetime") or line)
         if value:
-            found.published = value
+            if vocabulary.UPDATED_MENTION.search(line):  # "Last update: July 16, 2025"
+                found.updated = found.updated or value
+            else:
+                found.published = value
             return True
     return False
 

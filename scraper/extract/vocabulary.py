@@ -213,12 +213,12 @@ PUBLISHED_LABEL = re.compile(
 )
 UPDATED_LABEL = re.compile(
     r"^\s*(?:uppdaterad|uppdaterat|senast uppdaterad|senast ändrad|updated|last updated|"
-    r"last modified|modified)\s*:?\s*(.+)$",
+    r"last update|last modified|modified)\s*:?\s*(.+)$",
     re.IGNORECASE,
 )
 # A line that names a date as an update's, wherever the word stands ("- Updated July 9").
 UPDATED_MENTION = re.compile(
-    r"\b(?:uppdaterad|uppdaterat|senast ändrad|updated|last modified|modified)\b", re.I
+    r"\b(?:uppdaterad|uppdaterat|senast ändrad|updated|last update|last modified|modified)\b", re.I
 )
 BYLINE_LABEL = re.compile(
     r"^\s*(?:text(?: och foto| & foto| and photo)?|av|by|skribent|författare|written by|"
