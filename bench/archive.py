@@ -17,6 +17,14 @@ transaction a savepoint inside it), with small raw pages (the search reads versi
 full-text index, never bodies), four sites, and fetch times a year long. Every page's edit
 follows its first version within a batch, so the generator holds one batch of texts.
 --copies N then copies every page N times under new URLs, in SQL (see add_copies).
+
+--dates says how publication dates relate to the order versions are archived in:
+`uniform` (the default, and the archives measured before it existed) draws every page's
+date from the year at random, so a date range's versions are spread over the whole archive,
+each page archived up to a year before it was published; `crawled` dates each page up to a
+week before its first fetch, with the first tenth of pages a site's back catalogue of the
+five years before (what a first crawl finds), and --copies then moves each copy's dates and
+fetch times a year on per copy: an archive of years of daily crawls, in time order.
 """
 
 from __future__ import annotations
@@ -192,20 +200,38 @@ def bulk_stream(
             yield start + half + i, page, content
 
 
-def build_bulk(path: str, n_versions: int, seed: int) -> float:
+BACK_CATALOGUE = 0.1  # --dates crawled: the share of pages a first crawl finds already old
+BACK_YEARS = 5
+
+
+def crawled_date(rng: random.Random, n: int, n_versions: int, fetched: datetime) -> str:
+    """--dates crawled: the publication day of a page first fetched at `fetched`."""
+    if n < BACK_CATALOGUE * n_versions:
+        return (fetched - timedelta(days=rng.uniform(7, 365 * BACK_YEARS))).strftime("%Y-%m-%d")
+    return (fetched - timedelta(days=rng.uniform(0, 7))).strftime("%Y-%m-%d")
+
+
+def build_bulk(path: str, n_versions: int, seed: int, dates: str = "uniform") -> float:
     """Fill `path` with n_versions versions through record(), BULK_BATCH per transaction;
     return the seconds it took."""
     rng = random.Random(seed)
     sv, en = Vocabulary(rng, SWEDISH_COMMON), Vocabulary(rng, ENGLISH_COMMON)
     started = time.perf_counter()
     step = timedelta(days=365) / max(n_versions, 1)
+    date_rng = random.Random(seed + 1)  # apart, so that both layouts hold the same texts
     with BatchedArchive.open(path) as arc:
         arc.conn.execute("PRAGMA cache_size = -1000000")  # this connection only, 1 GB
         run_id = arc.start_run("bench", "bench")
         for n, page, content in bulk_stream(rng, n_versions, sv, en):
             if n % BULK_BATCH == 0:
                 arc.conn.execute("BEGIN IMMEDIATE")
-            fetched = (BULK_START + step * n).strftime("%Y-%m-%dT%H:%M:%SZ")
+            when = BULK_START + step * n
+            fetched = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+            if dates == "crawled" and "first_fetched" not in content:
+                # a first version (its edit is a copy of this dict, so it keeps the date)
+                content["published_at"] = crawled_date(date_rng, n, n_versions, when)
+                content["first_fetched"] = fetched
+            content = {k: v for k, v in content.items() if k != "first_fetched"}
             capture = Capture(
                 url=page_url(page),
                 fetched_at=fetched,
@@ -241,7 +267,27 @@ VERSION_COLUMNS = (
 )
 
 
-def add_copies(path: str, copies: int) -> float:
+# The time columns --dates crawled moves a year on per copy, and how each is written.
+_DAY_COLUMNS = {"published_at"}
+_STAMP_COLUMNS = {"fetched_at", "first_seen", "last_seen", "last_changed"}
+
+
+def shifted(columns: str, years: int) -> str:
+    """A SELECT list of `columns` with their dates and fetch times `years` later."""
+    if not years:
+        return columns
+    out = []
+    for name in (c.strip() for c in columns.split(",")):
+        if name in _DAY_COLUMNS:
+            out.append(f"date({name}, '+{years} years')")
+        elif name in _STAMP_COLUMNS:
+            out.append(f"strftime('%Y-%m-%dT%H:%M:%SZ', {name}, '+{years} years')")
+        else:
+            out.append(name)
+    return ", ".join(out)
+
+
+def add_copies(path: str, copies: int, dates: str = "uniform") -> float:
     """Add `copies` copies of every page of a --bulk archive under new URLs, in SQL, with
     rows as record() writes them (the real triggers index every copied version); return the
     seconds it took. Generating text costs as much as writing it: on a shared machine this
@@ -260,12 +306,14 @@ def add_copies(path: str, copies: int) -> float:
         for copy in range(1, copies + 1):
             new_url = f"replace(url, '/artikel-', '/artikel-c{copy}-')"
             offset = top * copy
+            years = copy if dates == "crawled" else 0
             for low in range(0, top, BULK_BATCH * 10):
                 high = min(low + BULK_BATCH * 10, top)
                 with transaction(conn):
                     conn.execute(
                         f"INSERT INTO pages (url, {PAGE_COLUMNS}, last_capture_id)"
-                        f" SELECT {new_url}, {PAGE_COLUMNS}, last_capture_id + {offset}"
+                        f" SELECT {new_url}, {shifted(PAGE_COLUMNS, years)},"
+                        f" last_capture_id + {offset}"
                         " FROM pages WHERE last_capture_id > ? AND last_capture_id <= ?",
                         (low, high),
                     )
@@ -277,7 +325,7 @@ def add_copies(path: str, copies: int) -> float:
                     )
                     conn.execute(
                         f"INSERT INTO capture_rows (id, url_id, {CAPTURE_ROW_COLUMNS})"
-                        f" SELECT c.id + {offset}, n.id, {CAPTURE_ROW_COLUMNS}"
+                        f" SELECT c.id + {offset}, n.id, {shifted(CAPTURE_ROW_COLUMNS, years)}"
                         f" FROM capture_rows c JOIN urls u ON u.id = c.url_id"
                         f" JOIN urls n ON n.url = replace(u.url, '/artikel-', '/artikel-c{copy}-')"
                         " WHERE c.id > ? AND c.id <= ? ORDER BY c.id",
@@ -285,7 +333,8 @@ def add_copies(path: str, copies: int) -> float:
                     )
                     conn.execute(
                         f"INSERT INTO versions (url, capture_id, {VERSION_COLUMNS})"
-                        f" SELECT {new_url}, capture_id + {offset}, {VERSION_COLUMNS}"
+                        f" SELECT {new_url}, capture_id + {offset},"
+                        f" {shifted(VERSION_COLUMNS, years)}"
                         " FROM versions WHERE capture_id > ? AND capture_id <= ? ORDER BY id",
                         (low, high),
                     )
@@ -360,16 +409,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--bulk", action="store_true", help="build --out only (see above)")
     parser.add_argument("--copies", type=int, help="add copies of every page of --out")
+    parser.add_argument(
+        "--dates",
+        choices=["uniform", "crawled"],
+        default="uniform",
+        help="--bulk and --copies: publication dates at random in the year, or as crawled",
+    )
     args = parser.parse_args()
     if args.copies:
-        seconds = add_copies(args.out, args.copies)
+        seconds = add_copies(args.out, args.copies, args.dates)
         size = Path(args.out).stat().st_size
         print(f"{args.copies} copies in {seconds:.0f} s, {size / 1e9:.2f} GB")
         return
     if args.bulk:
         if not args.out or Path(args.out).exists():
             parser.error("--bulk needs --out, a file that does not exist yet")
-        seconds = build_bulk(args.out, args.versions, args.seed)
+        seconds = build_bulk(args.out, args.versions, args.seed, args.dates)
         size = Path(args.out).stat().st_size
         print(f"{args.versions:,} versions in {seconds:.0f} s, {size / 1e9:.2f} GB")
         return
