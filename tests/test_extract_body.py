@@ -161,3 +161,25 @@ def test_the_second_opinions_body_loses_calls_to_action_as_ours_does():
     body = extract(html, "https://example.edu/news/lichens-in-a-box").body_text
     assert PARAGRAPHS[2] in body
     assert call not in body
+
+
+def test_a_page_that_shows_its_text_in_noscript_only_keeps_that_text():
+    """A forum that builds its page by script serves the whole topic inside one <noscript>
+    (the page without script shows nothing else): that text is the page's. A <noscript>
+    of deferred styles or a tracking pixel holds no text and is still dropped."""
+    posts = "".join(
+        f"<div class='post'><span class='creator'>user{n}</span><p>{p}</p></div>"
+        for n, p in enumerate(PARAGRAPHS)
+    )
+    html = _page(
+        "<div id='splash'><div class='dots'></div></div>"
+        "<script>const loader = 'x'.repeat(5000); document.title = loader;</script>"
+        "<noscript><style>body{color:#111}.splash{display:grid}</style></noscript>"
+        f"<noscript data-path='/t/lichens/42'><h1>Lichens under snow</h1>{posts}</noscript>"
+        "<noscript><img src='https://tracker.example/pixel.gif'></noscript>"
+    )
+    body = extract(html, "https://forum.example.org/t/lichens/42").body_text
+    assert body is not None
+    for paragraph in PARAGRAPHS:
+        assert paragraph in body
+    assert "color:#111" not in body

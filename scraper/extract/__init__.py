@@ -55,7 +55,9 @@ from .core import extract
 # it, is an article when htmldate finds its date (asked before the kind, not after).
 # 1.5.0: on a page made with a system whose templates fill the metadata dates from its own
 # publish stamps (Webflow, cms.STAMPED_DATES), the date the page shows comes first; "Last
-# update:" is an update's label, and a date box that says so dates the update.
+# update:" is an update's label, and a date box that says so dates the update. A <noscript>
+# that holds most of the page's text (its scripts and styles not counted) is the page's
+# text: a script-built forum serves its whole topic there.
 EXTRACTOR_VERSION = "1.5.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

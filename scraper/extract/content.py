@@ -167,7 +167,10 @@ def has_word(attrs: str, words: frozenset[str]) -> bool:
 
 def strip_tags(tree: lxml_html.HtmlElement, extra_drop=()) -> None:
     """Remove what never carries article text (scripts, forms' controls, navs, asides)."""
-    _unwrap_page_wrappers(tree)
+    _unwrap_page_wrappers(tree, vocabulary.WRAPPING_TAGS)
+    # what a page shows without script is measured against its text without scripts
+    etree.strip_elements(tree, *vocabulary.UNSEEN_TAGS, with_tail=False)
+    _unwrap_page_wrappers(tree, vocabulary.SCRIPTLESS_TAGS)
     etree.strip_elements(
         tree, etree.Comment, etree.ProcessingInstruction, *vocabulary.DROP_TAGS, with_tail=False
     )
@@ -177,14 +180,16 @@ def strip_tags(tree: lxml_html.HtmlElement, extra_drop=()) -> None:
                 _drop(el)
 
 
-def _unwrap_page_wrappers(tree: lxml_html.HtmlElement) -> None:
+def _unwrap_page_wrappers(tree: lxml_html.HtmlElement, tags: tuple[str, ...]) -> None:
     """Keep the content of a nav or aside that holds most of the page: an unclosed <aside>
     at the top of <body> makes the parser nest the whole page inside it, and dropping it
-    would drop the article (wcxb-dev: 13 such pages came out empty)."""
+    would drop the article (wcxb-dev: 13 such pages came out empty). A <noscript> holding
+    most of the page is what the page shows without script: its text is the page's (wcxb-dev:
+    22 Discourse topics came out empty)."""
     body = tree.find("body")
     if body is None:
         return
-    wrappers = list(body.iter(*vocabulary.WRAPPING_TAGS))
+    wrappers = list(body.iter(*tags))
     if not wrappers:
         return
     limit = PROTECT_SHARE * len(body.text_content())

@@ -39,6 +39,13 @@ DROP_TAGS = (
 # Furniture tags that broken markup can wrap around a whole page (an unclosed <aside> or
 # <button>): kept as plain text holders when they hold most of the page.
 WRAPPING_TAGS = ("nav", "aside", "menu", "dialog", "label", "button")
+# What a page shows a browser without script: kept as a text holder, like the above, when it
+# holds most of the page's text (Discourse serves a whole topic's posts in one <noscript>
+# and the script-built page is empty).
+SCRIPTLESS_TAGS = ("noscript",)
+# Elements whose text no reader sees: cut before a <noscript> is measured, so a page's inline
+# scripts and styles (a <noscript> of deferred styles too) do not count as text.
+UNSEEN_TAGS = ("script", "style")
 
 # Page-level furniture: dropped unless it sits inside the article itself.
 PAGE_FURNITURE_TAGS = ("header", "footer", "form")
