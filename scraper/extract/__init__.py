@@ -57,7 +57,9 @@ from .core import extract
 # publish stamps (Webflow, cms.STAMPED_DATES), the date the page shows comes first; "Last
 # update:" is an update's label, and a date box that says so dates the update. A <noscript>
 # that holds most of the page's text (its scripts and styles not counted) is the page's
-# text: a script-built forum serves its whole topic there.
+# text: a script-built forum serves its whole topic there. A page that declares itself a forum
+# discussion (schema.org DiscussionForumPosting or QAPage, in JSON-LD or microdata) is a page,
+# not an article, however dated and signed its posts.
 EXTRACTOR_VERSION = "1.5.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

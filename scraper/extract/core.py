@@ -186,6 +186,7 @@ class Draft:
     ld: dict[str, Any] = field(default_factory=dict)  # the article's JSON-LD object
     ld_objects: list[dict[str, Any]] = field(default_factory=list)  # every JSON-LD object
     ld_types: set[str] = field(default_factory=set)  # their @types, lower-cased
+    item_types: set[str] = field(default_factory=set)  # microdata itemtypes, lower-cased
     time_days: int = 0  # different days the page's <time datetime> elements name
     meta: dict[str, str] = field(default_factory=dict)  # meta tags by lower-cased name
     has_password: bool = False
@@ -214,6 +215,7 @@ def _read_metadata(d: Draft) -> None:
     d.ld_objects = metadata.json_ld_objects(tree)
     d.ld = metadata.json_ld(d.ld_objects)
     d.ld_types = pagekind.ld_types(d.ld_objects)
+    d.item_types = pagekind.item_types(tree, d.page)
     d.time_days = pagekind.time_days(tree)
     d.meta = metadata.metas(tree)
     art.lang = metadata.lang(tree)
@@ -515,7 +517,7 @@ def _classify(d: Draft) -> None:
     ):
         art.kind, art.reason = "listing", f"{linked_headings} linked headlines and little prose"
         return
-    declared = pagekind.declared(d.ld_types, d.meta.get("og:type"))
+    declared = pagekind.declared(d.ld_types, d.meta.get("og:type"), d.item_types)
     if declared == "listing":
         art.kind, art.reason = "listing", "its metadata declare a list of pages"
         return
@@ -561,12 +563,12 @@ def _is_one_article(
     d: Draft, declared: str | None, article_metadata: bool, dated: str | None
 ) -> bool:
     """Whether a content page is an article: it has a date (its publication's, or an
-    update's shown beside the headline) or byline, and no metadata call it a product.
-    Without article metadata of its own, a site's front page is not one, and
+    update's shown beside the headline) or byline, and no metadata call it a product or a
+    forum discussion. Without article metadata of its own, a site's front page is not one, and
     a byline that only names the site (a shop's meta author) counts only at an article's
     URL."""
     art = d.art
-    if declared == "product":
+    if declared in ("product", "discussion"):
         return False
     if article_metadata:
         if dated or art.authors:

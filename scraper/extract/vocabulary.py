@@ -355,6 +355,10 @@ COLLECTION_LD_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspag
 # JSON-LD types of what a page offers (a product, a service): og:type article beside them
 # is the content system's default, not an article.
 OFFER_LD_TYPES = frozenset({"product", "productgroup", "service", "offer", "aggregateoffer"})
+# schema.org types (JSON-LD or microdata itemtype) of a forum thread or a question-and-answer
+# page: a discussion of many posts, a page rather than one article, however dated its posts
+# (wcxb-dev: on 74 forum pages, on no page of another type).
+DISCUSSION_TYPES = frozenset({"discussionforumposting", "qapage"})
 # og:type values of a shop's category page (a list of products) and of one product.
 OG_COLLECTION_TYPES = frozenset({"product.group", "product:group"})
 OG_PRODUCT_TYPE = re.compile(r"^product\b|:(?:product|item)$", re.I)
