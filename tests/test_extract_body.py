@@ -183,3 +183,19 @@ def test_a_page_that_shows_its_text_in_noscript_only_keeps_that_text():
     for paragraph in PARAGRAPHS:
         assert paragraph in body
     assert "color:#111" not in body
+
+
+def test_a_table_after_the_last_paragraph_keeps_its_short_cells():
+    """Short lines after the article's last paragraph are sign-offs and widgets, but the
+    cells of a table there are the article's data."""
+    rows = [("Carrots", "4", "8"), ("Garlic", "6 cloves", "12 cloves"), ("Celery", "80g", "160g")]
+    table = (
+        "<table><tr><th>Item</th><th>2 people</th><th>4 people</th></tr>"
+        + "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+        + "</table>"
+    )
+    long = " ".join(PARAGRAPHS)
+    html = _page(f"<article><p>{long}</p><h2>Shopping list</h2>{table}</article>")
+    body = extract(html, "https://example.edu/news/field-station-menu").body_text
+    assert "6 cloves" in body
+    assert "Celery" in body

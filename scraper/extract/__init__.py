@@ -59,7 +59,8 @@ from .core import extract
 # that holds most of the page's text (its scripts and styles not counted) is the page's
 # text: a script-built forum serves its whole topic there. A page that declares itself a forum
 # discussion (schema.org DiscussionForumPosting or QAPage, in JSON-LD or microdata) is a page,
-# not an article, however dated and signed its posts.
+# not an article, however dated and signed its posts. The short cells of a table after the
+# last paragraph stay, as list items there do.
 EXTRACTOR_VERSION = "1.5.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

@@ -562,7 +562,8 @@ def select(all_blocks: list[Block], phrases: frozenset[str]) -> list[Block]:
             flags[i] = False
     kept = [b for b, f in zip(all_blocks, flags, strict=True) if f]
     # Short lines after the last real paragraph are sign-offs, bios and widgets far more
-    # often than article text (extraction-dev: F1 0.902 -> 0.910).
+    # often than article text (extraction-dev: F1 0.902 -> 0.910); list items and table
+    # cells there are the article's own list or table (a menu plan's quantities).
     last = max((i for i, b in enumerate(kept) if len(b.text) >= TAIL_PARAGRAPH), default=None)
     first = min((i for i, b in enumerate(kept) if len(b.text) >= TAIL_PARAGRAPH), default=None)
     if first:
@@ -575,7 +576,7 @@ def select(all_blocks: list[Block], phrases: frozenset[str]) -> list[Block]:
         kept = kept[: last + 1] + [
             b
             for n, b in enumerate(tail)
-            if len(b.text) >= TAIL_SHORT or b.kind in ("li", "oli") or _heads(tail, n)
+            if len(b.text) >= TAIL_SHORT or b.kind in ("li", "oli", "td") or _heads(tail, n)
         ]
     return kept
 
