@@ -199,3 +199,26 @@ def test_a_table_after_the_last_paragraph_keeps_its_short_cells():
     body = extract(html, "https://example.edu/news/field-station-menu").body_text
     assert "6 cloves" in body
     assert "Celery" in body
+
+
+def test_a_listing_with_little_text_of_its_own_has_its_list_as_its_body():
+    """A section page of linked headlines: the block filter drops each as navigation, which
+    left the page with no body; a listing's list is its content."""
+    titles = [
+        "Lichens keep growing under the winter snow",
+        "Four field stations measure the tundra for a decade",
+        "A new model predicts how shorter winters change the north",
+        "Students map mosses on the slopes above the research station",
+        "The snow cover is thinner than it was thirty years ago",
+        "What ecologists learned from three seasons of field work",
+    ]
+    teasers = "".join(
+        f"<div class='teaser'><h3><a href='/news/{n}'>{t}</a></h3></div>"
+        for n, t in enumerate(titles)
+    )
+    html = _page(f"<main><h1>News</h1>{teasers}</main>")
+    art = extract(html, "https://example.edu/news/")
+    assert art.kind == "listing"
+    assert art.body_text is not None
+    for title in titles:
+        assert title in art.body_text

@@ -60,7 +60,8 @@ from .core import extract
 # text: a script-built forum serves its whole topic there. A page that declares itself a forum
 # discussion (schema.org DiscussionForumPosting or QAPage, in JSON-LD or microdata) is a page,
 # not an article, however dated and signed its posts. The short cells of a table after the
-# last paragraph stay, as list items there do.
+# last paragraph stay, as list items there do. A listing that kept little text of its own
+# (under 1,000 characters) has its list as its body: its linked headlines and items.
 EXTRACTOR_VERSION = "1.5.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]
