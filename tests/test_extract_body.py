@@ -222,3 +222,22 @@ def test_a_listing_with_little_text_of_its_own_has_its_list_as_its_body():
     assert art.body_text is not None
     for title in titles:
         assert title in art.body_text
+
+
+def test_a_box_about_the_author_gives_the_byline_but_stays_out_of_the_body():
+    """The author's box (name, position, a bio) is read for the byline and left out of the
+    body, where its bio would read as the article's last paragraph."""
+    bio = (
+        "Jane Doe is a science writer with ten years of experience covering polar research, "
+        "ecology and climate. She lives in Umeå with two cats and far too many field guides."
+    )
+    box = (
+        "<div class='entry__author-info'><span class='byline'>By Jane Doe</span>"
+        f"<p class='author-description'>{bio}</p></div>"
+    )
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = _page(f"<article><h1>Lichens</h1>{box}{article}</article>")
+    art = extract(html, "https://example.edu/news/lichens-author")
+    assert PARAGRAPHS[0] in art.body_text
+    assert "science writer" not in art.body_text
+    assert art.authors == ["Jane Doe"]

@@ -61,7 +61,8 @@ from .core import extract
 # discussion (schema.org DiscussionForumPosting or QAPage, in JSON-LD or microdata) is a page,
 # not an article, however dated and signed its posts. The short cells of a table after the
 # last paragraph stay, as list items there do. A listing that kept little text of its own
-# (under 1,000 characters) has its list as its body: its linked headlines and items.
+# (under 1,000 characters) has its list as its body: its linked headlines and items. A box
+# about the author (author-info, author-box, ...) gives the byline but stays out of the body.
 EXTRACTOR_VERSION = "1.5.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

@@ -142,7 +142,9 @@ _WORD_SPLIT = re.compile(r"[\s_-]+")
 # First parts of the listed runs ("comment" of "comment-list"): only these start a run.
 _RUN_STARTS = frozenset(
     w.split("-")[0]
-    for w in vocabulary.BOILERPLATE_WORDS | vocabulary.ALWAYS_FURNITURE_WORDS
+    for w in vocabulary.BOILERPLATE_WORDS
+    | vocabulary.ALWAYS_FURNITURE_WORDS
+    | vocabulary.AUTHOR_BOX_WORDS
     if "-" in w
 )
 
@@ -222,11 +224,12 @@ def good_text(body) -> dict:
     return good
 
 
-def clean(tree: lxml_html.HtmlElement) -> int:
+def clean(tree: lxml_html.HtmlElement, author_boxes: list | None = None) -> int:
     """Remove furniture found by role, visibility or class/id, in place. An element that
     holds most of the page's paragraphs is kept whatever its class says. Returns the
     characters of paragraphs the page held before (what the body's confidence is
-    measured against)."""
+    measured against). Boxes about the author (vocabulary.AUTHOR_BOX_WORDS) stay in the
+    tree, for the byline, and are added to author_boxes, to be kept out of the body."""
     body = tree.find("body")
     has_body = body is not None
     if body is None:
@@ -236,16 +239,22 @@ def clean(tree: lxml_html.HtmlElement) -> int:
     # hidden and landmark elements are looked for in <body> only
     candidates = [el for el in xpaths.DROP_ATTR(body) if hidden_or_landmark(el)] if has_body else []
     candidates.extend(body.iter(*vocabulary.PAGE_FURNITURE_TAGS))
-    seen: dict[tuple, bool] = {}  # many elements share one class string
+    seen: dict[tuple, tuple[bool, bool]] = {}  # many elements share one class string
     for el in xpaths.CLASS_OR_ID(body):
         key = (el.get("class"), el.get("id"))
-        hit = seen.get(key)
-        if hit is None:
+        found = seen.get(key)
+        if found is None:
             attrs = f"{cms.without_layout(key[0] or '')} {key[1] or ''}"
-            hit = has_word(attrs, vocabulary.BOILERPLATE_WORDS) and not cms.is_body(*key)
-            seen[key] = hit
-        if hit and el.tag not in ("article", "main") and not _in_code(el):
-            candidates.append(el)
+            found = seen[key] = (
+                has_word(attrs, vocabulary.BOILERPLATE_WORDS) and not cms.is_body(*key),
+                has_word(attrs, vocabulary.AUTHOR_BOX_WORDS) and not cms.is_body(*key),
+            )
+        hit, author_box = found
+        if (hit or author_box) and el.tag not in ("article", "main") and not _in_code(el):
+            if hit:
+                candidates.append(el)
+            elif author_boxes is not None and good.get(el, 0) <= limit:
+                author_boxes.append(el)
     for el in candidates:
         if el.tag in ("html", "body"):
             continue

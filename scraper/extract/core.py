@@ -203,6 +203,7 @@ class Draft:
     headline_updated: str | None = None  # an "Updated ..." date on a line beside it
     date_asked: bool = False  # htmldate was asked for the date already (for the kind)
     skip: set = field(default_factory=set)  # elements read as fields, kept out of the body
+    author_boxes: list = field(default_factory=list)  # boxes about the author, not the body
     found: labels.Labels = field(default_factory=labels.Labels)
     all_blocks: list[content.Block] = field(default_factory=list)
     kept: list[content.Block] = field(default_factory=list)
@@ -239,7 +240,7 @@ def _strip_furniture(d: Draft) -> None:
     """Remove what is never article text (scripts, controls, navs, hidden and furniture
     elements), counting the paragraph text the body's confidence is measured against."""
     content.strip_tags(d.tree, _list(d.cfg, "drop"))
-    d.page_chars = content.clean(d.tree)
+    d.page_chars = content.clean(d.tree, d.author_boxes)
 
 
 def _choose_container(d: Draft) -> None:
@@ -316,7 +317,7 @@ def _select_blocks(d: Draft) -> None:
     description repeats is the lead when the page marks none."""
     art = d.art
     phrases = vocabulary.DROP_PHRASES | {p.lower() for p in _list(d.cfg, "phrases")}
-    d.all_blocks = content.blocks(d.roots, d.url, d.skip)
+    d.all_blocks = content.blocks(d.roots, d.url, d.skip.union(d.author_boxes))
     kept = content.select(d.all_blocks, phrases)
     if art.title:
         kept = [b for b in kept if not (b.kind in content.HEADINGS and b.text == art.title)]

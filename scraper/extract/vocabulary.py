@@ -97,6 +97,13 @@ ALWAYS_FURNITURE_WORDS = frozenset(
 )
 
 
+# class/id words of a box about the article's author (name, position, bio): read for the
+# byline like the rest of the page, then kept out of the body ("cs-entry__author-info",
+# "author_detail_box"); "author-bio" above is dropped outright.
+AUTHOR_BOX_WORDS = frozenset(
+    "author-info author-box author-detail author-details author-description".split()
+)
+
 # class/id words of an article's container: a candidate with one scores a quarter more.
 CONTENT_HINT = re.compile(
     r"(?:^|[\s_-])(?:article|content|entry|post|story|body|text|main|news|ingress|blog)"
