@@ -241,3 +241,24 @@ def test_a_box_about_the_author_gives_the_byline_but_stays_out_of_the_body():
     assert PARAGRAPHS[0] in art.body_text
     assert "science writer" not in art.body_text
     assert art.authors == ["Jane Doe"]
+
+
+def test_a_hidden_panel_that_holds_paragraphs_is_content_a_script_shows():
+    """An accordion's or tab's panel is hidden until the reader opens it: with paragraphs
+    of its own it is content. A hidden menu is still furniture."""
+    article = "".join(f"<p>{p} {p}</p>" for p in PARAGRAPHS)  # 900 characters
+    answer = (
+        "Under a thin layer of snow the lichens stay a few degrees warmer than the air, and "
+        "the snow keeps the drying wind off them, so they go on photosynthesising slowly."
+    )
+    panel = "".join(f"<p>{answer} {n}</p>" for n in range(4))  # 600 characters
+    html = _page(
+        f"<article><h1>Lichens</h1>{article}<h2>How do they survive?</h2>"
+        f"<div class='accordion-panel' style='display: none'>{panel}</div>"
+        "<div hidden><ul><li><a href='/a'>Home</a></li><li><a href='/b'>News</a></li></ul></div>"
+        "</article>"
+    )
+    body = extract(html, "https://example.edu/news/lichens-faq").body_text
+    assert PARAGRAPHS[2] in body
+    assert "the snow keeps the drying wind off them" in body
+    assert "Home" not in body
