@@ -262,3 +262,20 @@ def test_a_hidden_panel_that_holds_paragraphs_is_content_a_script_shows():
     assert PARAGRAPHS[2] in body
     assert "the snow keeps the drying wind off them" in body
     assert "Home" not in body
+
+
+def test_a_paragraph_hidden_from_screen_readers_only_is_still_seen():
+    """aria-hidden keeps an element from screen readers, not from the eye: a paragraph
+    there is text the reader sees."""
+    article = "".join(f"<p>{p} {p}</p>" for p in PARAGRAPHS)
+    seen = (
+        "The snow acts like a blanket: a few centimetres of it keep the lichens several "
+        "degrees warmer than the air above and keep the drying wind off them all winter."
+    )
+    html = _page(
+        f"<article><h1>Lichens</h1>{article}<div aria-hidden='true'><p>{seen}</p>"
+        f"<p>{seen}</p></div><div aria-hidden='true'><p>Slide 1 of 4</p></div></article>"
+    )
+    body = extract(html, "https://example.edu/news/lichens-blanket").body_text
+    assert "a few centimetres of it keep the lichens" in body
+    assert "Slide 1 of 4" not in body

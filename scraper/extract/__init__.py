@@ -64,7 +64,8 @@ from .core import extract
 # (under 1,000 characters) has its list as its body: its linked headlines and items. A box
 # about the author (author-info, author-box, ...) gives the byline but stays out of the body.
 # A hidden element that holds 500+ characters of paragraphs (an accordion's panel, a tab) is
-# content a script shows; a hidden landmark is still furniture.
+# content a script shows (200+ when only aria-hidden hides it, which screen readers obey and
+# eyes do not); a hidden landmark is still furniture.
 EXTRACTOR_VERSION = "1.5.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]
