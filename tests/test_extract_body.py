@@ -161,3 +161,121 @@ def test_the_second_opinions_body_loses_calls_to_action_as_ours_does():
     body = extract(html, "https://example.edu/news/lichens-in-a-box").body_text
     assert PARAGRAPHS[2] in body
     assert call not in body
+
+
+def test_a_page_that_shows_its_text_in_noscript_only_keeps_that_text():
+    """A forum that builds its page by script serves the whole topic inside one <noscript>
+    (the page without script shows nothing else): that text is the page's. A <noscript>
+    of deferred styles or a tracking pixel holds no text and is still dropped."""
+    posts = "".join(
+        f"<div class='post'><span class='creator'>user{n}</span><p>{p}</p></div>"
+        for n, p in enumerate(PARAGRAPHS)
+    )
+    html = _page(
+        "<div id='splash'><div class='dots'></div></div>"
+        "<script>const loader = 'x'.repeat(5000); document.title = loader;</script>"
+        "<noscript><style>body{color:#111}.splash{display:grid}</style></noscript>"
+        f"<noscript data-path='/t/lichens/42'><h1>Lichens under snow</h1>{posts}</noscript>"
+        "<noscript><img src='https://tracker.example/pixel.gif'></noscript>"
+    )
+    body = extract(html, "https://forum.example.org/t/lichens/42").body_text
+    assert body is not None
+    for paragraph in PARAGRAPHS:
+        assert paragraph in body
+    assert "color:#111" not in body
+
+
+def test_a_table_after_the_last_paragraph_keeps_its_short_cells():
+    """Short lines after the article's last paragraph are sign-offs and widgets, but the
+    cells of a table there are the article's data."""
+    rows = [("Carrots", "4", "8"), ("Garlic", "6 cloves", "12 cloves"), ("Celery", "80g", "160g")]
+    table = (
+        "<table><tr><th>Item</th><th>2 people</th><th>4 people</th></tr>"
+        + "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+        + "</table>"
+    )
+    long = " ".join(PARAGRAPHS)
+    html = _page(f"<article><p>{long}</p><h2>Shopping list</h2>{table}</article>")
+    body = extract(html, "https://example.edu/news/field-station-menu").body_text
+    assert "6 cloves" in body
+    assert "Celery" in body
+
+
+def test_a_listing_with_little_text_of_its_own_has_its_list_as_its_body():
+    """A section page of linked headlines: the block filter drops each as navigation, which
+    left the page with no body; a listing's list is its content."""
+    titles = [
+        "Lichens keep growing under the winter snow",
+        "Four field stations measure the tundra for a decade",
+        "A new model predicts how shorter winters change the north",
+        "Students map mosses on the slopes above the research station",
+        "The snow cover is thinner than it was thirty years ago",
+        "What ecologists learned from three seasons of field work",
+    ]
+    teasers = "".join(
+        f"<div class='teaser'><h3><a href='/news/{n}'>{t}</a></h3></div>"
+        for n, t in enumerate(titles)
+    )
+    html = _page(f"<main><h1>News</h1>{teasers}</main>")
+    art = extract(html, "https://example.edu/news/")
+    assert art.kind == "listing"
+    assert art.body_text is not None
+    for title in titles:
+        assert title in art.body_text
+
+
+def test_a_box_about_the_author_gives_the_byline_but_stays_out_of_the_body():
+    """The author's box (name, position, a bio) is read for the byline and left out of the
+    body, where its bio would read as the article's last paragraph."""
+    bio = (
+        "Jane Doe is a science writer with ten years of experience covering polar research, "
+        "ecology and climate. She lives in Umeå with two cats and far too many field guides."
+    )
+    box = (
+        "<div class='entry__author-info'><span class='byline'>By Jane Doe</span>"
+        f"<p class='author-description'>{bio}</p></div>"
+    )
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = _page(f"<article><h1>Lichens</h1>{box}{article}</article>")
+    art = extract(html, "https://example.edu/news/lichens-author")
+    assert PARAGRAPHS[0] in art.body_text
+    assert "science writer" not in art.body_text
+    assert art.authors == ["Jane Doe"]
+
+
+def test_a_hidden_panel_that_holds_paragraphs_is_content_a_script_shows():
+    """An accordion's or tab's panel is hidden until the reader opens it: with paragraphs
+    of its own it is content. A hidden menu is still furniture."""
+    article = "".join(f"<p>{p} {p}</p>" for p in PARAGRAPHS)  # 900 characters
+    answer = (
+        "Under a thin layer of snow the lichens stay a few degrees warmer than the air, and "
+        "the snow keeps the drying wind off them, so they go on photosynthesising slowly."
+    )
+    panel = "".join(f"<p>{answer} {n}</p>" for n in range(4))  # 600 characters
+    html = _page(
+        f"<article><h1>Lichens</h1>{article}<h2>How do they survive?</h2>"
+        f"<div class='accordion-panel' style='display: none'>{panel}</div>"
+        "<div hidden><ul><li><a href='/a'>Home</a></li><li><a href='/b'>News</a></li></ul></div>"
+        "</article>"
+    )
+    body = extract(html, "https://example.edu/news/lichens-faq").body_text
+    assert PARAGRAPHS[2] in body
+    assert "the snow keeps the drying wind off them" in body
+    assert "Home" not in body
+
+
+def test_a_paragraph_hidden_from_screen_readers_only_is_still_seen():
+    """aria-hidden keeps an element from screen readers, not from the eye: a paragraph
+    there is text the reader sees."""
+    article = "".join(f"<p>{p} {p}</p>" for p in PARAGRAPHS)
+    seen = (
+        "The snow acts like a blanket: a few centimetres of it keep the lichens several "
+        "degrees warmer than the air above and keep the drying wind off them all winter."
+    )
+    html = _page(
+        f"<article><h1>Lichens</h1>{article}<div aria-hidden='true'><p>{seen}</p>"
+        f"<p>{seen}</p></div><div aria-hidden='true'><p>Slide 1 of 4</p></div></article>"
+    )
+    body = extract(html, "https://example.edu/news/lichens-blanket").body_text
+    assert "a few centimetres of it keep the lichens" in body
+    assert "Slide 1 of 4" not in body

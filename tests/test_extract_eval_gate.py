@@ -92,3 +92,13 @@ def test_wcxb_listings_not_archived_as_articles(wcxb_scores):
         f"{as_article:.3f} of wcxb-dev listings and collections come out as articles "
         f"(pinned {pinned:.3f})"
     )
+
+
+def test_wcxb_forums_not_archived_as_articles(wcxb_scores):
+    """Forum threads archived as articles stay at most as often as pinned (a thread that
+    declares itself a discussion is a page)."""
+    pinned = _pinned("wcxb-dev")["forums_as_article"]
+    got = wcxb_scores["kinds"]["forum"]["as_article"]
+    assert got <= pinned + FIELD_TOLERANCE, (
+        f"{got:.3f} of wcxb-dev forum threads come out as articles (pinned {pinned:.3f})"
+    )

@@ -266,3 +266,47 @@ def test_a_last_update_in_a_date_box_is_the_update_not_the_publication():
     art = extract(page.encode(), "https://www.example.com/blog/top-moving-companies")
     assert art.updated_at == "2025-07-16"
     assert art.published_at == "2022-02-08"
+
+
+FORUM_POSTS = [
+    "I have grown lichens on birch bark for two winters now and they stall every January, "
+    "whatever I do with the light. Has anyone measured what the snow does for them?",
+    "We measured it at four stations for three seasons: under a thin layer of snow they "
+    "keep photosynthesising far below freezing. The wind is what harms them, not the cold.",
+]
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        '<script type="application/ld+json">{"@context": "https://schema.org",'
+        ' "@type": "DiscussionForumPosting", "headline": "Lichens stall in January",'
+        ' "datePublished": "2026-01-12T09:00:00Z", "author": {"@type": "Person",'
+        ' "name": "mossfan"}}</script>',
+        '<script type="application/ld+json">{"@context": "https://schema.org",'
+        ' "@type": "QAPage", "mainEntity": {"@type": "Question",'
+        ' "name": "Lichens stall in January"}}</script>',
+        "",  # microdata on the thread itself, below
+    ],
+)
+def test_a_forum_thread_declared_a_discussion_is_a_page_not_an_article(declaration):
+    """A forum thread's posts are dated and signed, but the page is a discussion, not one
+    article: schema.org DiscussionForumPosting or QAPage, in JSON-LD or microdata."""
+    itemtype = (
+        "" if declaration else " itemscope itemtype='http://schema.org/DiscussionForumPosting'"
+    )
+    posts = "".join(
+        f"<div class='post'><span class='author'>By user{n}</span>"
+        f"<time datetime='2026-01-1{n + 2}T10:00:00Z'>January 1{n + 2}, 2026</time>"
+        f"<p>{text}</p></div>"
+        for n, text in enumerate(FORUM_POSTS)
+    )
+    html = (
+        f"<html><head><title>Lichens stall in January</title>{declaration}"
+        '<meta property="article:published_time" content="2026-01-12T09:00:00Z"></head>'
+        f"<body><div class='topic'{itemtype}><h1>Lichens stall in January</h1>{posts}</div>"
+        "</body></html>"
+    ).encode()
+    art = extract(html, "https://forum.example.org/t/lichens-stall-in-january/4242")
+    assert art.kind == "page"
+    assert FORUM_POSTS[1] in art.body_text

@@ -55,7 +55,17 @@ from .core import extract
 # it, is an article when htmldate finds its date (asked before the kind, not after).
 # 1.5.0: on a page made with a system whose templates fill the metadata dates from its own
 # publish stamps (Webflow, cms.STAMPED_DATES), the date the page shows comes first; "Last
-# update:" is an update's label, and a date box that says so dates the update.
+# update:" is an update's label, and a date box that says so dates the update. A <noscript>
+# that holds most of the page's text (its scripts and styles not counted) is the page's
+# text: a script-built forum serves its whole topic there. A page that declares itself a forum
+# discussion (schema.org DiscussionForumPosting or QAPage, in JSON-LD or microdata) is a page,
+# not an article, however dated and signed its posts. The short cells of a table after the
+# last paragraph stay, as list items there do. A listing that kept little text of its own
+# (under 1,000 characters) has its list as its body: its linked headlines and items. A box
+# about the author (author-info, author-box, ...) gives the byline but stays out of the body.
+# A hidden element that holds 500+ characters of paragraphs (an accordion's panel, a tab) is
+# content a script shows (200+ when only aria-hidden hides it, which screen readers obey and
+# eyes do not); a hidden landmark is still furniture.
 EXTRACTOR_VERSION = "1.5.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

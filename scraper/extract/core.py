@@ -186,6 +186,7 @@ class Draft:
     ld: dict[str, Any] = field(default_factory=dict)  # the article's JSON-LD object
     ld_objects: list[dict[str, Any]] = field(default_factory=list)  # every JSON-LD object
     ld_types: set[str] = field(default_factory=set)  # their @types, lower-cased
+    item_types: set[str] = field(default_factory=set)  # microdata itemtypes, lower-cased
     time_days: int = 0  # different days the page's <time datetime> elements name
     meta: dict[str, str] = field(default_factory=dict)  # meta tags by lower-cased name
     has_password: bool = False
@@ -202,6 +203,7 @@ class Draft:
     headline_updated: str | None = None  # an "Updated ..." date on a line beside it
     date_asked: bool = False  # htmldate was asked for the date already (for the kind)
     skip: set = field(default_factory=set)  # elements read as fields, kept out of the body
+    author_boxes: list = field(default_factory=list)  # boxes about the author, not the body
     found: labels.Labels = field(default_factory=labels.Labels)
     all_blocks: list[content.Block] = field(default_factory=list)
     kept: list[content.Block] = field(default_factory=list)
@@ -214,6 +216,7 @@ def _read_metadata(d: Draft) -> None:
     d.ld_objects = metadata.json_ld_objects(tree)
     d.ld = metadata.json_ld(d.ld_objects)
     d.ld_types = pagekind.ld_types(d.ld_objects)
+    d.item_types = pagekind.item_types(tree, d.page)
     d.time_days = pagekind.time_days(tree)
     d.meta = metadata.metas(tree)
     art.lang = metadata.lang(tree)
@@ -237,7 +240,7 @@ def _strip_furniture(d: Draft) -> None:
     """Remove what is never article text (scripts, controls, navs, hidden and furniture
     elements), counting the paragraph text the body's confidence is measured against."""
     content.strip_tags(d.tree, _list(d.cfg, "drop"))
-    d.page_chars = content.clean(d.tree)
+    d.page_chars = content.clean(d.tree, d.author_boxes)
 
 
 def _choose_container(d: Draft) -> None:
@@ -314,7 +317,7 @@ def _select_blocks(d: Draft) -> None:
     description repeats is the lead when the page marks none."""
     art = d.art
     phrases = vocabulary.DROP_PHRASES | {p.lower() for p in _list(d.cfg, "phrases")}
-    d.all_blocks = content.blocks(d.roots, d.url, d.skip)
+    d.all_blocks = content.blocks(d.roots, d.url, d.skip.union(d.author_boxes))
     kept = content.select(d.all_blocks, phrases)
     if art.title:
         kept = [b for b in kept if not (b.kind in content.HEADINGS and b.text == art.title)]
@@ -359,6 +362,26 @@ def _settle_fields(d: Draft) -> None:
     art.category = found.category or d.meta_category
     if art.lang is None:
         art.lang = _guess_lang(" ".join(filter(None, (art.title, art.lead, art.body_text))))
+
+
+def _list_as_body(d: Draft) -> None:
+    """A listing whose article text is short (LISTING_BODY_MAX) has its list as its body:
+    the linked headlines and items the block filter dropped as navigation, judged again
+    without their link share (a call to action or a phrase still goes). The body changes
+    only when the list holds more text than the article filter kept."""
+    art = d.art
+    if art.kind != "listing" or not d.all_blocks:
+        return
+    if sum(len(b.text) for b in d.kept) >= LISTING_BODY_MAX:
+        return
+    phrases = vocabulary.DROP_PHRASES | {p.lower() for p in _list(d.cfg, "phrases")}
+    kept = [b for b in d.all_blocks if content.keep(b, phrases, links_count=False)]
+    if art.title:
+        kept = [b for b in kept if not (b.kind in content.HEADINGS and b.text == art.title)]
+    kept = repeats.without_repeats(kept, [art.lead] if art.lead else [])
+    if sum(len(b.text) for b in kept) > sum(len(b.text) for b in d.kept):
+        d.kept = kept
+        _render_body(d)
 
 
 def _ask_fallbacks(d: Draft) -> None:
@@ -469,6 +492,10 @@ LISTING_MAX_PROSE = (
 )
 TEASER_PROSE = 250  # characters of running text per linked headline a listing has at most
 LOGIN_MAX_WORDS = 40  # a page with a password field and less text than this is a login wall
+# Characters of kept text below which a listing's body is its list of links (wcxb-dev, all
+# pages: 400 +0.0015, 1000 +0.0055, 1400 +0.0054 and articles -0.0001, 2000 articles -0.0004;
+# extraction-dev unchanged at each).
+LISTING_BODY_MAX = 1000
 
 
 def _teasers(tree) -> int:
@@ -515,7 +542,7 @@ def _classify(d: Draft) -> None:
     ):
         art.kind, art.reason = "listing", f"{linked_headings} linked headlines and little prose"
         return
-    declared = pagekind.declared(d.ld_types, d.meta.get("og:type"))
+    declared = pagekind.declared(d.ld_types, d.meta.get("og:type"), d.item_types)
     if declared == "listing":
         art.kind, art.reason = "listing", "its metadata declare a list of pages"
         return
@@ -561,12 +588,12 @@ def _is_one_article(
     d: Draft, declared: str | None, article_metadata: bool, dated: str | None
 ) -> bool:
     """Whether a content page is an article: it has a date (its publication's, or an
-    update's shown beside the headline) or byline, and no metadata call it a product.
-    Without article metadata of its own, a site's front page is not one, and
+    update's shown beside the headline) or byline, and no metadata call it a product or a
+    forum discussion. Without article metadata of its own, a site's front page is not one, and
     a byline that only names the site (a shop's meta author) counts only at an article's
     URL."""
     art = d.art
-    if declared == "product":
+    if declared in ("product", "discussion"):
         return False
     if article_metadata:
         if dated or art.authors:
@@ -594,7 +621,8 @@ def _is_one_article(
 # The passes of build(), in order. Metadata is read before cleaning changes the tree; the
 # title, labels, lead, contacts and images are read before the body, and each adds the
 # elements it used to `skip`, so the body does not repeat them; the kind is decided on the
-# finished fields, and the fallbacks come last, only for pages with content.
+# finished fields (a listing with little article text then takes its list as its body), and
+# the fallbacks come last, only for pages with content.
 PASSES: tuple[Callable[[Draft], None], ...] = (
     _read_metadata,
     _note_password_field,
@@ -610,6 +638,7 @@ PASSES: tuple[Callable[[Draft], None], ...] = (
     _render_body,
     _settle_fields,
     _classify,
+    _list_as_body,
     _ask_fallbacks,
 )
 

@@ -1,10 +1,10 @@
 """Evidence of a page's kind beyond its running text: what its metadata declare (an article,
-a list of pages, a product), whether its URL is a site's front page, a section (a tag,
-category, topic page) or names one article (a slug of words, an item's number), whether its
-byline is only the site's own name, how much of its text is links, how many days its <time>
-elements name, whether og:type article stands on a long text at an article's URL with no
-offer beside it. core._classify weighs these with the text's own evidence (linked
-headlines, prose).
+a list of pages, a product, a forum discussion), whether its URL is a site's front page, a
+section (a tag, category, topic page) or names one article (a slug of words, an item's
+number), whether its byline is only the site's own name, how much of its text is links, how
+many days its <time> elements name, whether og:type article stands on a long text at an
+article's URL with no offer beside it. core._classify weighs these with the text's own
+evidence (linked headlines, prose).
 
 A listing's date and byline are often a teaser's (the first <time> of the page, the
 author of the first item) or the site's (meta author = the shop's name): such evidence
@@ -18,7 +18,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import vocabulary
+from . import query, vocabulary, xpaths
 from .metadata import ARTICLE_TYPES, types
 
 ARTICLE_SLUG_WORDS = 4  # words of a URL segment that name one article ("how-to-start-an-llc")
@@ -37,10 +37,15 @@ _EXTENSION = re.compile(r"\.\w{2,5}$")
 _KEY = re.compile(r"\W+")
 
 
-def declared(ld_types: set[str], og_type: str | None) -> str | None:
-    """What the page's metadata say it is: "article" (a JSON-LD article type, else og:type
-    article), "listing" (a JSON-LD collection without an article type, or a shop's
-    category og:type), "product", or None when they say nothing of the kind."""
+def declared(
+    ld_types: set[str], og_type: str | None, item_types: set[str] | frozenset[str] = frozenset()
+) -> str | None:
+    """What the page's metadata say it is: "discussion" (a forum thread or question page, in
+    JSON-LD or microdata), "article" (a JSON-LD article type, else og:type article),
+    "listing" (a JSON-LD collection without an article type, or a shop's category og:type),
+    "product", or None when they say nothing of the kind."""
+    if not vocabulary.DISCUSSION_TYPES.isdisjoint(ld_types | item_types):
+        return "discussion"
     if ld_types & ARTICLE_TYPES:
         return "article"
     og_type = (og_type or "").strip().lower()
@@ -49,6 +54,19 @@ def declared(ld_types: set[str], og_type: str | None) -> str | None:
     if vocabulary.OG_PRODUCT_TYPE.search(og_type):
         return "product"
     return "article" if og_type == "article" else None
+
+
+def item_types(tree: Any, source: Any = None) -> set[str]:
+    """Every microdata itemtype on the page, lower-cased and without its vocabulary
+    ("https://schema.org/DiscussionForumPosting" is "discussionforumposting"); source (a
+    query.Source) lets a page without "itemtype" skip the search."""
+    if source is not None and not source.may_match(xpaths.ITEMTYPES):
+        return set()
+    return {
+        t.rstrip("/").rsplit("/", 1)[-1].lower()
+        for value in query.matches(tree, xpaths.ITEMTYPES)
+        for t in value.split()
+    }
 
 
 def ld_types(objects: list[dict[str, Any]]) -> set[str]:

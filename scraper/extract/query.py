@@ -26,6 +26,7 @@ EXPRESSION_NEEDS: dict[etree.XPath, str] = {
     xpaths.FIRST_TIME: "<time",
     xpaths.ITEMPROP_DATE_MODIFIED: "itemprop",
     xpaths.ITEMPROP_AUTHOR_NAME: "itemprop",
+    xpaths.ITEMTYPES: "itemtype",
 }
 
 

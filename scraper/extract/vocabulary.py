@@ -39,6 +39,13 @@ DROP_TAGS = (
 # Furniture tags that broken markup can wrap around a whole page (an unclosed <aside> or
 # <button>): kept as plain text holders when they hold most of the page.
 WRAPPING_TAGS = ("nav", "aside", "menu", "dialog", "label", "button")
+# What a page shows a browser without script: kept as a text holder, like the above, when it
+# holds most of the page's text (Discourse serves a whole topic's posts in one <noscript>
+# and the script-built page is empty).
+SCRIPTLESS_TAGS = ("noscript",)
+# Elements whose text no reader sees: cut before a <noscript> is measured, so a page's inline
+# scripts and styles (a <noscript> of deferred styles too) do not count as text.
+UNSEEN_TAGS = ("script", "style")
 
 # Page-level furniture: dropped unless it sits inside the article itself.
 PAGE_FURNITURE_TAGS = ("header", "footer", "form")
@@ -89,6 +96,13 @@ ALWAYS_FURNITURE_WORDS = frozenset(
     """.split()
 )
 
+
+# class/id words of a box about the article's author (name, position, bio): read for the
+# byline like the rest of the page, then kept out of the body ("cs-entry__author-info",
+# "author_detail_box"); "author-bio" above is dropped outright.
+AUTHOR_BOX_WORDS = frozenset(
+    "author-info author-box author-detail author-details author-description".split()
+)
 
 # class/id words of an article's container: a candidate with one scores a quarter more.
 CONTENT_HINT = re.compile(
@@ -348,6 +362,10 @@ COLLECTION_LD_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspag
 # JSON-LD types of what a page offers (a product, a service): og:type article beside them
 # is the content system's default, not an article.
 OFFER_LD_TYPES = frozenset({"product", "productgroup", "service", "offer", "aggregateoffer"})
+# schema.org types (JSON-LD or microdata itemtype) of a forum thread or a question-and-answer
+# page: a discussion of many posts, a page rather than one article, however dated its posts
+# (wcxb-dev: on 74 forum pages, on no page of another type).
+DISCUSSION_TYPES = frozenset({"discussionforumposting", "qapage"})
 # og:type values of a shop's category page (a list of products) and of one product.
 OG_COLLECTION_TYPES = frozenset({"product.group", "product:group"})
 OG_PRODUCT_TYPE = re.compile(r"^product\b|:(?:product|item)$", re.I)

@@ -36,6 +36,10 @@ ITEMPROP_AUTHOR_NAME = etree.XPath(
 REL_AUTHOR = etree.XPath("/descendant::a[@rel='author']/descendant::text()", smart_strings=False)
 AUTHOR_XPATHS = (ITEMPROP_AUTHOR_NAME, REL_AUTHOR)
 
+# --- Page kind (pagekind.py) ------------------------------------------------------------
+# The microdata types the page declares (itemtype="https://schema.org/DiscussionForumPosting").
+ITEMTYPES = etree.XPath("//@itemtype", smart_strings=False)
+
 # --- Furniture (content.py) -----------------------------------------------------------
 # Hidden elements and landmark roles that are never the article: one cheap XPath pass for
 # the attributes, the values are checked in Python (translate() in XPath cost 2 ms a page).
