@@ -256,10 +256,11 @@ def clean(tree: lxml_html.HtmlElement, author_boxes: list | None = None) -> int:
         found = seen.get(key)
         if found is None:
             attrs = f"{cms.without_layout(key[0] or '')} {key[1] or ''}"
-            found = seen[key] = (
-                has_word(attrs, vocabulary.BOILERPLATE_WORDS) and not cms.is_body(*key),
-                has_word(attrs, vocabulary.AUTHOR_BOX_WORDS) and not cms.is_body(*key),
-            )
+            furniture = has_word(attrs, vocabulary.BOILERPLATE_WORDS)
+            author_box = has_word(attrs, vocabulary.AUTHOR_BOX_WORDS)
+            if (furniture or author_box) and cms.is_body(*key):
+                furniture = author_box = False
+            found = seen[key] = (furniture, author_box)
         hit, author_box = found
         if (hit or author_box) and el.tag not in ("article", "main") and not _in_code(el):
             if hit:

@@ -75,6 +75,18 @@ def _list(cfg: dict, key: str) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+def _phrases(cfg: dict) -> frozenset[str]:
+    """Phrases whose line is never article text: the vocabulary's and the profile's."""
+    return vocabulary.DROP_PHRASES | {p.lower() for p in _list(cfg, "phrases")}
+
+
+def _without_title(blocks: list, title: str | None) -> list:
+    """The blocks without a heading that repeats the title (read as a field already)."""
+    if not title:
+        return blocks
+    return [b for b in blocks if not (b.kind in content.HEADINGS and b.text == title)]
+
+
 def _extract(
     html: bytes | str | None, url: str, cfg: dict[str, Any], charset: str | None = None
 ) -> Article:
@@ -316,11 +328,10 @@ def _select_blocks(d: Draft) -> None:
     """The blocks a reader keeps, without the title again; a first paragraph that the
     description repeats is the lead when the page marks none."""
     art = d.art
-    phrases = vocabulary.DROP_PHRASES | {p.lower() for p in _list(d.cfg, "phrases")}
+    phrases = _phrases(d.cfg)
     d.all_blocks = content.blocks(d.roots, d.url, d.skip.union(d.author_boxes))
     kept = content.select(d.all_blocks, phrases)
-    if art.title:
-        kept = [b for b in kept if not (b.kind in content.HEADINGS and b.text == art.title)]
+    kept = _without_title(kept, art.title)
     description = d.description
     if art.lead is None and kept and description and kept[0].kind == "p":
         first_para = norm(kept[0].text)
@@ -334,7 +345,7 @@ def _ask_second_opinion(d: Draft) -> None:
     """trafilatura's body instead of ours when ours holds little of the page's text."""
     ours = sum(len(b.text) for b in d.kept) + len(d.art.lead or "")
     if fallback.confidence(ours, d.page_chars) < fallback.MIN_CONFIDENCE:
-        phrases = vocabulary.DROP_PHRASES | {p.lower() for p in _list(d.cfg, "phrases")}
+        phrases = _phrases(d.cfg)
         d.kept = _second_opinion(d.kept, d.source, d.url, d.art.lead, phrases)
 
 
@@ -374,10 +385,9 @@ def _list_as_body(d: Draft) -> None:
         return
     if sum(len(b.text) for b in d.kept) >= LISTING_BODY_MAX:
         return
-    phrases = vocabulary.DROP_PHRASES | {p.lower() for p in _list(d.cfg, "phrases")}
+    phrases = _phrases(d.cfg)
     kept = [b for b in d.all_blocks if content.keep(b, phrases, links_count=False)]
-    if art.title:
-        kept = [b for b in kept if not (b.kind in content.HEADINGS and b.text == art.title)]
+    kept = _without_title(kept, art.title)
     kept = repeats.without_repeats(kept, [art.lead] if art.lead else [])
     if sum(len(b.text) for b in kept) > sum(len(b.text) for b in d.kept):
         d.kept = kept
