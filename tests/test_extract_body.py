@@ -279,3 +279,61 @@ def test_a_paragraph_hidden_from_screen_readers_only_is_still_seen():
     body = extract(html, "https://example.edu/news/lichens-blanket").body_text
     assert "a few centimetres of it keep the lichens" in body
     assert "Slide 1 of 4" not in body
+
+
+def _dated_article(body: str) -> bytes:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Lichens",'
+        ' "datePublished": "2026-03-04"}</script>'
+    )
+    return (
+        f"<html><head><title>Lichens</title>{ld}</head><body><main><h1>Lichens</h1>"
+        f"{body}</main></body></html>"
+    ).encode()
+
+
+def _cards(n: int, excerpt_words: int = 0) -> str:
+    """n teaser cards; with excerpt_words, each card's excerpt is that many words of its own."""
+    return "".join(
+        f'<div class="item"><h3><a href="/news/story-{i}">Another story from the newsroom,'
+        f" number {i}</a></h3><p>March {i + 1}, 2026</p><p>"
+        + (
+            " ".join(f"pick{i}w{j}" for j in range(excerpt_words))
+            if excerpt_words
+            else "A short summary of another story from the newsroom."
+        )
+        + "</p></div>"
+        for i in range(n)
+    )
+
+
+def test_an_articles_related_posts_cards_are_left_out_of_its_body():
+    """A box of teaser cards whose class names nothing (no "related"): a linked headline,
+    a date and a line each, cut from one template."""
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = _dated_article(f"{article}<section><div class='grid'>{_cards(4)}</div></section>")
+    art = extract(html, "https://example.edu/news/lichens")
+    assert art.kind == "article"
+    for paragraph in PARAGRAPHS:
+        assert paragraph in art.body_text
+    assert "Another story from the newsroom" not in art.body_text
+    assert "A short summary of another story" not in art.body_text
+
+
+def test_an_articles_list_of_links_in_running_text_stays():
+    """List items that are sentences with a link in them are the article's own list."""
+    items = "".join(
+        f"<li><a href='/reading/{i}'>Polar lichen survey, volume {i}</a>: the field notes of"
+        f" season {i}, with every station's measurements.</li>"
+        for i in range(4)
+    )
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    art = extract(_dated_article(f"{article}<ul>{items}</ul>"), "https://example.edu/news/x")
+    assert "Polar lichen survey, volume 3: the field notes of season 3" in art.body_text
+
+
+def test_cards_that_hold_most_of_an_articles_text_are_its_content():
+    """A guide whose picks are cards: the cards outweigh the rest, so they stay."""
+    html = _dated_article(f"<article><p>{PARAGRAPHS[0]}</p><div>{_cards(4, 60)}</div></article>")
+    art = extract(html, "https://example.edu/news/guide")
+    assert "Another story from the newsroom, number 3" in art.body_text

@@ -129,6 +129,7 @@ class Block:
     link_chars: int = 0
     quote: bool = False
     links: list[dict[str, str]] = field(default_factory=list)
+    teaser: bool = False  # inside a list of teaser cards (teasers.teaser_lists)
 
     @property
     def link_density(self) -> float:
@@ -441,9 +442,11 @@ def widen(best: lxml_html.HtmlElement, good: dict) -> lxml_html.HtmlElement:
 class _Walker:
     """Turns a container into Blocks, keeping links for text and markdown."""
 
-    def __init__(self, base_url: str, skip: set):
+    def __init__(self, base_url: str, skip: set, teasers: set = frozenset()):
         self.base_url = base_url
         self.skip = skip
+        self.teasers = teasers
+        self.in_teasers = 0
         self.blocks: list[Block] = []
         self.stack: list[str] = []
         self.quote = 0
@@ -476,7 +479,15 @@ class _Walker:
         if text:
             md = _tidy("".join(self.md)) if self.md_differs else text
             self.blocks.append(
-                Block(self._kind(), text, md, self.link_chars, self.quote > 0, self.links)
+                Block(
+                    self._kind(),
+                    text,
+                    md,
+                    self.link_chars,
+                    self.quote > 0,
+                    self.links,
+                    self.in_teasers > 0,
+                )
             )
         self._reset()
 
@@ -489,13 +500,22 @@ class _Walker:
         return "p"
 
     def walk(self, el, depth: int = 0) -> None:
+        if isinstance(el.tag, str) and el not in self.skip:
+            if el in self.teasers:  # its cards are blocks of their own, marked as such
+                self.flush()
+                self.in_teasers += 1
+                self._content(el, depth)
+                self.flush()
+                self.in_teasers -= 1
+            else:
+                self._content(el, depth)
+        self.add(el.tail)
+
+    def _content(self, el, depth: int) -> None:
+        """el's own text and its children's (its tail is its parent's)."""
         tag = el.tag
-        if not isinstance(tag, str) or el in self.skip:
-            self.add(el.tail)
-            return
         if depth > 150:  # pathological nesting: keep the words, lose the structure
             self.add(" ".join(el.itertext()))
-            self.add(el.tail)
             return
         if tag in BLOCK_TAGS:
             self.flush()
@@ -507,11 +527,9 @@ class _Walker:
             self.flush()
             self.quote -= tag == "blockquote"
             self.stack.pop()
-            self.add(el.tail)
             return
         if tag == "br":
             self.add("\n")
-            self.add(el.tail)
             return
         if tag == "a" and next(el.iterdescendants(*BLOCK_TAGS), None) is None:
             label = _tidy(el.text_content()).replace("\n", " ")
@@ -522,17 +540,14 @@ class _Walker:
                 self.link -= 1
                 if url and not url.startswith(("mailto:", "tel:")):
                     self.links.append({"url": url, "text": label})
-            self.add(el.tail)
             return
         if tag in ("img", "picture", "source", "video", "audio", "wbr"):
-            self.add(el.tail)
             return
         self.link += tag == "a"
         self.add(el.text)
         for child in el:
             self.walk(child, depth + 1)
         self.link -= tag == "a"
-        self.add(el.tail)
 
 
 def _tidy(text: str) -> str:
@@ -545,8 +560,8 @@ def _tidy(text: str) -> str:
     return "\n".join(line for line in (part.strip() for part in text.split("\n")) if line)
 
 
-def blocks(roots, base_url: str, skip: set) -> list[Block]:
-    walker = _Walker(base_url, skip)
+def blocks(roots, base_url: str, skip: set, teasers: set = frozenset()) -> list[Block]:
+    walker = _Walker(base_url, skip, teasers)
     for root in roots:
         walker.walk(root)
         walker.flush()

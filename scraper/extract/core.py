@@ -29,6 +29,7 @@ from . import (
     pagekind,
     query,
     repeats,
+    teasers,
     vocabulary,
     xpaths,
 )
@@ -218,6 +219,7 @@ class Draft:
     author_boxes: list = field(default_factory=list)  # boxes about the author, not the body
     found: labels.Labels = field(default_factory=labels.Labels)
     all_blocks: list[content.Block] = field(default_factory=list)
+    teaser_lists: set = field(default_factory=set)  # lists of teaser cards in the container
     kept: list[content.Block] = field(default_factory=list)
 
 
@@ -329,7 +331,8 @@ def _select_blocks(d: Draft) -> None:
     description repeats is the lead when the page marks none."""
     art = d.art
     phrases = _phrases(d.cfg)
-    d.all_blocks = content.blocks(d.roots, d.url, d.skip.union(d.author_boxes))
+    d.teaser_lists = teasers.teaser_lists(d.roots, d.url)
+    d.all_blocks = content.blocks(d.roots, d.url, d.skip.union(d.author_boxes), d.teaser_lists)
     kept = content.select(d.all_blocks, phrases)
     kept = _without_title(kept, art.title)
     description = d.description
@@ -373,6 +376,19 @@ def _settle_fields(d: Draft) -> None:
     art.category = found.category or d.meta_category
     if art.lang is None:
         art.lang = _guess_lang(" ".join(filter(None, (art.title, art.lead, art.body_text))))
+
+
+def _drop_teasers(d: Draft) -> None:
+    """An article's body without the lists of teaser cards in its container (related
+    posts, latest news), when its own text is at least as long as theirs: where the cards
+    hold most of the text they are what the page is about (a guide's list of picks)."""
+    if d.art.kind != "article" or not any(b.teaser for b in d.kept):
+        return
+    own = sum(len(b.text) for b in d.kept if not b.teaser)
+    if own < sum(len(b.text) for b in d.kept if b.teaser):
+        return
+    d.kept = [b for b in d.kept if not b.teaser]
+    _render_body(d)
 
 
 def _list_as_body(d: Draft) -> None:
@@ -631,8 +647,8 @@ def _is_one_article(
 # The passes of build(), in order. Metadata is read before cleaning changes the tree; the
 # title, labels, lead, contacts and images are read before the body, and each adds the
 # elements it used to `skip`, so the body does not repeat them; the kind is decided on the
-# finished fields (a listing with little article text then takes its list as its body), and
-# the fallbacks come last, only for pages with content.
+# finished fields (an article then drops its teaser cards, a listing with little article
+# text takes its list as its body), and the fallbacks come last, only for pages with content.
 PASSES: tuple[Callable[[Draft], None], ...] = (
     _read_metadata,
     _note_password_field,
@@ -648,6 +664,7 @@ PASSES: tuple[Callable[[Draft], None], ...] = (
     _render_body,
     _settle_fields,
     _classify,
+    _drop_teasers,
     _list_as_body,
     _ask_fallbacks,
 )
