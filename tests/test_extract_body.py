@@ -337,3 +337,24 @@ def test_cards_that_hold_most_of_an_articles_text_are_its_content():
     html = _dated_article(f"<article><p>{PARAGRAPHS[0]}</p><div>{_cards(4, 60)}</div></article>")
     art = extract(html, "https://example.edu/news/guide")
     assert "Another story from the newsroom, number 3" in art.body_text
+
+
+def test_a_body_field_deep_in_its_article_takes_the_fields_beside_it():
+    """A content system's body field four wrappers deep in the <article> (Drupal's
+    field--name-body), with a list in a further field beside it: the article is the
+    container, so the list is read too."""
+    faq = "".join(
+        f"<li>Question {i}: how long do the lichens keep growing under the snow at station {i}"
+        " of the survey?</li>"
+        for i in range(3)
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    body = (
+        "<article class='node'><div class='node__content'><div class='row'><div class='col'>"
+        f"<div class='field field--name-body'>{paragraphs}</div>"
+        f"<div class='field field--name-field-faq'><ul>{faq}</ul></div>"
+        "</div></div></div></article>"
+    )
+    art = extract(_dated_article(body), "https://example.edu/blog/lichens")
+    assert PARAGRAPHS[0] in art.body_text
+    assert "Question 2: how long do the lichens keep growing" in art.body_text
