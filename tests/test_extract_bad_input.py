@@ -87,6 +87,22 @@ def test_login_page():
     assert "password" in art.reason
 
 
+def test_an_article_whose_title_has_sign_in_a_word_is_no_login_wall():
+    """A sign-in box in the header and "Designing" in the title: the title names no
+    login, so the article is an article (a login wall gets no version in the archive)."""
+    text = " ".join(
+        f"Paragraph {i} of the essay on how architects design homes for a colder north."
+        for i in range(30)
+    )
+    page = f"""<html><head><title>Designing the future of northern homes</title></head>
+    <body><header><form action="/account"><input type="password" name="p"></form></header>
+    <article><h1>Designing the future of northern homes</h1><p>{text}</p></article>
+    </body></html>"""
+    art = extract(page.encode(), "https://example.edu/journal/northern-homes")
+    assert art.kind != "login"
+    assert "Paragraph 29 of the essay" in art.body_text
+
+
 def test_listing_page():
     items = "".join(
         f'<li><a href="/nyheter/nyhet-{i}_{i}/">Nyhet nummer {i} om forskning vid '

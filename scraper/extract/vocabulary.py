@@ -349,9 +349,9 @@ LOGIN_URL_PATTERNS: tuple[str, ...] = (
 )
 LOGIN_URL = tuple(re.compile(p, re.I) for p in LOGIN_URL_PATTERNS)
 # A page with a password field is a login wall when its title or its URL says so (or it has
-# little text).
+# little text). Whole words: "Designing the future" signs nobody in.
 LOGIN_TITLE = re.compile(
-    r"logga in|inloggning|log ?in|sign ?in|anmelden|anmeldung|lösenord|password", re.I
+    r"\b(?:logga in|inloggning|log ?in|sign ?in|anmelden|anmeldung|lösenord|password)\b", re.I
 )
 
 # --- Page kind: what the page says it is (pagekind.py) ----------------------------------
