@@ -358,3 +358,23 @@ def test_a_body_field_deep_in_its_article_takes_the_fields_beside_it():
     art = extract(_dated_article(body), "https://example.edu/blog/lichens")
     assert PARAGRAPHS[0] in art.body_text
     assert "Question 2: how long do the lichens keep growing" in art.body_text
+
+
+def test_a_checklist_of_short_lines_after_one_paragraph_stays():
+    """Short lines after the last long paragraph are a trailer (a sign-off, a widget)
+    unless they hold as much text as the article before them: then they are its list."""
+    intro = " ".join(PARAGRAPHS[:2])
+    steps = "".join(f"<p>Step {i}: pack the kit</p>" for i in range(24))
+    art = extract(_dated_article(f"<article><p>{intro}</p>{steps}</article>"), URL_CHECKLIST)
+    assert "Step 23: pack the kit" in art.body_text
+
+
+def test_a_short_sign_off_after_the_article_goes():
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    art = extract(
+        _dated_article(f"<article>{article}<p>Thanks for reading!</p></article>"), URL_CHECKLIST
+    )
+    assert "Thanks for reading" not in art.body_text
+
+
+URL_CHECKLIST = "https://example.edu/news/field-season-checklist"
