@@ -279,3 +279,35 @@ def test_a_paragraph_hidden_from_screen_readers_only_is_still_seen():
     body = extract(html, "https://example.edu/news/lichens-blanket").body_text
     assert "a few centimetres of it keep the lichens" in body
     assert "Slide 1 of 4" not in body
+
+
+def test_a_description_written_in_spans_inside_list_items_is_found():
+    """A shop writes its description as list items of spans, no <p> anywhere: on a page whose
+    paragraphs hold little of its text the vote counts such leaf blocks too, so the
+    description wins over a table of variants. A menu of links still does not vote."""
+    features = [
+        "Durable material: the pack is made of rip-stop nylon, which is water resistant, tear "
+        "resistant and wears well, with a rain cover in the pocket under the pack.",
+        "Comfortable design: a thick padded back with breathable mesh and padded shoulder "
+        "straps reduce fatigue during a long day on the trail, and the chest buckle steadies it.",
+        "Large capacity: a roomy main compartment, a top pocket, three front pockets and two "
+        "waist pockets keep your things organised and within reach on every hike.",
+    ]
+    items = "".join(f"<li><span>{f}</span></li>" for f in features)
+    variants = "".join(
+        f"<tr><td>{colour} / 40 litres, item {n}0{n}-HB-40-{colour[:2].upper()}</td>"
+        f"<td>$39.99 each, $0.00 shipping</td></tr>"
+        for n, colour in enumerate(["Blue", "Black", "Khaki", "Green", "Purple", "Red"])
+    )
+    menu = "".join(
+        f"<li><a href='/c/{n}'>Hiking backpacks and daypacks {n}</a></li>" for n in range(8)
+    )
+    html = _page(
+        f"<div class='menu'><ul>{menu}</ul></div><h1>Hiking Backpack 40L</h1>"
+        f"<div class='product-description'><ul>{items}</ul></div>"
+        f"<div class='quick-order'><table>{variants}</table></div>"
+    )
+    body = extract(html, "https://shop.example/products/hiking-backpack").body_text
+    for feature in features:
+        assert feature in body
+    assert "Hiking backpacks and daypacks" not in body

@@ -209,6 +209,7 @@ class Draft:
     meta_category: str | None = None
     page_title: str | None = None  # the document's <title>
     page_chars: int = 0  # paragraph text before cleaning, what the body's confidence is of
+    leaves: bool = False  # whether the vote counts leaf blocks (content.writes_in_spans)
     roots: list[lxml_html.HtmlElement] = field(default_factory=list)  # the container
     region: lxml_html.HtmlElement | None = None  # the container widened to hold the h1
     headline: lxml_html.HtmlElement | None = None  # the h1 the title was read from
@@ -252,13 +253,15 @@ def _strip_furniture(d: Draft) -> None:
     """Remove what is never article text (scripts, controls, navs, hidden and furniture
     elements), counting the paragraph text the body's confidence is measured against."""
     content.strip_tags(d.tree, _list(d.cfg, "drop"))
-    d.page_chars = content.clean(d.tree, d.author_boxes)
+    body = d.tree.find("body")
+    d.leaves = body is not None and content.writes_in_spans(body)
+    d.page_chars = content.clean(d.tree, d.author_boxes, d.leaves)
 
 
 def _choose_container(d: Draft) -> None:
     """The article's container: a profile's selector, else the paragraph vote widened, or
     the whole body when the vote caught too little of it."""
-    best, good = content.best_candidate(d.tree, _list(d.cfg, "content"))
+    best, good = content.best_candidate(d.tree, _list(d.cfg, "content"), d.leaves)
     if not _list(d.cfg, "content"):
         best = content.widen(best, good)
         body = d.tree.find("body")
