@@ -311,3 +311,21 @@ def test_a_description_written_in_spans_inside_list_items_is_found():
     for feature in features:
         assert feature in body
     assert "Hiking backpacks and daypacks" not in body
+
+
+def test_a_products_customer_reviews_stay_out_of_its_description():
+    """A shop's reviews section (product-reviews, customer-reviews) is what buyers wrote about
+    the product, not the page's own text about it."""
+    description = "".join(f"<p>{p} {p}</p>" for p in PARAGRAPHS)
+    review = (
+        "Bought this for my field course and it did everything the description promised, "
+        "although the strap wore out after a few months of daily use in the rain."
+    )
+    reviews = "".join(f"<p>{review} ({n} of 3)</p>" for n in range(3))
+    html = _page(
+        f"<main><h1>Lichen field guide</h1><div class='description'>{description}</div>"
+        f"<section class='product-reviews'><h2>Reviews</h2>{reviews}</section></main>"
+    )
+    body = extract(html, "https://shop.example/products/lichen-field-guide").body_text
+    assert PARAGRAPHS[1] in body
+    assert "the strap wore out" not in body
