@@ -329,3 +329,24 @@ def test_a_products_customer_reviews_stay_out_of_its_description():
     body = extract(html, "https://shop.example/products/lichen-field-guide").body_text
     assert PARAGRAPHS[1] in body
     assert "the strap wore out" not in body
+
+
+def test_a_products_description_is_its_body_beside_other_blocks_of_paragraphs():
+    """On a page whose metadata declare a product, the description is read as the body even
+    when the page's other blocks (delivery terms, a care guide) hold a third of its
+    paragraphs; on any other page that much text elsewhere makes the whole page the body."""
+    description = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    terms = (
+        "Orders placed before noon leave our warehouse the same day and arrive within three "
+        "working days; returns are free within thirty days of delivery, in the original box, "
+        "and the refund reaches your account within a week of our receiving the parcel."
+    )
+    ld = '<script type="application/ld+json">{"@type": "Product", "name": "Lichen kit"}</script>'
+    html = (
+        f"<html><head><title>Lichen kit</title>{ld}</head><body><h1>Lichen kit</h1>"
+        f"<div class='description'>{description}</div>"
+        f"<div class='delivery'><p>{terms}</p></div></body></html>"
+    ).encode()
+    body = extract(html, "https://shop.example/products/lichen-kit").body_text
+    assert PARAGRAPHS[2] in body
+    assert "warehouse" not in body.lower()

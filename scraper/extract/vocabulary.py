@@ -365,6 +365,9 @@ COLLECTION_LD_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspag
 # JSON-LD types of what a page offers (a product, a service): og:type article beside them
 # is the content system's default, not an article.
 OFFER_LD_TYPES = frozenset({"product", "productgroup", "service", "offer", "aggregateoffer"})
+# The part of them that sells a thing: its page's description is one block among reviews,
+# specifications and recommendations (core.PRODUCT_PAGE_SHARE).
+PRODUCT_LD_TYPES = OFFER_LD_TYPES - {"service"}
 # schema.org types (JSON-LD or microdata itemtype) of a forum thread or a question-and-answer
 # page: a discussion of many posts, a page rather than one article, however dated its posts
 # (wcxb-dev: on 74 forum pages, on no page of another type).
