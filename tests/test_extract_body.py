@@ -350,3 +350,17 @@ def test_a_products_description_is_its_body_beside_other_blocks_of_paragraphs():
     body = extract(html, "https://shop.example/products/lichen-kit").body_text
     assert PARAGRAPHS[2] in body
     assert "warehouse" not in body.lower()
+
+
+def test_a_shops_control_labels_between_paragraphs_are_left_out():
+    """A shop's controls (add to cart, quick view, sort by) are labels of buttons a script
+    wires up, never text about the product, wherever they sit."""
+    html = _page(
+        f"<article><h1>Lichen kit</h1><p>{PARAGRAPHS[0]} {PARAGRAPHS[1]}</p>"
+        "<div>Add to cart</div><div>Quick view</div><div>Sort by</div>"
+        f"<p>{PARAGRAPHS[2]} {PARAGRAPHS[0]}</p></article>"
+    )
+    body = extract(html, "https://shop.example/products/lichen-kit").body_text
+    assert PARAGRAPHS[2] in body
+    for label in ("Add to cart", "Quick view", "Sort by"):
+        assert label not in body

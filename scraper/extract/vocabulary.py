@@ -263,7 +263,9 @@ DATE_CLASS = re.compile(r"date|time|publi|meta|posted", re.I)
 
 # --- Lines and links that are furniture -------------------------------------------------
 
-# Whole lines that are furniture wherever they turn up (compared lower-cased, stripped).
+# Whole lines that are furniture wherever they turn up (compared lower-cased, stripped). The
+# shop's controls at the end (add to cart, quick view, sort by) are button labels: wcxb-dev
+# all pages +0.0001, articles and extraction-dev unchanged.
 DROP_PHRASES = frozenset(
     {
         '"false"',
@@ -308,6 +310,19 @@ DROP_PHRASES = frozenset(
         "till toppen",
         "read more",
         "läs mer",
+        "add to cart",
+        "add to bag",
+        "add to basket",
+        "add to wishlist",
+        "add to watchlist",
+        "quick view",
+        "quick shop",
+        "sort by",
+        "filters",
+        "filter and sort",
+        "more options",
+        "loading...",
+        "write a review",
     }
 )
 
