@@ -378,3 +378,88 @@ def test_a_short_sign_off_after_the_article_goes():
 
 
 URL_CHECKLIST = "https://example.edu/news/field-season-checklist"
+
+
+def test_a_description_written_in_spans_inside_list_items_is_found():
+    """A shop writes its description as list items of spans, no <p> anywhere: on a page whose
+    paragraphs hold little of its text the vote counts such leaf blocks too, so the
+    description wins over a table of variants. A menu of links still does not vote."""
+    features = [
+        "Durable material: the pack is made of rip-stop nylon, which is water resistant, tear "
+        "resistant and wears well, with a rain cover in the pocket under the pack.",
+        "Comfortable design: a thick padded back with breathable mesh and padded shoulder "
+        "straps reduce fatigue during a long day on the trail, and the chest buckle steadies it.",
+        "Large capacity: a roomy main compartment, a top pocket, three front pockets and two "
+        "waist pockets keep your things organised and within reach on every hike.",
+    ]
+    items = "".join(f"<li><span>{f}</span></li>" for f in features)
+    variants = "".join(
+        f"<tr><td>{colour} / 40 litres, item {n}0{n}-HB-40-{colour[:2].upper()}</td>"
+        f"<td>$39.99 each, $0.00 shipping</td></tr>"
+        for n, colour in enumerate(["Blue", "Black", "Khaki", "Green", "Purple", "Red"])
+    )
+    menu = "".join(
+        f"<li><a href='/c/{n}'>Hiking backpacks and daypacks {n}</a></li>" for n in range(8)
+    )
+    html = _page(
+        f"<div class='menu'><ul>{menu}</ul></div><h1>Hiking Backpack 40L</h1>"
+        f"<div class='product-description'><ul>{items}</ul></div>"
+        f"<div class='quick-order'><table>{variants}</table></div>"
+    )
+    body = extract(html, "https://shop.example/products/hiking-backpack").body_text
+    for feature in features:
+        assert feature in body
+    assert "Hiking backpacks and daypacks" not in body
+
+
+def test_a_products_customer_reviews_stay_out_of_its_description():
+    """A shop's reviews section (product-reviews, customer-reviews) is what buyers wrote about
+    the product, not the page's own text about it."""
+    description = "".join(f"<p>{p} {p}</p>" for p in PARAGRAPHS)
+    review = (
+        "Bought this for my field course and it did everything the description promised, "
+        "although the strap wore out after a few months of daily use in the rain."
+    )
+    reviews = "".join(f"<p>{review} ({n} of 3)</p>" for n in range(3))
+    html = _page(
+        f"<main><h1>Lichen field guide</h1><div class='description'>{description}</div>"
+        f"<section class='product-reviews'><h2>Reviews</h2>{reviews}</section></main>"
+    )
+    body = extract(html, "https://shop.example/products/lichen-field-guide").body_text
+    assert PARAGRAPHS[1] in body
+    assert "the strap wore out" not in body
+
+
+def test_a_products_description_is_its_body_beside_other_blocks_of_paragraphs():
+    """On a page whose metadata declare a product, the description is read as the body even
+    when the page's other blocks (delivery terms, a care guide) hold a third of its
+    paragraphs; on any other page that much text elsewhere makes the whole page the body."""
+    description = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    terms = (
+        "Orders placed before noon leave our warehouse the same day and arrive within three "
+        "working days; returns are free within thirty days of delivery, in the original box, "
+        "and the refund reaches your account within a week of our receiving the parcel."
+    )
+    ld = '<script type="application/ld+json">{"@type": "Product", "name": "Lichen kit"}</script>'
+    html = (
+        f"<html><head><title>Lichen kit</title>{ld}</head><body><h1>Lichen kit</h1>"
+        f"<div class='description'>{description}</div>"
+        f"<div class='delivery'><p>{terms}</p></div></body></html>"
+    ).encode()
+    body = extract(html, "https://shop.example/products/lichen-kit").body_text
+    assert PARAGRAPHS[2] in body
+    assert "warehouse" not in body.lower()
+
+
+def test_a_shops_control_labels_between_paragraphs_are_left_out():
+    """A shop's controls (add to cart, quick view, sort by) are labels of buttons a script
+    wires up, never text about the product, wherever they sit."""
+    html = _page(
+        f"<article><h1>Lichen kit</h1><p>{PARAGRAPHS[0]} {PARAGRAPHS[1]}</p>"
+        "<div>Add to cart</div><div>Quick view</div><div>Sort by</div>"
+        f"<p>{PARAGRAPHS[2]} {PARAGRAPHS[0]}</p></article>"
+    )
+    body = extract(html, "https://shop.example/products/lichen-kit").body_text
+    assert PARAGRAPHS[2] in body
+    for label in ("Add to cart", "Quick view", "Sort by"):
+        assert label not in body
