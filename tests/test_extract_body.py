@@ -463,3 +463,16 @@ def test_a_shops_control_labels_between_paragraphs_are_left_out():
     assert PARAGRAPHS[2] in body
     for label in ("Add to cart", "Quick view", "Sort by"):
         assert label not in body
+
+
+def test_a_sign_up_forms_fine_print_is_left_out_however_long():
+    fine_print = (
+        "By signing up, you agree to receive recurring automated text messages from the"
+        " newsroom at the number provided. Consent is not a condition of purchase. Message"
+        " and data rates may apply, reply STOP to cancel at any time, HELP for help."
+    )
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = _dated_article(f"<article>{article}<p>{fine_print}</p></article>")
+    art = extract(html, "https://example.edu/news/lichens")
+    assert PARAGRAPHS[2] in art.body_text
+    assert "recurring automated text messages" not in art.body_text

@@ -629,6 +629,8 @@ def keep(block: Block, phrases: frozenset[str], links_count: bool = True) -> boo
         return False
     if block.kind == "caption":  # captions live in images[]; in the text they interrupt
         return False
+    if vocabulary.FINE_PRINT.search(block.text):
+        return False
     if len(block.text) < 100 and vocabulary.CREDIT_LINE.search(block.text):
         return False
     if len(block.text) < CTA_MAX and _is_call_to_action(block.text):

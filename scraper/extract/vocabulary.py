@@ -348,6 +348,18 @@ CALL_TO_ACTION = re.compile(
     re.IGNORECASE,
 )
 
+# The fine print of a form, however long: the consent a reader gives by signing up, clicking
+# or subscribing ("By signing up, you agree to receive ...", "Genom att prenumerera
+# godkänner du ...").
+FINE_PRINT = re.compile(
+    r"^(?:by (?:signing up|subscribing|clicking|submitting|registering|entering|continuing"
+    r"|providing|creating)\b[^.]{0,120}?\byou(?:'re| are)? (?:agree|consent|confirm|accept"
+    r"|acknowledge|authori[sz]e)"
+    r"|genom att (?:prenumerera|registrera dig|klicka|skicka|anmäla dig)\b[^.]{0,120}?"
+    r"(?:godkänner|samtycker|accepterar|bekräftar) du)",
+    re.I,
+)
+
 # Photo credits and source lines under images ("Foto: Name", "(crédito: Name)", "Image: X").
 CREDIT_LINE = re.compile(
     r"^\(?\s*(?:foto|fotograf|bild|photo|photograph|image|imagen|picture|crédito|credit|"
