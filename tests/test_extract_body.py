@@ -476,3 +476,11 @@ def test_a_sign_up_forms_fine_print_is_left_out_however_long():
     art = extract(html, "https://example.edu/news/lichens")
     assert PARAGRAPHS[2] in art.body_text
     assert "recurring automated text messages" not in art.body_text
+
+
+def test_a_review_sites_affiliate_note_is_left_out():
+    note = "We independently test everything we recommend. We may earn a commission from links."
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    art = extract(_dated_article(f"<article><p>{note}</p>{article}</article>"), URL_CHECKLIST)
+    assert PARAGRAPHS[0] in art.body_text
+    assert "may earn a commission" not in art.body_text

@@ -50,6 +50,7 @@ TAIL_HEADED = 100  # ...but a heading over a paragraph this long stays (40 lower
 # 1.0 .9485/.9436/.8389, 1.5 and 2.0 .9485/.9436/.8388-9.
 TAIL_OWN = 1.0
 CTA_MAX = 200  # characters: a call to action is one or two short sentences
+DISCLOSURE_MAX = 400  # characters: an affiliate note is a sentence or three
 HEAD_SHORT = 30  # characters: shorter lines above the first real paragraph are labels (tried 20-40)
 LEAD_IN_MAX = 60  # characters: a line this short without a full stop introduces what follows
 MAX_CLIMB = 6  # levels the container may climb above the best candidate
@@ -630,6 +631,8 @@ def keep(block: Block, phrases: frozenset[str], links_count: bool = True) -> boo
     if block.kind == "caption":  # captions live in images[]; in the text they interrupt
         return False
     if vocabulary.FINE_PRINT.search(block.text):
+        return False
+    if len(block.text) < DISCLOSURE_MAX and vocabulary.AFFILIATE_NOTE.search(block.text):
         return False
     if len(block.text) < 100 and vocabulary.CREDIT_LINE.search(block.text):
         return False

@@ -360,6 +360,18 @@ FINE_PRINT = re.compile(
     re.I,
 )
 
+# A review site's note that it earns from the links it shows ("We may earn a commission",
+# "As an Amazon Associate ..."): the site's, not the article's. Matched on blocks under
+# DISCLOSURE_MAX characters (content.py).
+AFFILIATE_NOTE = re.compile(
+    r"\b(?:(?:we|i|site|it)\s+(?:may\s+|might\s+|could\s+)?(?:earn|receive|get|make)s?\s+"
+    r"(?:a\s+)?(?:small\s+)?(?:share\s+of\s+(?:the\s+)?(?:revenue|sales)"
+    r"|(?:affiliate\s+)?commissions?)"
+    r"|as an amazon associate|buying through (?:our |the )?links|contains? affiliate links"
+    r"|affiliate commission|may contain affiliate)",
+    re.I,
+)
+
 # Photo credits and source lines under images ("Foto: Name", "(crédito: Name)", "Image: X").
 CREDIT_LINE = re.compile(
     r"^\(?\s*(?:foto|fotograf|bild|photo|photograph|image|imagen|picture|crédito|credit|"
