@@ -253,12 +253,12 @@ def _leaf_text(el) -> str:
     return text if links <= LEAF_LINK_SHARE * len(text) else ""
 
 
-def writes_in_spans(body) -> bool:
-    """Whether a page's paragraphs hold little of its text (SPAN_WRITTEN): shops and
-    app-built pages write their descriptions in spans inside divs and list items, which
-    the paragraph vote does not count, so there the vote counts such leaf blocks too."""
-    chars = sum(len(text) for _el, text in paragraphs(body))
-    return chars < SPAN_WRITTEN * _text_len(body)
+def writes_in_spans(body, good: dict) -> bool:
+    """Whether a page's paragraphs (good, good_text's without leaves) hold little of its
+    text (SPAN_WRITTEN): shops and app-built pages write their descriptions in spans inside
+    divs and list items, which the paragraph vote does not count, so there the vote counts
+    such leaf blocks too."""
+    return good.get(body, 0) < SPAN_WRITTEN * _text_len(body)
 
 
 def good_text(body, leaves: bool = False) -> dict:
@@ -274,18 +274,23 @@ def good_text(body, leaves: bool = False) -> dict:
 
 
 def clean(
-    tree: lxml_html.HtmlElement, author_boxes: list | None = None, leaves: bool = False
+    tree: lxml_html.HtmlElement,
+    author_boxes: list | None = None,
+    leaves: bool = False,
+    good: dict | None = None,
 ) -> int:
     """Remove furniture found by role, visibility or class/id, in place. An element that
     holds most of the page's paragraphs is kept whatever its class says. Returns the
     characters of paragraphs the page held before (what the body's confidence is
     measured against). Boxes about the author (vocabulary.AUTHOR_BOX_WORDS) stay in the
-    tree, for the byline, and are added to author_boxes, to be kept out of the body."""
+    tree, for the byline, and are added to author_boxes, to be kept out of the body. good:
+    good_text(body, leaves) when the caller has it already."""
     body = tree.find("body")
     has_body = body is not None
     if body is None:
         body = tree
-    good = good_text(body, leaves)
+    if good is None:
+        good = good_text(body, leaves)
     limit = PROTECT_SHARE * (good.get(body, 0) or 1)
     # hidden and landmark elements are looked for in <body> only
     candidates = (
