@@ -223,9 +223,10 @@ def paragraphs(root, leaves: bool = False):
     """(element, text) of each paragraph-like piece: p, pre, td, blockquote, dd, and a div's
     own text between its children (blogs that write with <br> instead of <p>); with leaves,
     also each div or li of inline elements only, its whole text (see writes_in_spans)."""
+    outer = _with_blocks_inside(root) if leaves else set()
     for el in root.iter(*SCORED_TAGS, *(_LEAF_TAGS if leaves else ("div",))):
         if el.tag in _LEAF_TAGS:
-            if leaves and _is_leaf(el):
+            if leaves and len(el) and el not in outer:
                 text = _leaf_text(el)
             elif el.tag == "div":
                 text = ((el.text or "") + "".join(c.tail or "" for c in el)).strip()
@@ -240,15 +241,25 @@ def paragraphs(root, leaves: bool = False):
 _LEAF_TAGS = ("div", "li")
 
 
-def _is_leaf(el) -> bool:
-    """Whether el holds inline elements only (no block inside: its text is one paragraph
-    written in spans)."""
-    return len(el) > 0 and next(el.iterdescendants(*BLOCK_TAGS), None) is None
+def _with_blocks_inside(root) -> set:
+    """The elements under root that hold a block element; the others with children hold
+    inline elements only (a leaf: its text is one paragraph written in spans). One pass
+    up from each block, stopping where an earlier one passed."""
+    outer: set = set()
+    for el in root.iter(*BLOCK_TAGS):
+        for parent in el.iterancestors():
+            if parent in outer:
+                break
+            outer.add(parent)
+    return outer
 
 
 def _leaf_text(el) -> str:
     """A leaf's text, or nothing when it is mostly links (a menu item never votes)."""
-    text = " ".join(el.text_content().split())
+    text = el.text_content()
+    if len(text) < MIN_PARAGRAPH:  # shorter still once its spaces are collapsed
+        return ""
+    text = " ".join(text.split())
     links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
     return text if links <= LEAF_LINK_SHARE * len(text) else ""
 
