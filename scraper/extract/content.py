@@ -234,9 +234,10 @@ def paragraphs(root, leaves: bool = False):
     """(element, text) of each paragraph-like piece: p, pre, td, blockquote, dd, and a div's
     own text between its children (blogs that write with <br> instead of <p>); with leaves,
     also each div or li of inline elements only, its whole text (see writes_in_spans)."""
+    outer = _with_blocks_inside(root) if leaves else set()
     for el in root.iter(*SCORED_TAGS, *(_LEAF_TAGS if leaves else ("div",))):
         if el.tag in _LEAF_TAGS:
-            if leaves and _is_leaf(el):
+            if leaves and len(el) and el not in outer:
                 text = _leaf_text(el)
             elif el.tag == "div":
                 text = ((el.text or "") + "".join(c.tail or "" for c in el)).strip()
@@ -251,25 +252,35 @@ def paragraphs(root, leaves: bool = False):
 _LEAF_TAGS = ("div", "li")
 
 
-def _is_leaf(el) -> bool:
-    """Whether el holds inline elements only (no block inside: its text is one paragraph
-    written in spans)."""
-    return len(el) > 0 and next(el.iterdescendants(*BLOCK_TAGS), None) is None
+def _with_blocks_inside(root) -> set:
+    """The elements under root that hold a block element; the others with children hold
+    inline elements only (a leaf: its text is one paragraph written in spans). One pass
+    up from each block, stopping where an earlier one passed."""
+    outer: set = set()
+    for el in root.iter(*BLOCK_TAGS):
+        for parent in el.iterancestors():
+            if parent in outer:
+                break
+            outer.add(parent)
+    return outer
 
 
 def _leaf_text(el) -> str:
     """A leaf's text, or nothing when it is mostly links (a menu item never votes)."""
-    text = " ".join(el.text_content().split())
+    text = el.text_content()
+    if len(text) < MIN_PARAGRAPH:  # shorter still once its spaces are collapsed
+        return ""
+    text = " ".join(text.split())
     links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
     return text if links <= LEAF_LINK_SHARE * len(text) else ""
 
 
-def writes_in_spans(body) -> bool:
-    """Whether a page's paragraphs hold little of its text (SPAN_WRITTEN): shops and
-    app-built pages write their descriptions in spans inside divs and list items, which
-    the paragraph vote does not count, so there the vote counts such leaf blocks too."""
-    chars = sum(len(text) for _el, text in paragraphs(body))
-    return chars < SPAN_WRITTEN * _text_len(body)
+def writes_in_spans(body, good: dict) -> bool:
+    """Whether a page's paragraphs (good, good_text's without leaves) hold little of its
+    text (SPAN_WRITTEN): shops and app-built pages write their descriptions in spans inside
+    divs and list items, which the paragraph vote does not count, so there the vote counts
+    such leaf blocks too."""
+    return good.get(body, 0) < SPAN_WRITTEN * _text_len(body)
 
 
 def good_text(body, leaves: bool = False) -> dict:
@@ -285,18 +296,23 @@ def good_text(body, leaves: bool = False) -> dict:
 
 
 def clean(
-    tree: lxml_html.HtmlElement, author_boxes: list | None = None, leaves: bool = False
+    tree: lxml_html.HtmlElement,
+    author_boxes: list | None = None,
+    leaves: bool = False,
+    good: dict | None = None,
 ) -> int:
     """Remove furniture found by role, visibility or class/id, in place. An element that
     holds most of the page's paragraphs is kept whatever its class says. Returns the
     characters of paragraphs the page held before (what the body's confidence is
     measured against). Boxes about the author (vocabulary.AUTHOR_BOX_WORDS) stay in the
-    tree, for the byline, and are added to author_boxes, to be kept out of the body."""
+    tree, for the byline, and are added to author_boxes, to be kept out of the body. good:
+    good_text(body, leaves) when the caller has it already."""
     body = tree.find("body")
     has_body = body is not None
     if body is None:
         body = tree
-    good = good_text(body, leaves)
+    if good is None:
+        good = good_text(body, leaves)
     limit = PROTECT_SHARE * (good.get(body, 0) or 1)
     # hidden and landmark elements are looked for in <body> only
     candidates = (

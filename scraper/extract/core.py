@@ -262,8 +262,12 @@ def _strip_furniture(d: Draft) -> None:
     elements), counting the paragraph text the body's confidence is measured against."""
     content.strip_tags(d.tree, _list(d.cfg, "drop"))
     body = d.tree.find("body")
-    d.leaves = body is not None and content.writes_in_spans(body)
-    d.page_chars = content.clean(d.tree, d.author_boxes, d.leaves)
+    if body is None:
+        d.page_chars = content.clean(d.tree, d.author_boxes)
+        return
+    good = content.good_text(body)
+    d.leaves = content.writes_in_spans(body, good)
+    d.page_chars = content.clean(d.tree, d.author_boxes, d.leaves, None if d.leaves else good)
 
 
 def _choose_container(d: Draft) -> None:
