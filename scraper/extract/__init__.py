@@ -66,6 +66,16 @@ from .core import extract
 # A hidden element that holds 500+ characters of paragraphs (an accordion's panel, a tab) is
 # content a script shows (200+ when only aria-hidden hides it, which screen readers obey and
 # eyes do not); a hidden landmark is still furniture.
-EXTRACTOR_VERSION = "1.5.0"
+# 1.6.0: an article's lists of teaser cards (related posts, latest news: siblings cut from one
+# template, each a linked headline over a date or a line; teasers.py) leave its body when its
+# own text outweighs them; the container widens to an <article> five levels up (a body field
+# beside further fields); short lines after the last long paragraph stay when they hold as
+# much text as the article before them (a checklist); a form's fine print and a review
+# site's affiliate note are not article text; a title names a login in whole words only. On
+# a page whose paragraphs hold under half its text, the vote counts leaf blocks written in
+# spans (shops); a product's page reads the whole body only below 40% of its paragraphs in
+# the container; product and customer reviews are furniture; a shop's button labels are
+# drop phrases.
+EXTRACTOR_VERSION = "1.6.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]
