@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from lxml import html as lxml_html
 
+from .content import HEADINGS as HEADING_LEVELS
 from .text import norm
 
 # Chosen on wcxb-dev articles, checked on extraction-dev (bench/extraction.py, see README).
@@ -25,7 +26,7 @@ HEADLINE_MIN = 20  # characters of the link that is a card's headline
 BESIDE_MIN = 10  # characters of a card beside its headline: a date, a line of text
 CARD_SHARE = 0.8  # share of the siblings that must be cards
 LINKED_HEADLINE = 0.6  # share of a headline's text inside its link
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+HEADINGS = tuple(HEADING_LEVELS)
 HEADLINE_TAGS = frozenset({*HEADINGS, "p", "div"})
 _NOT_A_PAGE = ("#", "javascript:", "mailto:", "tel:")
 
