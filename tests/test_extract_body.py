@@ -484,3 +484,28 @@ def test_a_review_sites_affiliate_note_is_left_out():
     art = extract(_dated_article(f"<article><p>{note}</p>{article}</article>"), URL_CHECKLIST)
     assert PARAGRAPHS[0] in art.body_text
     assert "may earn a commission" not in art.body_text
+
+
+def test_text_written_in_spans_does_not_lower_the_bodys_confidence(monkeypatch):
+    """The leaf blocks a shop writes in (spans in list items) help the vote find the
+    description; the body's confidence stays a share of the page's paragraphs, so a
+    description found needs no second opinion because other spans sit beside it."""
+    from scraper.extract import fallback
+
+    asked = []
+    monkeypatch.setattr(fallback, "second_opinion", lambda html, url: asked.append(url) or [])
+    features = "".join(
+        f"<li><span>{p}</span></li>" for p in (PARAGRAPHS[0], PARAGRAPHS[1], PARAGRAPHS[2])
+    )
+    shipping = "".join(
+        f"<div><span>Delivery zone {n}: parcels leave the warehouse within two working days"
+        f" and arrive in three to five more, tracked all the way to zone {n}.</span></div>"
+        for n in range(6)
+    )
+    html = _page(
+        f"<h1>Lichen field kit</h1><div class='description'><ul>{features}</ul></div>"
+        f"<aside class='shipping-info'>{shipping}</aside>"
+    )
+    body = extract(html, "https://shop.example/products/lichen-kit").body_text
+    assert PARAGRAPHS[1] in body
+    assert asked == []

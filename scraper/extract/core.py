@@ -259,7 +259,9 @@ def _note_password_field(d: Draft) -> None:
 
 def _strip_furniture(d: Draft) -> None:
     """Remove what is never article text (scripts, controls, navs, hidden and furniture
-    elements), counting the paragraph text the body's confidence is measured against."""
+    elements), counting the paragraph text the body's confidence is measured against (its
+    paragraphs only, leaf blocks not counted: counted, they sent 29 more wcxb-dev pages to
+    trafilatura, for all pages 0.8448 against 0.8450 without them)."""
     content.strip_tags(d.tree, _list(d.cfg, "drop"))
     body = d.tree.find("body")
     if body is None:
@@ -267,7 +269,8 @@ def _strip_furniture(d: Draft) -> None:
         return
     good = content.good_text(body)
     d.leaves = content.writes_in_spans(body, good)
-    d.page_chars = content.clean(d.tree, d.author_boxes, d.leaves, None if d.leaves else good)
+    content.clean(d.tree, d.author_boxes, d.leaves, None if d.leaves else good)
+    d.page_chars = good.get(body, 0)
 
 
 def _choose_container(d: Draft) -> None:
