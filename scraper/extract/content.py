@@ -303,10 +303,10 @@ def clean(
 ) -> int:
     """Remove furniture found by role, visibility or class/id, in place. An element that
     holds most of the page's paragraphs is kept whatever its class says. Returns the
-    characters of paragraphs the page held before (what the body's confidence is
-    measured against). Boxes about the author (vocabulary.AUTHOR_BOX_WORDS) stay in the
-    tree, for the byline, and are added to author_boxes, to be kept out of the body. good:
-    good_text(body, leaves) when the caller has it already."""
+    characters of paragraphs the page held before (leaf blocks counted too with leaves).
+    Boxes about the author (vocabulary.AUTHOR_BOX_WORDS) stay in the tree, for the byline,
+    and are added to author_boxes, to be kept out of the body. good: good_text(body,
+    leaves) when the caller has it already."""
     body = tree.find("body")
     has_body = body is not None
     if body is None:

@@ -264,13 +264,11 @@ def _strip_furniture(d: Draft) -> None:
     trafilatura, for all pages 0.8448 against 0.8450 without them)."""
     content.strip_tags(d.tree, _list(d.cfg, "drop"))
     body = d.tree.find("body")
-    if body is None:
-        d.page_chars = content.clean(d.tree, d.author_boxes)
-        return
-    good = content.good_text(body)
-    d.leaves = content.writes_in_spans(body, good)
+    root = d.tree if body is None else body  # where clean() looks, as it decides
+    good = content.good_text(root)
+    d.leaves = body is not None and content.writes_in_spans(body, good)
     content.clean(d.tree, d.author_boxes, d.leaves, None if d.leaves else good)
-    d.page_chars = good.get(body, 0)
+    d.page_chars = good.get(root, 0)
 
 
 def _choose_container(d: Draft) -> None:
