@@ -1,6 +1,8 @@
 """The body as a reader sees it: text a page carries twice comes out once, and a code block keeps
 the lines its highlighter marks as comments."""
 
+import pytest
+
 from scraper.extract import extract
 
 PARAGRAPHS = [
@@ -224,19 +226,27 @@ def test_a_listing_with_little_text_of_its_own_has_its_list_as_its_body():
         assert title in art.body_text
 
 
-def test_a_box_about_the_author_gives_the_byline_but_stays_out_of_the_body():
+@pytest.mark.parametrize(
+    "box",
+    [
+        "<div class='entry__author-info'><span class='byline'>By Jane Doe</span>"
+        "<p class='author-description'>{bio}</p></div>",
+        # a byline whose bio shows on hover (the publisher group behind several wcxb-dev sites)
+        "<div class='mntl-bylines'><span class='byline'>By Jane Doe</span>"
+        "<div class='mntl-author-tooltip'><div class='mntl-author-tooltip__bio'>{bio}</div>"
+        "</div></div>",
+    ],
+    ids=["author box", "author tooltip"],
+)
+def test_a_box_about_the_author_gives_the_byline_but_stays_out_of_the_body(box):
     """The author's box (name, position, a bio) is read for the byline and left out of the
     body, where its bio would read as the article's last paragraph."""
     bio = (
         "Jane Doe is a science writer with ten years of experience covering polar research, "
         "ecology and climate. She lives in Umeå with two cats and far too many field guides."
     )
-    box = (
-        "<div class='entry__author-info'><span class='byline'>By Jane Doe</span>"
-        f"<p class='author-description'>{bio}</p></div>"
-    )
     article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-    html = _page(f"<article><h1>Lichens</h1>{box}{article}</article>")
+    html = _page(f"<article><h1>Lichens</h1>{box.format(bio=bio)}{article}</article>")
     art = extract(html, "https://example.edu/news/lichens-author")
     assert PARAGRAPHS[0] in art.body_text
     assert "science writer" not in art.body_text

@@ -104,7 +104,7 @@ ALWAYS_FURNITURE_WORDS = frozenset(
 # byline like the rest of the page, then kept out of the body ("cs-entry__author-info",
 # "author_detail_box"); "author-bio" above is dropped outright.
 AUTHOR_BOX_WORDS = frozenset(
-    "author-info author-box author-detail author-details author-description".split()
+    "author-info author-box author-detail author-details author-description author-tooltip".split()
 )
 
 # class/id words of an article's container: a candidate with one scores a quarter more.
