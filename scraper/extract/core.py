@@ -25,6 +25,7 @@ from . import (
     fallback,
     images,
     labels,
+    markup,
     metadata,
     pagekind,
     query,
@@ -115,7 +116,10 @@ def _extract(
     else:
         data = text.replace("\x00", "").encode("utf-8", "replace")
     try:
-        tree = lxml_html.document_fromstring(data, parser=_parser())
+        parser = _parser()
+        tree = lxml_html.document_fromstring(data, parser=parser)
+        if markup.needs_repair(data, parser.error_log):
+            tree = lxml_html.document_fromstring(markup.repair(data), parser=parser)
     except (etree.ParserError, ValueError):
         return Article(url=url, kind="empty", reason="the markup holds no document")
     return build(tree, url, cfg, source=data)
