@@ -93,5 +93,5 @@ def test_well_formed_pages_are_parsed_once_and_not_rewritten():
     lxml_html.document_fromstring(data, parser=parser)
     assert not markup.needs_repair(data, parser.error_log)
     trailing = data + b"\n<!-- served by cache --><script>track()</script></div>"
-    assert not markup.needs_repair(trailing, [])
+    assert not markup.needs_repair(trailing, parser.error_log)
     assert markup.repair(data) == data

@@ -76,6 +76,10 @@ from .core import extract
 # spans (shops); a product's page reads the whole body only below 40% of its paragraphs in
 # the container; product and customer reviews are furniture; a shop's button labels are
 # drop phrases.
-EXTRACTOR_VERSION = "1.6.0"
+# 1.7.0: a page is read as a browser builds it where libxml2 differs (markup.py): an end tag
+# such as </aside> or </li> closes the <div>s left open inside it, and "</body></html>"
+# printed before the article no longer cuts the page off; a byline's hover card about the
+# author (author-tooltip) is an author box.
+EXTRACTOR_VERSION = "1.7.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

@@ -19,15 +19,13 @@ or libxml2's own error log), so a well-formed page is parsed once and never rewr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+
+from lxml import etree
 
 _DOC_END = re.compile(rb"</(?:body|html)\s*>", re.I)
-# What after the document's end puts nothing on the page: comments, scripts, styles, end
-# tags and white space (trackers' scripts after "</html>" are common and harmless).
-_SHOWS_NOTHING = re.compile(
-    rb"<!--.*?(?:-->|\Z)|<(script|style)\b.*?(?:</\1\s*>|\Z)|</[A-Za-z][^<>]*+>|\s++",
-    re.S | re.I,
-)
+# After the document's end, what puts nothing on the page: white space, comments, scripts,
+# styles and end tags (trackers' scripts after "</html>" are common and harmless).
+_AFTER_END = re.compile(rb"\s++|(<!--)|<(script|style)\b|</[A-Za-z][^<>]*+>|(.)", re.S | re.I)
 
 # End tags HTML closes through open elements (its "special" block elements and list items,
 # https://html.spec.whatwg.org/multipage/parsing.html#parsing-main-inbody) and libxml2
@@ -36,12 +34,14 @@ CLOSES_THROUGH = frozenset(
     "address article aside blockquote center details dialog dir dl dd dt fieldset "
     "figcaption figure footer form header hgroup li main menu nav ol section summary ul".split()
 )
+
 # libxml2's rank of an element against a misplaced end tag (htmlEndPriority in its
 # HTMLparser.c): an end tag closes the elements open inside its element only when none of
 # them ranks above it, and is ignored otherwise.
 END_PRIORITY = {"div": 150, "td": 160, "th": 160, "tr": 170, "thead": 180, "tbody": 180}
 END_PRIORITY |= {"tfoot": 180, "table": 190, "head": 200, "body": 200, "html": 220}
 _DEFAULT_PRIORITY = 100
+
 # Start tags that close the element open above them (a simplified table of libxml2's
 # htmlStartClose): enough to keep the open elements in step with libxml2's.
 _BLOCKS = frozenset(
@@ -61,11 +61,13 @@ CLOSED_BY = {
 VOID = frozenset(
     "area base br col embed hr img input keygen link meta param source track wbr".split()
 )
+
 # Elements whose text is not markup, and the end tag that ends each.
 _RAW_TEXT = {
     name: re.compile(rb"</" + name.encode() + rb"\s*>", re.I)
     for name in ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
 }
+
 # A comment, or a tag with its attributes (quoted values may hold ">"); possessive, so a
 # tag that never ends costs one scan.
 _TOKEN = re.compile(
@@ -73,13 +75,15 @@ _TOKEN = re.compile(
     rb"|<(/?)([A-Za-z][A-Za-z0-9:-]*+)((?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+)>",
     re.S,
 )
+_TAG_MISMATCH = (etree.ErrorTypes.ERR_TAG_NAME_MISMATCH,)
 _MISMATCH = re.compile(r"Opening and ending tag mismatch: (\w+) and div\b")
 
 
-def needs_repair(data: bytes, errors: Iterable) -> bool:
+def needs_repair(data: bytes, errors: etree._ListErrorLog) -> bool:
     """Whether the first parse met either habit: markup after "</body>" or "</html>", or
-    a CLOSES_THROUGH end tag that libxml2 ignored for an open <div>."""
-    for error in errors:
+    a CLOSES_THROUGH end tag that libxml2 ignored for an open <div> (errors: the parser's
+    error log, of which only tag mismatches are read)."""
+    for error in errors.filter_types(_TAG_MISMATCH):
         found = _MISMATCH.match(error.message)
         if found and found.group(1) in CLOSES_THROUGH:
             return True
@@ -98,9 +102,22 @@ def repair(data: bytes) -> bytes:
 def _content_after_end(data: bytes) -> int | None:
     """Where the first "</body>" or "</html>" is, when something shown follows it."""
     end = _DOC_END.search(data)
-    if end is None or not _SHOWS_NOTHING.sub(b"", data[end.end() :]):
+    if end is None:
         return None
-    return end.start()
+    pos = end.end()
+    while pos < len(data):
+        token = _AFTER_END.match(data, pos)
+        if token.group(3) is not None:  # text or a start tag: shown
+            return end.start()
+        if token.group(1):  # a comment
+            close = data.find(b"-->", token.end())
+            pos = len(data) if close < 0 else close + 3
+        elif token.group(2):  # a script or a style
+            close = _RAW_TEXT[token.group(2).lower().decode()].search(data, token.end())
+            pos = len(data) if close is None else close.end()
+        else:  # an end tag
+            pos = token.end()
+    return None
 
 
 def _close_divs(data: bytes) -> bytes:
