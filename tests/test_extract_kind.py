@@ -72,6 +72,25 @@ def test_shop_category_signed_by_the_shop_is_a_page_not_an_article():
     assert art.kind == "listing"
 
 
+@pytest.mark.parametrize("control", ["Browse <span>By Category</span>", "<span>By Date</span>"])
+def test_a_sort_or_filter_control_is_not_a_byline(control):
+    """A "By Category" over a course catalogue's carousel names no author, and a byline is
+    evidence of an article."""
+    courses = "".join(
+        f"<li><a href='/course/{n}'>Course {n}: an introduction to the subject</a></li>"
+        for n in range(12)
+    )
+    page = (
+        "<html><head><title>Free certificate courses</title></head><body><main>"
+        "<h1>Free certificate courses</h1>"
+        f"<p>Learn at your own pace with free courses from our partners.</p><h2>{control}</h2>"
+        f"<ul>{courses}</ul></main></body></html>"
+    ).encode()
+    art = extract(page, "https://courses.example.com/certificate-courses")
+    assert art.authors == []
+    assert art.kind != "article"
+
+
 def test_front_page_with_a_dated_news_box_is_not_an_article():
     art = extract(load("home_en_front.html"), "https://physics.example.edu/")
     assert art.kind == "page"

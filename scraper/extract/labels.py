@@ -44,6 +44,8 @@ def _looks_like_names(text: str) -> bool:
     names = split_names(text)
     if not names or len(names) > 6:
         return False
+    if any(name.lower() in vocabulary.SORT_KEYS for name in names):  # "Browse by Category"
+        return False
     for name in names:
         words = name.split()
         if not 1 <= len(words) <= 5 or not all(_NAME_WORD.match(w) for w in words):

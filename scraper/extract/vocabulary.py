@@ -242,6 +242,16 @@ BYLINE_LABEL = re.compile(
     r"author|authors|reporter|redaktör)(?:\s*+:)?\s++(\S.{1,120})$",
     re.IGNORECASE,
 )
+# What follows "by" in a shop's or a listing's sort and filter controls ("Browse by
+# Category", "Sortera efter datum" is no byline either way): never a byline's name.
+SORT_KEYS = frozenset(
+    """
+    category categories topic topics subject subjects type types date price brand brands
+    popularity relevance rating ratings name title location region country state department
+    level format language year month tag tags newest oldest size color colour
+    kategori ämne datum pris namn typ
+    """.split()
+)
 CREDIT_LABEL = re.compile(
     r"(?:^|\s)(?:foto|fotograf|bild|photo|photographer|image|picture|illustration)\s*:\s*(.+)$",
     re.IGNORECASE,
