@@ -79,7 +79,8 @@ from .core import extract
 # 1.7.0: a page is read as a browser builds it where libxml2 differs (markup.py): an end tag
 # such as </aside> or </li> closes the <div>s left open inside it, and "</body></html>"
 # printed before the article no longer cuts the page off; a byline's hover card about the
-# author (author-tooltip) is an author box.
+# author (author-tooltip) is an author box; what follows "by" in a sort or filter control
+# ("Browse By Category") is no byline.
 EXTRACTOR_VERSION = "1.7.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]
