@@ -242,8 +242,8 @@ BYLINE_LABEL = re.compile(
     r"author|authors|reporter|redaktör)(?:\s*+:)?\s++(\S.{1,120})$",
     re.IGNORECASE,
 )
-# What follows "by" in a shop's or a listing's sort and filter controls ("Browse by
-# Category", "Sortera efter datum" is no byline either way): never a byline's name.
+# What follows "by" ("av") in a shop's or a listing's sort and filter controls ("Browse By
+# Category", "Sort by Date"): never a byline's name, however capitalised.
 SORT_KEYS = frozenset(
     """
     category categories topic topics subject subjects type types date price brand brands
