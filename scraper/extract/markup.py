@@ -9,8 +9,8 @@ its text:
   to the body on any content after them; libxml2 drops the rest of the page.
 - an end tag such as "</aside>" or "</li>" while a <div> opened inside that element is
   still open: a browser closes the div with it; libxml2 ignores the end tag (a <div>
-  outranks it), so everything after it lands inside the unclosed element: a cookie
-  banner's <aside> ends up holding the article, and is dropped with it.
+  outranks it), so everything after it lands inside the unclosed element: a newsletter
+  popup's <aside> ends up holding the article, and is dropped with it.
 
 repair() is called only when the first parse shows one of them (a cheap test on the bytes,
 or libxml2's own error log), so a well-formed page is parsed once and never rewritten.
@@ -161,7 +161,8 @@ def _close_divs(data: bytes) -> bytes:
             out.append(b"</div>" * above.count("div"))
             done = token.start()
         elif blockers:
-            continue  # libxml2 ignores it, and so does HTML (a table cell is in the way)
+            continue  # libxml2 ignores it; so does HTML past a table cell, or past a <div>
+            # for an inline element's end tag ("</a>" aside, left to libxml2)
         del stack[at:]
     if not out:
         return data
