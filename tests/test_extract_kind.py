@@ -91,6 +91,41 @@ def test_a_sort_or_filter_control_is_not_a_byline(control):
     assert art.kind != "article"
 
 
+def _signed_cards(makers: list[str]) -> str:
+    return "".join(
+        f"<li class='card'><h3><a href='/p/{n}'>Charging cable, braided, two metres</a></h3>"
+        f"<p class='maker'>by {maker}</p><p class='price'>$19.99</p></li>"
+        for n, maker in enumerate(makers)
+    )
+
+
+def test_bylines_of_many_makers_sign_the_items_not_the_page():
+    """A shop's product cards each say "by Brand": five different names are the items'
+    makers, so the category page has no byline, and no byline makes it an article."""
+    makers = ["Mophie", "Belkin", "Anker", "Griffin", "Incase", "Mophie"]
+    page = (
+        "<html><head><title>Chargers &amp; Cables</title></head><body><main>"
+        "<h1>Chargers &amp; Cables</h1><p>Cables and chargers for every phone we sell.</p>"
+        f"<ul>{_signed_cards(makers)}</ul></main></body></html>"
+    ).encode()
+    art = extract(page, "https://shop.example.com/sub-categories/chargers-cables")
+    assert art.authors == []
+    assert art.kind != "article"
+
+
+def test_an_article_keeps_its_byline_beside_a_few_signed_teasers():
+    """An article's own byline stays when a box of related posts signs its teasers too."""
+    text = "".join(f"<p>Paragraph {n} of the story, long enough to be prose.</p>" for n in range(6))
+    page = (
+        "<html><head><title>Campus cables</title></head><body><main><article>"
+        "<h1>Campus gets new charging points</h1><p class='byline'>By Jane Doe</p>"
+        f"{text}</article><ul>{_signed_cards(['John Roe', 'Mary Major'])}</ul>"
+        "</main></body></html>"
+    ).encode()
+    art = extract(page, "https://news.example.edu/2025/campus-charging")
+    assert art.authors == ["Jane Doe"]
+
+
 def test_front_page_with_a_dated_news_box_is_not_an_article():
     art = extract(load("home_en_front.html"), "https://physics.example.edu/")
     assert art.kind == "page"

@@ -28,6 +28,11 @@ HEADLINE_LINES_AFTER = 8
 HEADLINE_LINES_BEFORE = 5
 HEADLINE_PROSE_LINES = 1
 HEADLINE_DATE_CHARS = 50
+# Bylines naming this many different people or makers sign the items of a list (a shop's
+# "by Brand" cards, a reading list's "by Author" rows), not the page: it has none of its
+# own. Chosen on wcxb-dev (3 and 4 took an article's byline, 8 missed a shop), checked on
+# extraction-dev (bench/extraction.py).
+ITEM_BYLINES = 5
 
 
 @dataclass
@@ -38,6 +43,7 @@ class Labels:
     category: str | None = None
     credits: list[str] = field(default_factory=list)
     consumed: set = field(default_factory=set)
+    bylines: set[str] = field(default_factory=set)  # every byline's names, lower-cased
 
 
 def _looks_like_names(text: str) -> bool:
@@ -94,6 +100,8 @@ def scan(region, skip: set, category_labels=vocabulary.CATEGORY_LABELS) -> Label
                 if _level >= 1:
                     break
             el = el.getparent()
+    if len(found.bylines) >= ITEM_BYLINES:
+        found.authors = []
     return found
 
 
@@ -126,6 +134,7 @@ def _read(el, line: str, found: Labels, labels: set[str]) -> bool:
             names = names[: credit.start()].strip(" ,.|")
         explicit = line[: match.start(1)].rstrip().endswith(":")
         if names and (explicit or _looks_like_names(names)):
+            found.bylines.add(names.lower())
             if not found.authors:
                 found.authors = split_names(names)
             return True
