@@ -113,6 +113,34 @@ def test_bylines_of_many_makers_sign_the_items_not_the_page():
     assert art.kind != "article"
 
 
+def test_a_listed_books_microdata_author_is_not_the_pages():
+    """A reading list's rows are schema.org Books, each with its author in microdata: they
+    wrote the books, not the list, and their names do not make the list an article (the
+    name trafilatura's byline fallback may still read for such a page is its own guess)."""
+    rows = "".join(
+        f"<tr itemscope itemtype='http://schema.org/Book'><td><a href='/book/{n}'>"
+        f"<span itemprop='name'>Book number {n} of the best books ever</span></a> "
+        f"<span itemprop='author' itemscope itemtype='http://schema.org/Person'>"
+        f"<span itemprop='name'>Author {n}</span></span></td></tr>"
+        for n in range(4)
+    )
+    page = (
+        "<html><head><title>Best Books Ever</title></head><body><main>"
+        "<h1>Best Books Ever</h1><p>The books our readers voted the best of all time.</p>"
+        f"<table>{rows}</table></main></body></html>"
+    ).encode()
+    art = extract(page, "https://books.example.com/list/show/1.Best_Books_Ever")
+    assert art.kind != "article"
+    # the same microdata on the page's own item is its byline
+    own = page.replace(b"<main>", b"<main itemscope itemtype='http://schema.org/Article'>")
+    own = own.replace(
+        b"<h1>", b"<p itemprop='author' itemscope><span itemprop='name'>Ann Editor</span></p><h1>"
+    )
+    assert extract(own, "https://books.example.com/list/show/1.Best_Books_Ever").authors == [
+        "Ann Editor"
+    ]
+
+
 def test_an_article_keeps_its_byline_beside_a_few_signed_teasers():
     """An article's own byline stays when a box of related posts signs its teasers too."""
     text = "".join(f"<p>Paragraph {n} of the story, long enough to be prose.</p>" for n in range(6))

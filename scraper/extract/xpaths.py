@@ -29,8 +29,12 @@ PUBLISHED_XPATHS = (ITEMPROP_DATE_PUBLISHED, ARTICLE_TIME, PUBDATE_TIME, FIRST_T
 ITEMPROP_DATE_MODIFIED = etree.XPath("//*[@itemprop='dateModified']/@datetime", smart_strings=False)
 UPDATED_XPATHS = (ITEMPROP_DATE_MODIFIED,)
 
+# The author of the page's own item: a book's or a product's author (a reading list's rows,
+# a shop's cards) wrote the thing listed, not the page.
 ITEMPROP_AUTHOR_NAME = etree.XPath(
-    "/descendant::*[@itemprop='author']/descendant::*[@itemprop='name']/descendant::text()",
+    "/descendant::*[@itemprop='author'][not(ancestor::*[@itemscope][1]"
+    "[contains(@itemtype,'Book') or contains(@itemtype,'Product')])]"
+    "/descendant::*[@itemprop='name']/descendant::text()",
     smart_strings=False,
 )
 REL_AUTHOR = etree.XPath("/descendant::a[@rel='author']/descendant::text()", smart_strings=False)
