@@ -165,6 +165,20 @@ def test_the_second_opinions_body_loses_calls_to_action_as_ours_does():
     assert call not in body
 
 
+
+def test_the_second_opinions_body_says_a_paragraph_once_as_ours_does():
+    """A mobile and a desktop copy of the same paragraph in trafilatura's text: the body
+    taken from it keeps the first copy, as uninews's own body would."""
+    article = "".join(f"<p>{p} {p}</p>" for p in PARAGRAPHS)
+    copy = f"<p class='mobile-only'>{PARAGRAPHS[1]} {PARAGRAPHS[1]}</p>"
+    html = _page(
+        f"<div class='content'><div class='skip-item'>{article}{copy}</div>"
+        "<article><p>Lichens, in brief.</p></article></div>"
+    )
+    body = extract(html, "https://example.edu/news/lichens-twice").body_text
+    assert PARAGRAPHS[2] in body
+    assert body.count(PARAGRAPHS[1]) == 2  # written twice in its paragraph, shown once
+
 def test_a_page_that_shows_its_text_in_noscript_only_keeps_that_text():
     """A forum that builds its page by script serves the whole topic inside one <noscript>
     (the page without script shows nothing else): that text is the page's. A <noscript>

@@ -452,13 +452,15 @@ def _second_opinion(
 ) -> list:
     """trafilatura's paragraphs as the body when they hold clearly more text than ours (the
     lead, kept apart, is not repeated in them), judged line by line as uninews judges its own
-    (a call to action, a photo credit, a phrase of the profile's goes)."""
+    (a call to action, a photo credit, a phrase of the profile's goes), and without the
+    paragraphs that say again what it said before (repeats.py), as uninews's own body."""
     if html is None:
         return kept
     paragraphs = fallback.second_opinion(html, url)
     if lead:
         paragraphs = [p for p in paragraphs if norm(p) != lead]
     blocks = [b for b in (content.Block("p", p, p) for p in paragraphs) if content.keep(b, phrases)]
+    blocks = repeats.without_repeats(blocks, [lead] if lead else [])
     if sum(len(b.text) for b in blocks) <= fallback.LONGER * sum(len(b.text) for b in kept):
         return kept
     return blocks
