@@ -2,6 +2,7 @@
 the lines its highlighter marks as comments."""
 
 import pytest
+from lxml import html as lxml_html
 
 from scraper.extract import extract
 
@@ -533,3 +534,32 @@ def test_text_written_in_spans_does_not_lower_the_bodys_confidence(monkeypatch):
     body = extract(html, "https://shop.example/products/lichen-kit").body_text
     assert PARAGRAPHS[1] in body
     assert asked == []
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "<p class='meta'>8 min read</p>",
+        "<p>Lästid 3 min</p>",
+        "<div>Showing 1–16 of 29 results</div>",
+        "<h2>Table of Contents</h2>",
+        "<p class='label'>Sponsored</p>",
+        "<div class='w-form-fail'><div>Oops! Something went wrong while submitting the form.</div>"
+        "</div>",
+    ],
+)
+def test_the_readers_furniture_is_not_article_text(furniture):
+    """A reading time, a count of results, a table of contents' heading, an advertiser's
+    label and a form's hidden error message are the page's, not the article's."""
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = _page(f"<article><h1>Lichens under snow</h1>{furniture}{article}</article>")
+    body = extract(html, "https://example.edu/news/lichens-furniture").body_text
+    assert all(p in body for p in PARAGRAPHS)
+    assert lxml_html.fromstring(furniture).text_content() not in body
+
+
+def test_a_sentence_about_minutes_of_reading_is_article_text():
+    line = "<p>Ten minutes reading the paper a day was enough.</p>"
+    html = _page(f"<article>{line}{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</article>")
+    body = extract(html, "https://example.edu/news/lichens-reading").body_text
+    assert "Ten minutes reading the paper a day was enough." in body

@@ -52,6 +52,7 @@ TAIL_OWN = 1.0
 CTA_MAX = 200  # characters: a call to action is one or two short sentences
 DISCLOSURE_MAX = 400  # characters: an affiliate note is a sentence or three
 HEAD_SHORT = 30  # characters: shorter lines above the first real paragraph are labels (tried 20-40)
+FURNITURE_LINE_MAX = 80  # characters: a reading time or a count of results is a short line
 LEAD_IN_MAX = 60  # characters: a line this short without a full stop introduces what follows
 MAX_CLIMB = 6  # levels the container may climb above the best candidate
 PROTECT_SHARE = 0.5  # a furniture-looking element holding this share of paragraphs stays
@@ -651,6 +652,8 @@ def keep(block: Block, phrases: frozenset[str], links_count: bool = True) -> boo
     if len(block.text) < DISCLOSURE_MAX and vocabulary.AFFILIATE_NOTE.search(block.text):
         return False
     if len(block.text) < 100 and vocabulary.CREDIT_LINE.search(block.text):
+        return False
+    if len(block.text) < FURNITURE_LINE_MAX and vocabulary.READER_FURNITURE.search(block.text):
         return False
     if len(block.text) < CTA_MAX and _is_call_to_action(block.text):
         return False

@@ -86,6 +86,7 @@ BOILERPLATE_WORDS = frozenset(
     teaser-list teasers puff puffar
     rating votes customer-reviews product-reviews
     search searchform search-form login
+    w-form-done w-form-fail
     """.split()
 )
 
@@ -333,7 +334,25 @@ DROP_PHRASES = frozenset(
         "more options",
         "loading...",
         "write a review",
+        "sponsored",
+        "advertisement - continue reading below",
+        "table of contents",
+        "contents",
+        "inhaltsverzeichnis",
+        "innehållsförteckning",
     }
+)
+
+# Short lines of the reader's furniture that carry a number: a reading time ("8 min read",
+# "Lesezeit: 4 Minuten", "Lästid 3 min"), a count of results ("Showing 1–16 of 29 results").
+# Matched on blocks under FURNITURE_LINE_MAX characters (content.py).
+READER_FURNITURE = re.compile(
+    r"^(?:(?:reading time|read time|lesezeit|lästid)\W*\d+\s*(?:min|minutes?|minuten|minuter)\W*$"
+    r"|\d+\s*(?:-\s*)?(?:min|minutes?|minuten|minuter)\.?\s+(?:read|reading time|lesezeit|läsning"
+    r"|lästid)\W*$"
+    r"|showing\s+\d[\d,]*\s*(?:[-–]|to)\s*\d[\d,]*\s+of\s+\d[\d,]*\s+(?:results|items|products)\b"
+    r"|visar\s+\d+\s*[-–]\s*\d+\s+av\s+\d+\b)",
+    re.I,
 )
 
 # Short lines that invite the reader elsewhere (newsletters, related reading, comments,
