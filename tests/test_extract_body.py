@@ -166,7 +166,6 @@ def test_the_second_opinions_body_loses_calls_to_action_as_ours_does():
     assert call not in body
 
 
-
 def test_the_second_opinions_body_says_a_paragraph_once_as_ours_does():
     """A mobile and a desktop copy of the same paragraph in trafilatura's text: the body
     taken from it keeps the first copy, as uninews's own body would."""
@@ -179,6 +178,7 @@ def test_the_second_opinions_body_says_a_paragraph_once_as_ours_does():
     body = extract(html, "https://example.edu/news/lichens-twice").body_text
     assert PARAGRAPHS[2] in body
     assert body.count(PARAGRAPHS[1]) == 2  # written twice in its paragraph, shown once
+
 
 def test_a_page_that_shows_its_text_in_noscript_only_keeps_that_text():
     """A forum that builds its page by script serves the whole topic inside one <noscript>
