@@ -563,3 +563,29 @@ def test_a_sentence_about_minutes_of_reading_is_article_text():
     html = _page(f"<article>{line}{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</article>")
     body = extract(html, "https://example.edu/news/lichens-reading").body_text
     assert "Ten minutes reading the paper a day was enough." in body
+
+
+def _linked_items(names: list[str]) -> str:
+    return "".join(f"<li><a href='/patch/{n}'>{name}</a></li>" for n, name in enumerate(names))
+
+
+PATCHES = ["libgccjit: add support for packed structs", "libgccjit: fix volatile loads"]
+
+
+def test_a_list_of_links_the_article_introduces_is_kept():
+    """A changelog's items are links, as a menu's are; the sentence before them says they
+    are the article's."""
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    intro = "<p>Also, a few patches were merged upstream:</p>"
+    html = _page(f"<article>{article}{intro}<ul>{_linked_items(PATCHES)}</ul></article>")
+    body = extract(html, "https://example.edu/blog/progress-report").body_text
+    assert all(patch in body for patch in PATCHES)
+    assert "a few patches were merged upstream:" in body
+
+
+@pytest.mark.parametrize("intro", ["", "<p>You might also like:</p>"])
+def test_a_list_of_links_without_the_articles_introduction_is_left_out(intro):
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = _page(f"<article>{article}{intro}<ul>{_linked_items(PATCHES)}</ul></article>")
+    body = extract(html, "https://example.edu/blog/progress-report").body_text
+    assert not any(patch in body for patch in PATCHES)
