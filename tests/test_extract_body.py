@@ -589,3 +589,14 @@ def test_a_list_of_links_without_the_articles_introduction_is_left_out(intro):
     html = _page(f"<article>{article}{intro}<ul>{_linked_items(PATCHES)}</ul></article>")
     body = extract(html, "https://example.edu/blog/progress-report").body_text
     assert not any(patch in body for patch in PATCHES)
+
+
+def test_a_heading_inside_a_list_item_is_the_item():
+    """A site builder writes each item of a brand's list as an <h3> inside its <li>: they
+    are list items, not headings over sections that hold nothing."""
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    items = "".join(f"<li><h3>{i}</h3></li>" for i in ("organic cotton", "hemp", "fair trade"))
+    html = _page(f"<article>{article}<h2>Aventura</h2><ul>{items}</ul></article>")
+    body = extract(html, "https://example.com/blog/sustainable-brands").body_text
+    for text in ("Aventura", "organic cotton", "hemp", "fair trade"):
+        assert text in body

@@ -566,7 +566,12 @@ class _Walker:
         self._reset()
 
     def _kind(self) -> str:
-        for tag in reversed(self.stack):
+        """The innermost block tag's kind; a heading right inside a list item is the item
+        (a site builder's <li><h3>organic cotton</h3></li>)."""
+        for k in range(len(self.stack) - 1, -1, -1):
+            tag = self.stack[k]
+            if tag in HEADINGS and k and self.stack[k - 1] == "li":
+                tag = "li"
             if tag in HEADINGS or tag in ("li", "pre", "td", "th", "dt", "dd", "figcaption"):
                 if tag == "li":
                     return "oli" if "ol" in self.stack else "li"
