@@ -566,12 +566,7 @@ class _Walker:
         self._reset()
 
     def _kind(self) -> str:
-        """The innermost block tag's kind; a heading right inside a list item is the item
-        (a site builder's <li><h3>organic cotton</h3></li>)."""
-        for k in range(len(self.stack) - 1, -1, -1):
-            tag = self.stack[k]
-            if tag in HEADINGS and k and self.stack[k - 1] == "li":
-                tag = "li"
+        for tag in reversed(self.stack):
             if tag in HEADINGS or tag in ("li", "pre", "td", "th", "dt", "dd", "figcaption"):
                 if tag == "li":
                     return "oli" if "ol" in self.stack else "li"
@@ -598,7 +593,7 @@ class _Walker:
             return
         if tag in BLOCK_TAGS:
             self.flush()
-            self.stack.append(tag)
+            self.stack.append("li" if tag in HEADINGS and _is_the_item(el) else tag)
             self.quote += tag == "blockquote"
             self.add(el.text)
             for child in el:
@@ -627,6 +622,16 @@ class _Walker:
         for child in el:
             self.walk(child, depth + 1)
         self.link -= tag == "a"
+
+
+def _is_the_item(heading) -> bool:
+    """Whether a heading is all there is of its list item (a site builder's
+    <li><h3>organic cotton</h3></li>): the item, not a heading over an empty section. A
+    card's headline has the card's date and text beside it."""
+    item = heading.getparent()
+    if item is None or item.tag != "li" or len(item) != 1:
+        return False
+    return not (item.text or "").strip() and not (heading.tail or "").strip()
 
 
 def _tidy(text: str) -> str:
