@@ -600,3 +600,34 @@ def test_a_heading_inside_a_list_item_is_the_item():
     body = extract(html, "https://example.com/blog/sustainable-brands").body_text
     for text in ("Aventura", "organic cotton", "hemp", "fair trade"):
         assert text in body
+
+
+@pytest.mark.parametrize(
+    "disclaimer",
+    [
+        "This material is not intended to replace the advice of a qualified advisor. "
+        "Information has been obtained from sources believed to be reliable.",
+        "Products and services referenced are for general information only. Always consult "
+        "a qualified advisor prior to purchasing.",
+        "Die Inhalte dienen nur zu Informationszwecken und stellen keine Anlageberatung dar.",
+        "Innehållet är endast i informationssyfte och ersätter inte professionell rådgivning.",
+    ],
+)
+def test_a_sites_disclaimer_is_not_article_text(disclaimer):
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = _page(f"<article>{article}<p>{disclaimer}</p></article>")
+    body = extract(html, "https://example.com/insurance/lichen-cover").body_text
+    assert all(p in body for p in PARAGRAPHS)
+    assert disclaimer not in body
+
+
+def test_a_paragraph_that_quotes_a_disclaimer_late_is_article_text():
+    quote = (
+        "Coffee does count toward hydration, the nutritionist says, and the water in it more "
+        "than makes up for the caffeine. That said, experts still stress that a cup of coffee "
+        "is no cure, and a newspaper column is not a substitute for medical advice from a "
+        "doctor who knows you."
+    )
+    html = _page(f"<article><p>{PARAGRAPHS[0]}</p><p>{quote}</p><p>{PARAGRAPHS[1]}</p></article>")
+    body = extract(html, "https://example.com/health/coffee").body_text
+    assert quote in body

@@ -86,7 +86,8 @@ from .core import extract
 # page's; a list the article's own sentence introduces ("... were merged upstream:") stays
 # however linked its items are; a heading right inside a list item is the item; reading
 # times, result counts, a contents heading, an advertiser's label and a form's hidden
-# messages are furniture; trafilatura's body, where it replaces ours, says a paragraph once.
+# messages are furniture, and so is a site's disclaimer that its text is not advice;
+# trafilatura's body, where it replaces ours, says a paragraph once.
 EXTRACTOR_VERSION = "1.8.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

@@ -55,6 +55,12 @@ HEAD_SHORT = 30  # characters: shorter lines above the first real paragraph are 
 # A paragraph this long ending in ":" introduces the list after it, whatever its share of
 # links (chosen on wcxb-dev: 20 and 30 equal, 1 and 50 lower; extraction-dev +0.0006 at 20).
 LIST_INTRO_MIN = 20
+# A disclaimer is a block under this many characters that says it is one within its first
+# DISCLAIMER_LEAD (an article that quotes "not a substitute for medical advice" further on
+# keeps its paragraph). Chosen on wcxb-dev (2,000 and 1,000 equal; the phrase anywhere in the
+# block took an expert's quote), checked on extraction-dev (unchanged).
+DISCLAIMER_MAX = 1000
+DISCLAIMER_LEAD = 200
 FURNITURE_LINE_MAX = 80  # characters: a reading time or a count of results is a short line
 LEAD_IN_MAX = 60  # characters: a line this short without a full stop introduces what follows
 MAX_CLIMB = 6  # levels the container may climb above the best candidate
@@ -668,6 +674,10 @@ def keep(block: Block, phrases: frozenset[str], links_count: bool = True) -> boo
         return False
     if len(block.text) < FURNITURE_LINE_MAX and vocabulary.READER_FURNITURE.search(block.text):
         return False
+    if len(block.text) < DISCLAIMER_MAX:
+        disclaimer = vocabulary.DISCLAIMER.search(block.text)
+        if disclaimer is not None and disclaimer.start() < DISCLAIMER_LEAD:
+            return False
     if len(block.text) < CTA_MAX and _is_call_to_action(block.text):
         return False
     limit = MAX_BLOCK_LINK_DENSITY

@@ -401,6 +401,26 @@ AFFILIATE_NOTE = re.compile(
     re.I,
 )
 
+# A site's disclaimer that its text is not advice ("for general information only", "not
+# intended to replace the advice of a qualified advisor", "does not constitute legal
+# advice", "dient nur zu Informationszwecken", "ersätter inte ... rådgivning"): the site's
+# legal notice, not the article. Matched near the start of blocks under DISCLAIMER_MAX
+# characters (content.py), where a disclaimer says what it is.
+DISCLAIMER = re.compile(
+    r"\b(?:for (?:general )?information(?:al)? (?:purposes )?only"
+    r"|(?:is|are) not intended (?:to|as) (?:replace|substitute|be a substitute)"
+    r"|(?:does|do|should) not (?:constitute|be construed as) (?:legal|financial|medical"
+    r"|investment|tax|professional)"
+    r"|(?:a )?substitute for (?:direct |professional )?(?:medical|legal|financial|professional)"
+    r" advice|consult (?:a|your) qualified"
+    r"|(?:nur|ausschließlich) zu(?:r)? (?:allgemeinen )?information(?:szwecken)?"
+    r"|stell(?:t|en) keine (?:rechts|anlage|steuer|medizinische )?beratung dar"
+    r"|ersetz(?:t|en) (?:nicht|keine) (?:die )?(?:ärztliche|medizinische|rechtliche)"
+    r"|(?:endast|enbart) i informationssyfte"
+    r"|ersätter inte (?:professionell |medicinsk )?rådgivning)",
+    re.I,
+)
+
 # Photo credits and source lines under images ("Foto: Name", "(crédito: Name)", "Image: X").
 CREDIT_LINE = re.compile(
     r"^\(?\s*(?:foto|fotograf|bild|photo|photograph|image|imagen|picture|crédito|credit|"
