@@ -611,6 +611,7 @@ def test_a_heading_inside_a_list_item_is_the_item():
         "a qualified advisor prior to purchasing.",
         "Die Inhalte dienen nur zu Informationszwecken und stellen keine Anlageberatung dar.",
         "Innehållet är endast i informationssyfte och ersätter inte professionell rådgivning.",
+        "Any opinions expressed in the examples do not reflect the views of Example Dictionary.",
     ],
 )
 def test_a_sites_disclaimer_is_not_article_text(disclaimer):

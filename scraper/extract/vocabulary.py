@@ -403,7 +403,8 @@ AFFILIATE_NOTE = re.compile(
 
 # A site's disclaimer that its text is not advice ("for general information only", "not
 # intended to replace the advice of a qualified advisor", "does not constitute legal
-# advice", "dient nur zu Informationszwecken", "ersätter inte ... rådgivning"): the site's
+# advice", "dient nur zu Informationszwecken", "ersätter inte ... rådgivning") or not its
+# view ("opinions expressed do not reflect the views of ..."): the site's
 # legal notice, not the article. Matched near the start of blocks under DISCLAIMER_MAX
 # characters (content.py), where a disclaimer says what it is.
 DISCLAIMER = re.compile(
@@ -417,7 +418,8 @@ DISCLAIMER = re.compile(
     r"|stell(?:t|en) keine (?:rechts|anlage|steuer|medizinische )?beratung dar"
     r"|ersetz(?:t|en) (?:nicht|keine) (?:die )?(?:ärztliche|medizinische|rechtliche)"
     r"|(?:endast|enbart) i informationssyfte"
-    r"|ersätter inte (?:professionell |medicinsk )?rådgivning)",
+    r"|ersätter inte (?:professionell |medicinsk )?rådgivning"
+    r"|(?:do|does) not (?:necessarily )?reflect the (?:views|opinions?))",
     re.I,
 )
 
