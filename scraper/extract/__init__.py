@@ -84,7 +84,7 @@ from .core import extract
 # 1.8.0: bylines naming five or more different people sign a list's items, not the page (a
 # shop's "by Brand" cards), and a listed book's or product's microdata author is not the
 # page's; a list the article's own sentence introduces ("... were merged upstream:") stays
-# however linked its items are; a heading right inside a list item is the item; reading
+# however linked its items are; a heading that is all of its list item is the item; reading
 # times, result counts, a contents heading, an advertiser's label and a form's hidden
 # messages are furniture, and so is a site's disclaimer that its text is not advice;
 # trafilatura's body, where it replaces ours, says a paragraph once.

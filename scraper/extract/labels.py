@@ -30,8 +30,8 @@ HEADLINE_PROSE_LINES = 1
 HEADLINE_DATE_CHARS = 50
 # Bylines naming this many different people or makers sign the items of a list (a shop's
 # "by Brand" cards, a reading list's "by Author" rows), not the page: it has none of its
-# own. Chosen on wcxb-dev (3 and 4 took an article's byline, 8 missed a shop), checked on
-# extraction-dev (bench/extraction.py).
+# own. Chosen on wcxb-dev (3 and 4 took an article's byline, 8 missed a shop); the body is
+# the same on both corpora (bench/extraction.py).
 ITEM_BYLINES = 5
 
 
