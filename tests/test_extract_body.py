@@ -632,3 +632,27 @@ def test_a_paragraph_that_quotes_a_disclaimer_late_is_article_text():
     html = _page(f"<article><p>{PARAGRAPHS[0]}</p><p>{quote}</p><p>{PARAGRAPHS[1]}</p></article>")
     body = extract(html, "https://example.com/health/coffee").body_text
     assert quote in body
+
+
+@pytest.mark.parametrize(
+    ("meta", "name"),
+    [
+        ("By Jane Doe | Updated Mar 5, 2026 at 4:28 PM EST", "Jane"),
+        ("BySarah<br>January 18, 2023", "BySarah"),
+        ("Av Anna Svensson · 12 maj 2025", "Svensson"),
+    ],
+)
+def test_a_byline_and_date_line_is_not_article_text(meta, name):
+    """A post's header line of byline and date, left inside the text's container."""
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = _page(f"<article><div class='x'><p>{meta}</p></div>{article}</article>")
+    body = extract(html, "https://example.com/blog/lichens-meta").body_text
+    assert all(p in body for p in PARAGRAPHS)
+    assert name not in body
+
+
+def test_a_sentence_that_starts_with_by_and_names_a_date_is_article_text():
+    line = "By the way, the first snow fell on 12 May 2025 | a record for the station."
+    html = _page(f"<article>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}<p>{line}</p></article>")
+    body = extract(html, "https://example.com/blog/lichens-snow").body_text
+    assert line in body

@@ -16,6 +16,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import cms, vocabulary, xpaths
+from .dates import parse_date
 from .query import matches
 from .text import absolute
 
@@ -61,6 +62,7 @@ LIST_INTRO_MIN = 20
 # block took an expert's quote), checked on extraction-dev (unchanged).
 DISCLAIMER_MAX = 1000
 DISCLAIMER_LEAD = 200
+META_LINE_MAX = 160  # characters: a byline and a date on one line of a post's header
 FURNITURE_LINE_MAX = 80  # characters: a reading time or a count of results is a short line
 LEAD_IN_MAX = 60  # characters: a line this short without a full stop introduces what follows
 MAX_CLIMB = 6  # levels the container may climb above the best candidate
@@ -680,6 +682,8 @@ def keep(block: Block, phrases: frozenset[str], links_count: bool = True) -> boo
             return False
     if len(block.text) < CTA_MAX and _is_call_to_action(block.text):
         return False
+    if len(block.text) < META_LINE_MAX and _is_meta_line(block.text):
+        return False
     limit = MAX_BLOCK_LINK_DENSITY
     if block.kind in ("li", "oli"):
         limit = MAX_ITEM_LINK_DENSITY
@@ -689,6 +693,15 @@ def keep(block: Block, phrases: frozenset[str], links_count: bool = True) -> boo
         # a paragraph that is one written-out address is content ("www.example.se/page/")
         return block.kind == "p" and len(block.links) == 1 and _URL_TEXT.match(block.text)
     return True
+
+
+def _is_meta_line(text: str) -> bool:
+    """Whether a line is a post's byline and date together (the fields read them from the
+    header; in the body they are the header's, not the article's)."""
+    parts = [p.strip() for p in vocabulary.META_LINE_SEPARATOR.split(text) if p.strip()]
+    if len(parts) < 2 or not any(vocabulary.META_LINE_BYLINE.match(p) for p in parts):
+        return False
+    return bool(vocabulary.META_LINE_WORD.search(text)) or any(parse_date(p) for p in parts)
 
 
 def _is_call_to_action(text: str) -> bool:

@@ -355,6 +355,12 @@ READER_FURNITURE = re.compile(
     re.I,
 )
 
+# A byline and a date on one line of a post's header ("By Jane Doe | Updated Mar 5, 2026",
+# "BySarah / January 18, 2023", "Av Anna Svensson · 12 maj 2025"), split at its separators.
+META_LINE_SEPARATOR = re.compile(r"[|·•/\n]|\s[–—-]\s")
+META_LINE_BYLINE = re.compile(r"^(?:(?:written |posted )?by|av|von)\s*(?=(?-i:[A-ZÅÄÖÜ]))", re.I)
+META_LINE_WORD = re.compile(r"\b(?:updated|published|min read|uppdaterad|publicerad)\b", re.I)
+
 # Short lines that invite the reader elsewhere (newsletters, related reading, comments,
 # copyright), in the languages of the sites we meet. Matched on blocks under 120 characters.
 CALL_TO_ACTION = re.compile(
