@@ -676,10 +676,8 @@ def keep(block: Block, phrases: frozenset[str], links_count: bool = True) -> boo
         return False
     if len(block.text) < FURNITURE_LINE_MAX and vocabulary.READER_FURNITURE.search(block.text):
         return False
-    if len(block.text) < DISCLAIMER_MAX:
-        disclaimer = vocabulary.DISCLAIMER.search(block.text)
-        if disclaimer is not None and disclaimer.start() < DISCLAIMER_LEAD:
-            return False
+    if len(block.text) < DISCLAIMER_MAX and _is_disclaimer(block.text):
+        return False
     if len(block.text) < CTA_MAX and _is_call_to_action(block.text):
         return False
     if len(block.text) < META_LINE_MAX and _is_meta_line(block.text):
@@ -693,6 +691,19 @@ def keep(block: Block, phrases: frozenset[str], links_count: bool = True) -> boo
         # a paragraph that is one written-out address is content ("www.example.se/page/")
         return block.kind == "p" and len(block.links) == 1 and _URL_TEXT.match(block.text)
     return True
+
+
+def _is_disclaimer(text: str) -> bool:
+    """Whether a block says, within its first DISCLAIMER_LEAD characters, that it is a
+    disclaimer. Only its head is searched (a match is under 80 characters long), and only
+    when it holds one of the words every disclaimer does: the search cost 16 µs on a
+    paragraph of 260 characters, on every block of every page."""
+    head = text[: DISCLAIMER_LEAD + 80]
+    lowered = head.lower()
+    if not any(word in lowered for word in vocabulary.DISCLAIMER_HINTS):
+        return False
+    found = vocabulary.DISCLAIMER.search(head)
+    return found is not None and found.start() < DISCLAIMER_LEAD
 
 
 def _is_meta_line(text: str) -> bool:

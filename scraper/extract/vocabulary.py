@@ -429,6 +429,20 @@ DISCLAIMER = re.compile(
     re.I,
 )
 
+# Words one of which every DISCLAIMER holds: a block without them is not searched.
+DISCLAIMER_HINTS = (
+    "informat",
+    "intended",
+    "constitut",
+    "construed",
+    "substitut",
+    "qualified",
+    "beratung",
+    "ersetz",
+    "ersätter",
+    "reflect",
+)
+
 # Photo credits and source lines under images ("Foto: Name", "(crédito: Name)", "Image: X").
 CREDIT_LINE = re.compile(
     r"^\(?\s*(?:foto|fotograf|bild|photo|photograph|image|imagen|picture|crédito|credit|"
