@@ -615,10 +615,7 @@ def test_a_heading_inside_a_list_item_is_the_item():
     ],
 )
 def test_a_sites_disclaimer_is_not_article_text(disclaimer):
-    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-    html = _page(f"<article>{article}<p>{disclaimer}</p></article>")
-    body = extract(html, "https://example.com/insurance/lichen-cover").body_text
-    assert all(p in body for p in PARAGRAPHS)
+    body = _body_beside(after=f"<p>{disclaimer}</p>")
     assert disclaimer not in body
 
 
@@ -644,11 +641,18 @@ def test_a_paragraph_that_quotes_a_disclaimer_late_is_article_text():
 )
 def test_a_byline_and_date_line_is_not_article_text(meta, name):
     """A post's header line of byline and date, left inside the text's container."""
-    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-    html = _page(f"<article><div class='x'><p>{meta}</p></div>{article}</article>")
-    body = extract(html, "https://example.com/blog/lichens-meta").body_text
-    assert all(p in body for p in PARAGRAPHS)
+    body = _body_beside(before=f"<div class='x'><p>{meta}</p></div>")
     assert name not in body
+
+
+def _body_beside(before: str = "", after: str = "") -> str:
+    """The body of an article of PARAGRAPHS with `before` and `after` around them; every
+    paragraph is in it."""
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = _page(f"<article>{before}{article}{after}</article>")
+    body = extract(html, "https://example.com/blog/lichens-beside").body_text
+    assert all(p in body for p in PARAGRAPHS)
+    return body
 
 
 def test_a_sentence_that_starts_with_by_and_names_a_date_is_article_text():
