@@ -87,8 +87,8 @@ from .core import extract
 # however linked its items are; a heading that is all of its list item is the item; reading
 # times, result counts, a contents heading, an advertiser's label and a form's hidden
 # messages are furniture, and so are a site's disclaimer that its text is not advice and a
-# post's byline-and-date line left in the text;
-# trafilatura's body, where it replaces ours, says a paragraph once.
+# post's byline-and-date line left in the text; trafilatura's body, where it replaces ours,
+# says a paragraph once.
 EXTRACTOR_VERSION = "1.8.0"
 
 __all__ = ["Article", "CONTENT_FIELDS", "EXTRACTOR_VERSION", "KINDS", "extract"]

@@ -709,7 +709,7 @@ def _is_disclaimer(text: str) -> bool:
 def _is_meta_line(text: str) -> bool:
     """Whether a line is a post's byline and date together (the fields read them from the
     header; in the body they are the header's, not the article's)."""
-    parts = [p.strip() for p in vocabulary.META_LINE_SEPARATOR.split(text) if p.strip()]
+    parts = [p for p in map(str.strip, vocabulary.META_LINE_SEPARATOR.split(text)) if p]
     if len(parts) < 2 or not any(vocabulary.META_LINE_BYLINE.match(p) for p in parts):
         return False
     return bool(vocabulary.META_LINE_WORD.search(text)) or any(parse_date(p) for p in parts)
