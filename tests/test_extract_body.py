@@ -660,3 +660,40 @@ def test_a_sentence_that_starts_with_by_and_names_a_date_is_article_text():
     html = _page(f"<article>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}<p>{line}</p></article>")
     body = extract(html, "https://example.com/blog/lichens-snow").body_text
     assert line in body
+
+
+TRAILER_BIO = (
+    "Maria Lind writes about lichens and mosses for the station's newsletter, and has "
+    "walked the tundra transects every summer since 2009 with a notebook and a hand lens."
+)
+# The trailer is looked for once the article has begun: after a paragraph of 200 characters.
+LONG_PARAGRAPHS = [
+    " ".join(PARAGRAPHS),
+    "Snow depth was logged every hour by sensors the team buried in autumn, and samples of "
+    "the lichens were weighed each spring to see how much they had grown. The winters with "
+    "deep, early snow gave the most growth; the winters with wind-blown bare ground the least.",
+]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["About the Author", "Recommended reading", "Om författaren", "Popular posts »"],
+)
+def test_the_pages_trailer_after_the_article_is_not_article_text(heading):
+    """A heading that opens the trailer (related articles, the author's bio) ends the article,
+    however long the paragraph under it."""
+    article = "".join(f"<p>{p}</p>" for p in LONG_PARAGRAPHS)
+    html = _page(f"<article>{article}<h2>{heading}</h2><p>{TRAILER_BIO}</p></article>")
+    body = extract(html, "https://example.com/blog/lichens-trailer").body_text
+    assert all(p in body for p in LONG_PARAGRAPHS)
+    assert heading not in body
+    assert "Maria Lind" not in body
+
+
+def test_a_read_next_box_in_the_middle_of_an_article_leaves_the_article_whole():
+    """More of the article after the box than before it: the article goes on."""
+    head, rest = LONG_PARAGRAPHS[0], LONG_PARAGRAPHS[1:] + PARAGRAPHS
+    box = "<h3>Read next</h3>"
+    html = _page(f"<article><p>{head}</p>{box}{''.join(f'<p>{p}</p>' for p in rest)}</article>")
+    body = extract(html, "https://example.com/blog/lichens-read-next").body_text
+    assert all(p in body for p in [head, *rest])

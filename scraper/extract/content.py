@@ -52,6 +52,8 @@ TAIL_HEADED = 100  # ...but a heading over a paragraph this long stays (40 lower
 TAIL_OWN = 1.0
 CTA_MAX = 200  # characters: a call to action is one or two short sentences
 DISCLOSURE_MAX = 400  # characters: an affiliate note is a sentence or three
+TRAILER_LINE_MAX = 60  # characters of a line that may be a trailer's heading
+TRAILER_STOPS = " :.…!?»›>→"
 HEAD_SHORT = 30  # characters: shorter lines above the first real paragraph are labels (tried 20-40)
 # A paragraph this long ending in ":" introduces the list after it, whatever its share of
 # links (chosen on wcxb-dev: 20 and 30 equal, 1 and 50 lower; extraction-dev +0.0006 at 20).
@@ -742,7 +744,7 @@ def select(all_blocks: list[Block], phrases: frozenset[str]) -> list[Block]:
                 break
         if not has_content:
             flags[i] = False
-    kept = [b for b, f in zip(all_blocks, flags, strict=True) if f]
+    kept = _before_trailer([b for b, f in zip(all_blocks, flags, strict=True) if f])
     # Short lines after the last real paragraph are sign-offs, bios and widgets far more
     # often than article text (extraction-dev: F1 0.902 -> 0.910); list items and table
     # cells there are the article's own list or table (a menu plan's quantities).
@@ -760,6 +762,25 @@ def select(all_blocks: list[Block], phrases: frozenset[str]) -> list[Block]:
             for n, b in enumerate(tail)
             if len(b.text) >= TAIL_SHORT or b.kind in ("li", "oli", "td") or _heads(tail, n)
         ]
+    return kept
+
+
+def _before_trailer(kept: list[Block]) -> list[Block]:
+    """The blocks before a heading that opens the page's trailer ("Recommended reading",
+    "About the author"): one after the article's first long paragraph, with less text after
+    it than before (a "Read next" box in the middle of an article has more). Only a kept
+    heading counts: cutting at the calls to action that are dropped as lines ("Mehr zum
+    Thema", "Das könnte Sie auch interessieren") lost article text on extraction-dev."""
+    before = 0
+    for i, block in enumerate(kept):
+        if before and (
+            block.kind in HEADINGS or block.kind == "p" and len(block.text) <= TRAILER_LINE_MAX
+        ):
+            if vocabulary.TRAILER_HEADING.fullmatch(block.text.strip().rstrip(TRAILER_STOPS)):
+                if sum(len(b.text) for b in kept[i + 1 :]) < before:
+                    return kept[:i]
+        if before or len(block.text) >= TAIL_PARAGRAPH:
+            before += len(block.text)
     return kept
 
 

@@ -443,6 +443,20 @@ DISCLAIMER_HINTS = (
     "reflect",
 )
 
+# Headings that open the page's trailer after an article: other articles to read, the
+# author's bio. Compared whole, lower-cased, without closing punctuation ("Read next »").
+# content.py cuts the kept text at the first one after the article's first long paragraph
+# when less text follows it than came before. The related-reading lines of CALL_TO_ACTION
+# are dropped before this looks ("You might also like", "Läs också").
+TRAILER_HEADING = re.compile(
+    r"(?:recent|latest|popular|similar|more|other|trending|recommended|top)"
+    r"(?: \w+)? (?:articles?|posts?|stories|news|topics|reads?|reading|blogs?|guides?)"
+    r"|related (?:topics|content|reading|guides?|resources)|up next|read next|keep reading"
+    r"|about the (?:authors?|reviewers?|writers?)|om (?:författaren|skribenten)"
+    r"|mer att läsa|senaste nytt|fler nyheter|über (?:den autor|die autorin)|ähnliche artikel",
+    re.I,
+)
+
 # Photo credits and source lines under images ("Foto: Name", "(crédito: Name)", "Image: X").
 CREDIT_LINE = re.compile(
     r"^\(?\s*(?:foto|fotograf|bild|photo|photograph|image|imagen|picture|crédito|credit|"
