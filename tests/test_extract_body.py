@@ -697,3 +697,20 @@ def test_a_read_next_box_in_the_middle_of_an_article_leaves_the_article_whole():
     html = _page(f"<article><p>{head}</p>{box}{''.join(f'<p>{p}</p>' for p in rest)}</article>")
     body = extract(html, "https://example.com/blog/lichens-read-next").body_text
     assert all(p in body for p in [head, *rest])
+
+
+def test_a_section_whose_id_is_its_headings_anchor_is_article_text():
+    """A content system names each section after its heading: the section
+    "menu-planning-for-a-long-winter" is not a menu."""
+    section = (
+        "<div id='menu-planning-for-a-long-winter'><h2>Menu planning for a long winter</h2>"
+        f"<p>{LONG_PARAGRAPHS[1]}</p></div>"
+    )
+    body = _body_beside(after=section)
+    assert "Menu planning for a long winter" in body
+    assert LONG_PARAGRAPHS[1] in body
+
+
+def test_a_menu_whose_id_is_not_its_headings_anchor_is_left_out():
+    menu = "<div id='main-menu-links'><h2>Lichens</h2><p>Mosses, ferns and other plants</p></div>"
+    assert "Mosses, ferns" not in _body_beside(after=menu)

@@ -183,6 +183,8 @@ def hidden_or_landmark(el: lxml_html.HtmlElement) -> bool:
 
 
 _WORD_SPLIT = re.compile(r"[\s_-]+")
+_ANCHOR_WORD = re.compile(r"[^\W_]+")
+ANCHOR_MIN_WORDS = 3  # words of an id that may be its heading's anchor ("related-posts" is not)
 # First parts of the listed runs ("comment" of "comment-list"): only these start a run.
 _RUN_STARTS = frozenset(
     w.split("-")[0]
@@ -340,6 +342,9 @@ def clean(
         if found is None:
             attrs = f"{cms.without_layout(key[0] or '')} {key[1] or ''}"
             furniture = has_word(attrs, vocabulary.BOILERPLATE_WORDS)
+            if furniture and key[1] and _names_its_heading(el, key[1]):
+                attrs = cms.without_layout(key[0] or "")
+                furniture = has_word(attrs, vocabulary.BOILERPLATE_WORDS)
             author_box = has_word(attrs, vocabulary.AUTHOR_BOX_WORDS)
             if (furniture or author_box) and cms.is_body(*key):
                 furniture = author_box = False
@@ -361,6 +366,17 @@ def clean(
             continue
         _drop(el)
     return good.get(body, 0)
+
+
+def _names_its_heading(el, id_: str) -> bool:
+    """Whether an id is the anchor of the element's heading, its words in order: a section
+    "menu-innovation-strategies-building-memorable-dining-experiences" is not a menu."""
+    parts = [p for p in _WORD_SPLIT.split(id_.lower()) if p]
+    if len(parts) < ANCHOR_MIN_WORDS:
+        return False
+    for heading in el.iter(*HEADINGS):
+        return _ANCHOR_WORD.findall(heading.text_content().lower())[: len(parts)] == parts
+    return False
 
 
 def _hidden_furniture(el, good: dict) -> bool:
