@@ -714,3 +714,25 @@ def test_a_section_whose_id_is_its_headings_anchor_is_article_text():
 def test_a_menu_whose_id_is_not_its_headings_anchor_is_left_out():
     menu = "<div id='main-menu-links'><h2>Lichens</h2><p>Mosses, ferns and other plants</p></div>"
     assert "Mosses, ferns" not in _body_beside(after=menu)
+
+
+def test_an_article_of_short_lines_keeps_them_before_its_first_long_paragraph():
+    """Short paragraphs and lists make the article; its one long paragraph comes last. The
+    short lines before it are its text, not labels above it."""
+    groups = {
+        "Writing tools": ["Pens", "Pencils", "Markers"],
+        "Cutting and fastening": ["Scissors", "Paper clips", "Binder clips"],
+        "Paper": ["Sticky notes", "Notepads", "Printer paper"],
+    }
+    sections = "".join(
+        f"<p><strong>{name}</strong></p><ul>{''.join(f'<li>{i}</li>' for i in items)}</ul>"
+        for name, items in groups.items()
+    )
+    html = _page(
+        f"<article><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>{sections}"
+        f"<p>{LONG_PARAGRAPHS[1]}</p></article>"
+    )
+    body = extract(html, "https://example.com/blog/office-supplies").body_text
+    for name, items in groups.items():
+        assert name in body
+        assert all(item in body for item in items)
