@@ -736,3 +736,18 @@ def test_an_article_of_short_lines_keeps_them_before_its_first_long_paragraph():
     for name, items in groups.items():
         assert name in body
         assert all(item in body for item in items)
+
+
+def test_an_ordered_lists_items_are_numbered_as_the_browser_shows_them():
+    steps = ["Audit your waste at home", "Bring a bag to the shop", "Compost the food scraps"]
+    items = "".join(f"<li>{s}</li>" for s in steps)
+    html = _page(
+        f"<article>{''.join(f'<p>{p}</p>' for p in LONG_PARAGRAPHS)}<ol start='4'>{items}</ol>"
+        "<ol><li>1. Numbered by the site itself, in its own text</li></ol></article>"
+    )
+    art = extract(html, "https://example.com/blog/zero-waste")
+    for n, step in enumerate(steps, start=4):
+        assert f"{n}. {step}" in art.body_text
+        assert f"{n}. {step}" in art.body_markdown
+    assert "1. 1. Numbered" not in art.body_text
+    assert "1. 1. Numbered" not in art.body_markdown

@@ -165,6 +165,7 @@ class Block:
     quote: bool = False
     links: list[dict[str, str]] = field(default_factory=list)
     teaser: bool = False  # inside a list of teaser cards (teasers.teaser_lists)
+    number: int | None = None  # an ordered list item's number, as the browser shows it
 
     @property
     def link_density(self) -> float:
@@ -552,6 +553,8 @@ class _Walker:
         self.stack: list[str] = []
         self.quote = 0
         self.link = 0
+        self.numbers: list[int] = []  # the next item's number in each open <ol>
+        self.number: int | None = None  # the number of the item whose text comes next
         self._reset()
 
     def _reset(self) -> None:
@@ -588,9 +591,18 @@ class _Walker:
                     self.quote > 0,
                     self.links,
                     self.in_teasers > 0,
+                    self._take_number(text),
                 )
             )
         self._reset()
+
+    def _take_number(self, text: str) -> int | None:
+        """The number of the list item this block opens (only its first block gets it),
+        unless the item writes its own ("3. Shop mindfully")."""
+        number, self.number = self.number, None
+        if number is None or self._kind() != "oli" or _OWN_NUMBER.match(text):
+            return None
+        return number
 
     def _kind(self) -> str:
         for tag in reversed(self.stack):
@@ -622,10 +634,17 @@ class _Walker:
             self.flush()
             self.stack.append("li" if tag in HEADINGS and _is_the_item(el) else tag)
             self.quote += tag == "blockquote"
+            if tag == "ol":
+                self.numbers.append(_start(el))
+            elif tag == "li" and self.numbers and _nearest_list(self.stack) == "ol":
+                self.number = self.numbers[-1]
+                self.numbers[-1] += 1
             self.add(el.text)
             for child in el:
                 self.walk(child, depth + 1)
             self.flush()
+            if tag == "ol":
+                self.numbers.pop()
             self.quote -= tag == "blockquote"
             self.stack.pop()
             return
@@ -649,6 +668,25 @@ class _Walker:
         for child in el:
             self.walk(child, depth + 1)
         self.link -= tag == "a"
+
+
+_OWN_NUMBER = re.compile(r"^\d{1,4} ?[.):]")
+
+
+def _start(ol) -> int:
+    """The first number of an ordered list (its start attribute, else 1)."""
+    try:
+        return int((ol.get("start") or "1").strip())
+    except ValueError:
+        return 1
+
+
+def _nearest_list(stack: list[str]) -> str | None:
+    """The innermost open list of the walk: "ol", "ul", "menu" or None (stack ends in li)."""
+    for tag in reversed(stack[:-1]):
+        if tag in ("ol", "ul", "menu"):
+            return tag
+    return None
 
 
 def _is_the_item(heading) -> bool:
@@ -871,14 +909,15 @@ def render(kept: list[Block]) -> tuple[str, str]:
     """(body_text with blank lines between paragraphs, body_markdown)."""
     texts, mds = [], []
     for block in kept:
-        texts.append(block.text)
+        prefix = f"{block.number}. " if block.number is not None else ""
+        texts.append(prefix + block.text)
         md = block.markdown
         if block.kind in HEADINGS:
             md = "#" * max(2, HEADINGS[block.kind]) + " " + md.replace("\n", " ")
         elif block.kind == "li":
             md = "- " + md
         elif block.kind == "oli":
-            md = "1. " + md
+            md = (prefix or ("" if _OWN_NUMBER.match(block.text) else "1. ")) + md
         elif block.kind == "pre":
             md = "```\n" + block.text + "\n```"
         if block.quote:
