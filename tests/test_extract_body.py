@@ -751,3 +751,17 @@ def test_an_ordered_lists_items_are_numbered_as_the_browser_shows_them():
         assert f"{n}. {step}" in art.body_markdown
     assert "1. 1. Numbered" not in art.body_text
     assert "1. 1. Numbered" not in art.body_markdown
+
+
+def test_a_post_written_as_one_block_is_its_body_though_the_description_repeats_it():
+    """The description summarises the post by its first words; the post is not its lead."""
+    post = " ".join(LONG_PARAGRAPHS)
+    html = (
+        "<html><head><title>Lichens</title>"
+        f"<meta name='description' content='{PARAGRAPHS[0][:120]}'></head>"
+        f"<body><article><div>{post}</div></article></body></html>"
+    ).encode()
+    art = extract(html, "https://example.com/p/lichens-one-block")
+    assert art.kind != "empty"
+    assert art.body_text == post
+    assert art.lead is None

@@ -354,7 +354,8 @@ def _collect_images(d: Draft) -> None:
 
 def _select_blocks(d: Draft) -> None:
     """The blocks a reader keeps, without the title again; a first paragraph that the
-    description repeats is the lead when the page marks none."""
+    description repeats is the lead when the page marks none and more text follows it (a
+    post written as one block of text is its body, which the description summarises)."""
     art = d.art
     phrases = _phrases(d.cfg)
     d.teaser_lists = teasers.teaser_lists(d.roots, d.url)
@@ -362,7 +363,7 @@ def _select_blocks(d: Draft) -> None:
     kept = content.select(d.all_blocks, phrases)
     kept = _without_title(kept, art.title)
     description = d.description
-    if art.lead is None and kept and description and kept[0].kind == "p":
+    if art.lead is None and len(kept) > 1 and description and kept[0].kind == "p":
         first_para = norm(kept[0].text)
         if len(first_para) > 40 and first_para.startswith(description[:80].rstrip(". …")):
             art.lead = first_para
