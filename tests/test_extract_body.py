@@ -765,3 +765,12 @@ def test_a_post_written_as_one_block_is_its_body_though_the_description_repeats_
     assert art.kind != "empty"
     assert art.body_text == post
     assert art.lead is None
+
+
+def test_a_templates_placeholder_text_is_not_article_text():
+    filler = (
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
+        "incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud."
+    )
+    body = _body_beside(after=f"<section><h3>Lorem Ipsum</h3><p>{filler}</p></section>")
+    assert "Lorem" not in body

@@ -725,6 +725,8 @@ def keep(block: Block, phrases: frozenset[str], links_count: bool = True) -> boo
         return False
     if block.kind == "caption":  # captions live in images[]; in the text they interrupt
         return False
+    if lowered.startswith(vocabulary.PLACEHOLDER):  # a template's filler, never text
+        return False
     if vocabulary.FINE_PRINT.search(block.text):
         return False
     if len(block.text) < DISCLOSURE_MAX and vocabulary.AFFILIATE_NOTE.search(block.text):

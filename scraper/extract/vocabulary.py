@@ -343,6 +343,9 @@ DROP_PHRASES = frozenset(
     }
 )
 
+# How a template's filler text begins: a section left unfilled, hidden by its stylesheet.
+PLACEHOLDER = ("lorem ipsum",)
+
 # Short lines of the reader's furniture that carry a number: a reading time ("8 min read",
 # "Lesezeit: 4 Minuten", "Lästid 3 min"), a count of results ("Showing 1–16 of 29 results").
 # Matched on blocks under FURNITURE_LINE_MAX characters (content.py).
