@@ -376,9 +376,10 @@ def _names_its_heading(el, id_: str) -> bool:
     parts = [p for p in _WORD_SPLIT.split(id_.lower()) if p]
     if len(parts) < ANCHOR_MIN_WORDS:
         return False
-    for heading in el.iter(*HEADINGS):
-        return _ANCHOR_WORD.findall(heading.text_content().lower())[: len(parts)] == parts
-    return False
+    heading = next(el.iter(*HEADINGS), None)
+    if heading is None:
+        return False
+    return _ANCHOR_WORD.findall(heading.text_content().lower())[: len(parts)] == parts
 
 
 def _hidden_furniture(el, good: dict) -> bool:
