@@ -583,25 +583,26 @@ class _Walker:
         text = _tidy("".join(self.text))
         if text:
             md = _tidy("".join(self.md)) if self.md_differs else text
+            kind = self._kind()
             self.blocks.append(
                 Block(
-                    self._kind(),
+                    kind,
                     text,
                     md,
                     self.link_chars,
                     self.quote > 0,
                     self.links,
                     self.in_teasers > 0,
-                    self._take_number(text),
+                    self._take_number(kind, text),
                 )
             )
         self._reset()
 
-    def _take_number(self, text: str) -> int | None:
+    def _take_number(self, kind: str, text: str) -> int | None:
         """The number of the list item this block opens (only its first block gets it),
         unless the item writes its own ("3. Shop mindfully")."""
         number, self.number = self.number, None
-        if number is None or self._kind() != "oli" or _OWN_NUMBER.match(text):
+        if number is None or kind != "oli" or _OWN_NUMBER.match(text):
             return None
         return number
 
@@ -832,7 +833,7 @@ def _before_trailer(kept: list[Block]) -> list[Block]:
     before = 0
     for i, block in enumerate(kept):
         if before and (
-            block.kind in HEADINGS or block.kind == "p" and len(block.text) <= TRAILER_LINE_MAX
+            block.kind in HEADINGS or (block.kind == "p" and len(block.text) <= TRAILER_LINE_MAX)
         ):
             if vocabulary.TRAILER_HEADING.fullmatch(block.text.strip().rstrip(TRAILER_STOPS)):
                 if sum(len(b.text) for b in kept[i + 1 :]) < before:
