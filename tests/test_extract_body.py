@@ -749,6 +749,7 @@ def test_an_ordered_lists_items_are_numbered_as_the_browser_shows_them():
     for n, step in enumerate(steps, start=4):
         assert f"{n}. {step}" in art.body_text
         assert f"{n}. {step}" in art.body_markdown
+    assert "1. Numbered by the site itself" in art.body_text
     assert "1. 1. Numbered" not in art.body_text
     assert "1. 1. Numbered" not in art.body_markdown
 
